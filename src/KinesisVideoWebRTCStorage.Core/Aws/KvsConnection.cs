@@ -1,0 +1,39 @@
+using System;
+
+namespace KinesisVideoWebRTCStorage.Aws
+{
+    /// <summary>Resolved credentials, region and control-plane endpoint, and the signed HTTP client built on them.</summary>
+    public sealed class KvsConnection
+    {
+        private KvsConnection(ResolvedCredentials credentials, ResolvedRegion region, Uri controlPlaneEndpoint, RestJsonClient http)
+        {
+            Credentials = credentials;
+            Region = region;
+            ControlPlaneEndpoint = controlPlaneEndpoint;
+            Http = http;
+        }
+
+        public ResolvedCredentials Credentials { get; }
+        public ResolvedRegion Region { get; }
+        public Uri ControlPlaneEndpoint { get; }
+        public RestJsonClient Http { get; }
+
+        public static KvsConnection Create(AwsConnectionOptions options)
+        {
+            var credentials = CredentialResolver.Resolve(options);
+            var region = RegionResolver.Resolve(options);
+            var endpoint = string.IsNullOrEmpty(options.EndpointUrl)
+                ? KvsEndpoints.ControlPlane(region.Name)
+                : KvsEndpoints.ParseEndpointUrl(options.EndpointUrl!);
+            var http = new RestJsonClient(credentials.Credentials, region.Name, options.Timeout, options.Retry);
+            return new KvsConnection(credentials, region, endpoint, http);
+        }
+
+        public KinesisVideoClient ControlPlane() => new KinesisVideoClient(Http, ControlPlaneEndpoint);
+        public SignalingChannelsClient Signaling(Uri httpsEndpoint) => new SignalingChannelsClient(Http, httpsEndpoint);
+        public WebRtcStorageClient Storage(Uri webRtcEndpoint) => new WebRtcStorageClient(Http, webRtcEndpoint);
+
+        public override string ToString() =>
+            $"{ControlPlaneEndpoint} in {Region.Name} (region from {Region.Source}, credentials from {Credentials.Source})";
+    }
+}

@@ -1,0 +1,7 @@
+namespace KinesisVideoWebRTCStorage.TestResponder
+{
+    public static class Program
+    {
+        public static int Main(string[] args) => 0;
+    }
+}
