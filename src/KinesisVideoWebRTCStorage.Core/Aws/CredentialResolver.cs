@@ -48,7 +48,7 @@ namespace KinesisVideoWebRTCStorage.Aws
             {
                 var fromProfile = TryProfile(options.ProfileName!, options);
                 return fromProfile ?? throw new CredentialResolutionException(
-                    $"Profile '{options.ProfileName}' was not found in {DescribeLocation(options.ProfileLocation)}. " +
+                    $"Profile '{options.ProfileName}' was not found in {DescribeLocation(ProfileLocationOf(options))}. " +
                     "Check the name (Get-AWSCredential -ListProfileDetail lists them) or pass -ProfileLocation.");
             }
 
@@ -83,13 +83,21 @@ namespace KinesisVideoWebRTCStorage.Aws
         internal static bool InstanceMetadataDisabled() =>
             string.Equals(Environment.GetEnvironmentVariable("AWS_EC2_METADATA_DISABLED"), "true", StringComparison.OrdinalIgnoreCase);
 
+        /// <summary>-ProfileLocation, else AWS_SHARED_CREDENTIALS_FILE (which AWSSDK.Core itself does not read), else the SDK's defaults.</summary>
+        internal static string? ProfileLocationOf(AwsConnectionOptions options)
+        {
+            if (!string.IsNullOrEmpty(options.ProfileLocation)) return options.ProfileLocation;
+            var fromEnvironment = Environment.GetEnvironmentVariable("AWS_SHARED_CREDENTIALS_FILE");
+            return string.IsNullOrEmpty(fromEnvironment) ? null : fromEnvironment;
+        }
+
         internal static string DescribeLocation(string? profileLocation) =>
             string.IsNullOrEmpty(profileLocation) ? "the shared credentials and config files and the SDK store" : $"'{profileLocation}'";
 
         private static ResolvedCredentials? TryProfile(string name, AwsConnectionOptions options)
         {
-            var profileLocation = options.ProfileLocation;
-            var chain = new CredentialProfileStoreChain(string.IsNullOrEmpty(profileLocation) ? null : profileLocation);
+            var profileLocation = ProfileLocationOf(options);
+            var chain = new CredentialProfileStoreChain(profileLocation);
             if (!chain.TryGetProfile(name, out var profile)) return null;
             try
             {
@@ -109,7 +117,7 @@ namespace KinesisVideoWebRTCStorage.Aws
 
         private static ResolvedCredentials? FromStored(object stored, AwsConnectionOptions options)
         {
-            var profileLocation = options.ProfileLocation;
+            var profileLocation = ProfileLocationOf(options);
             switch (stored)
             {
                 case AWSCredentials credentials:

@@ -35,7 +35,7 @@ namespace KinesisVideoWebRTCStorage.Aws
             var profileName = !string.IsNullOrEmpty(options.ProfileName)
                 ? options.ProfileName!
                 : Environment.GetEnvironmentVariable("AWS_PROFILE") is { Length: > 0 } fromEnvironment ? fromEnvironment : CredentialResolver.DefaultProfileName;
-            var chain = new CredentialProfileStoreChain(string.IsNullOrEmpty(options.ProfileLocation) ? null : options.ProfileLocation);
+            var chain = new CredentialProfileStoreChain(CredentialResolver.ProfileLocationOf(options));
             if (chain.TryGetProfile(profileName, out var profile) && profile.Region != null)
                 return Checked(profile.Region.SystemName, $"profile '{profileName}'");
 
