@@ -1,0 +1,193 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Text.RegularExpressions;
+using System.Xml.Linq;
+using KinesisVideoWebRTCStorage.Aws;
+using Xunit;
+
+namespace KinesisVideoWebRTCStorage.Tests.PowerShell
+{
+    public sealed class CmdletMetadataTests : IDisposable
+    {
+        private static readonly string[] Implemented = { "Get-KVSignalingEndpoint", "Join-KVWebRTCStorageSession" };
+
+        private readonly ModuleMetadata module = new ModuleMetadata();
+
+        public void Dispose() => module.Dispose();
+
+        [Fact]
+        public void TheModuleHasExactlyTheImplementedCmdletsWithApprovedVerbs()
+        {
+            Assert.Equal(Implemented.OrderBy(n => n), module.Cmdlets().Select(c => c.Name).OrderBy(n => n));
+            var approved = module.ApprovedVerbs();
+            Assert.All(module.Cmdlets(), c => Assert.Contains(c.Verb, approved));
+            Assert.All(module.Cmdlets(), c => Assert.Equal(c.Verb + c.Noun + "Command", c.Type.Name));
+        }
+
+        [Fact]
+        public void TheManifestExportsExactlyTheseCmdletsAndLoadsWhatTheBuildPlaced()
+        {
+            var manifest = File.ReadAllText(ModuleMetadata.ManifestPath);
+            var exported = Regex.Match(manifest, @"CmdletsToExport\s*=\s*@\(([^)]*)\)").Groups[1].Value;
+            Assert.Equal(Implemented.OrderBy(n => n), Regex.Matches(exported, "'([^']+)'").Select(m => m.Groups[1].Value).OrderBy(n => n));
+            Assert.Matches(@"CompatiblePSEditions\s*=\s*@\('Core',\s*'Desktop'\)", manifest);
+            Assert.Matches(@"PowerShellVersion\s*=\s*'5\.1'", manifest);
+            foreach (Match file in Regex.Matches(manifest, @"'(module/[^']+)'"))
+                Assert.True(File.Exists(Path.Combine(ModuleMetadata.RepoRoot, file.Groups[1].Value)), $"{file.Groups[1].Value} is named in the manifest but missing");
+            Assert.False(File.Exists(Path.Combine(ModuleMetadata.ModuleBin, "System.Management.Automation.dll")), "the reference-only SMA must not ship");
+            Assert.True(File.Exists(Path.Combine(ModuleMetadata.ModuleBin, "AWSSDK.Core.dll")));
+            Assert.True(File.Exists(Path.Combine(ModuleMetadata.ModuleBin, "AWSSDK.SecurityToken.dll")));
+        }
+
+        [Fact]
+        public void EveryCmdletTakesTheAwsToolsCommonParametersWithTheirAliases()
+        {
+            var expected = new (string Name, string[] Aliases)[]
+            {
+                ("AccessKey", new[] { "AK" }),
+                ("SecretKey", new[] { "SK", "SecretAccessKey" }),
+                ("SessionToken", new[] { "ST" }),
+                ("ProfileName", new[] { "StoredCredentials", "AWSProfileName" }),
+                ("ProfileLocation", new[] { "AWSProfilesLocation", "ProfilesLocation" }),
+                ("Credential", Array.Empty<string>()),
+                ("NetworkCredential", Array.Empty<string>()),
+                ("Region", Array.Empty<string>()),
+                ("EndpointUrl", Array.Empty<string>()),
+            };
+            foreach (var cmdlet in module.Cmdlets())
+            foreach (var (name, aliases) in expected)
+            {
+                Assert.True(cmdlet.Parameters.ContainsKey(name), $"{cmdlet.Name} lacks -{name}");
+                var parameter = cmdlet.Parameters[name];
+                Assert.Equal(aliases.OrderBy(a => a), parameter.Aliases.OrderBy(a => a));
+                Assert.False(parameter.Only.Mandatory);
+                Assert.True(parameter.Only.ValueFromPipelineByPropertyName, $"{cmdlet.Name} -{name} must bind by property name");
+            }
+            Assert.Equal("Amazon.Runtime.AWSCredentials", module.Cmdlet("Get-KVSignalingEndpoint").Parameters["Credential"].TypeName);
+            Assert.Equal("System.Management.Automation.PSCredential", module.Cmdlet("Get-KVSignalingEndpoint").Parameters["NetworkCredential"].TypeName);
+        }
+
+        [Fact]
+        public void GetSignalingEndpointParameterSets()
+        {
+            var cmdlet = module.Cmdlet("Get-KVSignalingEndpoint");
+            Assert.Equal("ByARN", cmdlet.DefaultParameterSetName);
+            Assert.False(cmdlet.SupportsShouldProcess);
+            Assert.Equal(new[] { typeof(SignalingChannelEndpoints).FullName }, cmdlet.OutputTypes);
+
+            var arn = cmdlet.Parameters["ChannelARN"];
+            Assert.Equal(new ParameterSetEntry("ByARN", true, 0, true, true), arn.Only);
+            Assert.Equal(new[] { "ARN" }, arn.Aliases);
+            Assert.Equal(new ParameterSetEntry("ByName", true, int.MinValue, false, true), cmdlet.Parameters["ChannelName"].Only);
+            Assert.False(cmdlet.Parameters["Role"].Only.Mandatory);
+            Assert.Equal("KinesisVideoWebRTCStorage.Aws.Models.ChannelRole", cmdlet.Parameters["Role"].TypeName);
+            Assert.Equal("KinesisVideoWebRTCStorage.Aws.Models.ChannelProtocol[]", cmdlet.Parameters["Protocol"].TypeName);
+        }
+
+        [Fact]
+        public void JoinStorageSessionParameters()
+        {
+            var cmdlet = module.Cmdlet("Join-KVWebRTCStorageSession");
+            Assert.True(cmdlet.SupportsShouldProcess);
+            Assert.Equal(new[] { typeof(StorageSessionJoin).FullName }, cmdlet.OutputTypes);
+            Assert.Equal(new ParameterSetEntry("__AllParameterSets", true, 0, true, true), cmdlet.Parameters["ChannelARN"].Only);
+            Assert.Equal(new[] { "WebRtcEndpoint" }, cmdlet.Parameters["Endpoint"].Aliases);
+            Assert.True(cmdlet.Parameters["Endpoint"].Only.ValueFromPipelineByPropertyName);
+            Assert.True(cmdlet.Parameters["ClientId"].Only.ValueFromPipelineByPropertyName);
+            Assert.Equal("System.Management.Automation.SwitchParameter", cmdlet.Parameters["PassThru"].TypeName);
+        }
+
+        [Fact]
+        public void GetSignalingEndpointOutputBindsToJoinByPropertyName()
+        {
+            var join = module.Cmdlet("Join-KVWebRTCStorageSession");
+            var byName = join.Parameters.Values.Where(p => p.Only.ValueFromPipelineByPropertyName)
+                .SelectMany(p => p.Aliases.Append(p.Name)).ToHashSet(StringComparer.OrdinalIgnoreCase);
+            var output = typeof(SignalingChannelEndpoints).GetProperties().Select(p => p.Name).ToList();
+            foreach (var needed in new[] { "ChannelARN", "WebRtcEndpoint", "Region" })
+            {
+                Assert.Contains(needed, output);
+                Assert.Contains(needed, byName);
+            }
+        }
+
+        [Fact]
+        public void ErrorCategoriesAreRealErrorCategoryMembers()
+        {
+            var categories = module.EnumNames("System.Management.Automation.ErrorCategory");
+            var samples = new Exception[]
+            {
+                ServiceErrorParser.Create("ResourceNotFoundException", "m", System.Net.HttpStatusCode.NotFound, "op", null),
+                ServiceErrorParser.Create("AccessDeniedException", "m", System.Net.HttpStatusCode.Forbidden, "op", null),
+                ServiceErrorParser.Create("InvalidArgumentException", "m", System.Net.HttpStatusCode.BadRequest, "op", null),
+                ServiceErrorParser.Create("ClientLimitExceededException", "m", System.Net.HttpStatusCode.BadRequest, "op", null),
+                ServiceErrorParser.Create("ResourceInUseException", "m", System.Net.HttpStatusCode.BadRequest, "op", null),
+                ServiceErrorParser.Create("VersionMismatchException", "m", System.Net.HttpStatusCode.BadRequest, "op", null),
+                ServiceErrorParser.Create("NotAuthorizedException", "m", System.Net.HttpStatusCode.Unauthorized, "op", null),
+                ServiceErrorParser.Create("SessionExpiredException", "m", System.Net.HttpStatusCode.BadRequest, "op", null),
+                ServiceErrorParser.Create("AccountChannelLimitExceededException", "m", System.Net.HttpStatusCode.BadRequest, "op", null),
+                ServiceErrorParser.Create("TagsPerResourceExceededLimitException", "m", System.Net.HttpStatusCode.BadRequest, "op", null),
+                ServiceErrorParser.Create("Other", "m", System.Net.HttpStatusCode.InternalServerError, "op", null),
+                ServiceErrorParser.Create("Other", "m", System.Net.HttpStatusCode.BadRequest, "op", null),
+                new KinesisVideoTimeoutException("op", new Uri("http://x"), TimeSpan.FromSeconds(1), 1),
+                new KinesisVideoConnectionException("op", new Uri("http://x"), 1, new System.Net.Http.HttpRequestException("x")),
+                new KinesisVideoResponseException("x"),
+                new InvalidChannelArnException("x"),
+                new CredentialResolutionException("x"),
+                new RegionResolutionException("x"),
+                new MediaStorageNotEnabledException("'c'", "DISABLED"),
+                new ArgumentException("x"),
+                new OperationCanceledException(),
+                new InvalidOperationException("x"),
+            };
+            foreach (var sample in samples) Assert.Contains(ErrorClassification.Of(sample).Category, categories);
+        }
+
+        [Theory]
+        [InlineData("ResourceNotFoundException", "ResourceNotFoundException", "ObjectNotFound")]
+        [InlineData("AccessDeniedException", "AccessDeniedException", "PermissionDenied")]
+        [InlineData("InvalidArgumentException", "InvalidArgumentException", "InvalidArgument")]
+        [InlineData("ClientLimitExceededException", "ClientLimitExceededException", "LimitsExceeded")]
+        public void ServiceErrorsMapToTheDocumentedCategories(string type, string errorId, string category)
+        {
+            var classification = ErrorClassification.Of(ServiceErrorParser.Create(type, "m", System.Net.HttpStatusCode.BadRequest, "op", null));
+            Assert.Equal(errorId, classification.ErrorId);
+            Assert.Equal(category, classification.Category);
+        }
+
+        [Fact]
+        public void HelpCoversEveryParameterWithExamples()
+        {
+            var help = XDocument.Load(Path.Combine(ModuleMetadata.RepoRoot, "module", "en-US", "KinesisVideoWebRTCStorage.PowerShell.dll-Help.xml"));
+            XNamespace command = "http://schemas.microsoft.com/maml/dev/command/2004/10";
+            XNamespace maml = "http://schemas.microsoft.com/maml/2004/10";
+            foreach (var cmdlet in module.Cmdlets())
+            {
+                var entry = help.Descendants(command + "command").Single(c => c.Element(command + "details")!.Element(command + "name")!.Value == cmdlet.Name);
+                Assert.False(string.IsNullOrWhiteSpace(entry.Element(command + "details")!.Element(maml + "description")!.Value), $"{cmdlet.Name} has no synopsis");
+                var documented = entry.Element(command + "parameters")!.Elements(command + "parameter")
+                    .ToDictionary(p => p.Element(maml + "name")!.Value, p => p.Element(maml + "description")!.Value);
+                foreach (var parameter in cmdlet.Parameters.Keys)
+                {
+                    Assert.True(documented.ContainsKey(parameter), $"{cmdlet.Name} -{parameter} is not in the help");
+                    Assert.False(string.IsNullOrWhiteSpace(documented[parameter]), $"{cmdlet.Name} -{parameter} has no description");
+                }
+                Assert.Empty(documented.Keys.Except(cmdlet.Parameters.Keys));
+                Assert.True(entry.Descendants(command + "example").Count() >= 2, $"{cmdlet.Name} needs at least two examples");
+            }
+            Assert.True(File.Exists(Path.Combine(ModuleMetadata.ModuleBin, "en-US", "KinesisVideoWebRTCStorage.PowerShell.dll-Help.xml")), "help must sit beside the DLL");
+        }
+
+        [Fact]
+        public void FormatViewsNameRealOutputTypes()
+        {
+            var format = XDocument.Load(Path.Combine(ModuleMetadata.RepoRoot, "module", "KinesisVideoWebRTCStorage.Format.ps1xml"));
+            var viewed = format.Descendants("TypeName").Select(t => t.Value).ToList();
+            foreach (var output in module.Cmdlets().SelectMany(c => c.OutputTypes)) Assert.Contains(output, viewed);
+            foreach (var type in viewed) Assert.NotNull(module.Core.GetType(type));
+            foreach (var property in format.Descendants("PropertyName").Select(p => p.Value))
+                Assert.Contains(viewed, t => module.Core.GetType(t)!.GetProperty(property) != null);
+        }
+    }
+}
