@@ -150,6 +150,12 @@ namespace KinesisVideoWebRTCStorage.TestResponder
                 var headers = context.Request.Headers.AllKeys.Where(k => k != null)
                     .Select(k => new KeyValuePair<string, string>(k!, context.Request.Headers[k] ?? "")).ToList();
                 var raw = new ReceivedRequest(context.Request.HttpMethod, q < 0 ? rawUrl : rawUrl.Substring(0, q), q < 0 ? "" : rawUrl.Substring(q + 1), headers, body);
+                if (raw.Method == "GET" && raw.RawPath == "/_responder/requests")
+                {
+                    // Unsigned and unrecorded: lets out-of-process tests (Pester) count what reached the responder.
+                    await Write(context, new ScriptedResponse(200, new JsonObject { ["RequestCount"] = requests.Count }.ToJsonString())).ConfigureAwait(false);
+                    return;
+                }
                 var recorded = new RecordedRequest(raw, verifier.Verify(raw));
                 requests.Enqueue(recorded);
 
@@ -159,15 +165,7 @@ namespace KinesisVideoWebRTCStorage.TestResponder
                     return;
                 }
 
-                var response = Script?.Invoke(recorded) ?? Handle(recorded);
-                context.Response.StatusCode = response.Status;
-                if (response.ErrorType != null) context.Response.Headers["x-amzn-ErrorType"] = response.ErrorType;
-                context.Response.Headers["x-amzn-RequestId"] = Guid.NewGuid().ToString();
-                var bytes = Encoding.UTF8.GetBytes(response.Body ?? "");
-                context.Response.ContentType = "application/json";
-                context.Response.ContentLength64 = bytes.Length;
-                await context.Response.OutputStream.WriteAsync(bytes, 0, bytes.Length).ConfigureAwait(false);
-                context.Response.Close();
+                await Write(context, Script?.Invoke(recorded) ?? Handle(recorded)).ConfigureAwait(false);
             }
             catch (Exception) when (stopping.IsCancellationRequested)
             {
@@ -176,6 +174,18 @@ namespace KinesisVideoWebRTCStorage.TestResponder
             {
                 // The client went away (for example after its own timeout).
             }
+        }
+
+        private static async Task Write(HttpListenerContext context, ScriptedResponse response)
+        {
+            context.Response.StatusCode = response.Status;
+            if (response.ErrorType != null) context.Response.Headers["x-amzn-ErrorType"] = response.ErrorType;
+            context.Response.Headers["x-amzn-RequestId"] = Guid.NewGuid().ToString();
+            var bytes = Encoding.UTF8.GetBytes(response.Body ?? "");
+            context.Response.ContentType = "application/json";
+            context.Response.ContentLength64 = bytes.Length;
+            await context.Response.OutputStream.WriteAsync(bytes, 0, bytes.Length).ConfigureAwait(false);
+            context.Response.Close();
         }
 
         private static ScriptedResponse Error(int status, string type, string message, bool lowerCaseMessage = false) =>

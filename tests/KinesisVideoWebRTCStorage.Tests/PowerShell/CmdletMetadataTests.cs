@@ -176,7 +176,8 @@ namespace KinesisVideoWebRTCStorage.Tests.PowerShell
                 Assert.Empty(documented.Keys.Except(cmdlet.Parameters.Keys));
                 Assert.True(entry.Descendants(command + "example").Count() >= 2, $"{cmdlet.Name} needs at least two examples");
             }
-            Assert.True(File.Exists(Path.Combine(ModuleMetadata.ModuleBin, "en-US", "KinesisVideoWebRTCStorage.PowerShell.dll-Help.xml")), "help must sit beside the DLL");
+            Assert.True(File.Exists(Path.Combine(Path.GetDirectoryName(ModuleMetadata.ManifestPath)!, "en-US", "KinesisVideoWebRTCStorage.PowerShell.dll-Help.xml")),
+                "Get-Help looks for a manifest module's cmdlet help in the module base's culture folder");
         }
 
         [Fact]
