@@ -76,7 +76,7 @@ namespace KinesisVideoWebRTCStorage.PowerShell.Commands
                 StoredRegion = RegionName(Unwrap(SessionState.PSVariable.GetValue("StoredAWSRegion"))),
                 EndpointUrl = EndpointUrl,
             };
-            var key = string.Join("\u0001", options.AccessKey, options.SessionToken, options.ProfileName, options.ProfileLocation,
+            var key = string.Join("\u0001", options.AccessKey, options.SecretKey, options.SessionToken, options.ProfileName, options.ProfileLocation,
                 options.Credential?.GetHashCode(), options.StoredCredentials?.GetHashCode(), options.Region, options.StoredRegion, options.EndpointUrl);
             if (connections.TryGetValue(key, out var existing)) return existing;
 
