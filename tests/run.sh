@@ -9,7 +9,7 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
 dotnet build KinesisVideoWebRTCStorage.sln -nologo -v minimal || exit 1
-dotnet test KinesisVideoWebRTCStorage.sln --no-build -nologo 2>&1 | tee "$log"
+dotnet test KinesisVideoWebRTCStorage.sln --no-build -nologo --blame-hang-timeout 10m 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 
 sum() { grep -Eo "$1: +[0-9]+" "$log" | awk '{s += $2} END {print s + 0}'; }
