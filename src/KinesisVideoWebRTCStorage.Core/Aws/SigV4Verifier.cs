@@ -175,7 +175,8 @@ namespace KinesisVideoWebRTCStorage.Aws
             return SigV4Verification.Valid(accessKeyId, scope[2], scope[3]);
         }
 
-        internal static List<KeyValuePair<string, string>> ParseQuery(string rawQuery)
+        /// <summary>Decoded query pairs in their order, keys repeated as sent.</summary>
+        public static List<KeyValuePair<string, string>> ParseQuery(string rawQuery)
         {
             var pairs = new List<KeyValuePair<string, string>>();
             foreach (var part in rawQuery.Split(new[] { '&' }, StringSplitOptions.RemoveEmptyEntries))

@@ -69,19 +69,32 @@ namespace KinesisVideoWebRTCStorage.Signaling
             return new ClientMessage(action, RequiredString(root, "messagePayload", "MessagePayload"), recipient, correlation);
         }
 
-        /// <summary>The correlationId of a message even when the rest of it is invalid, so the refusal can name it.</summary>
-        public static string? TryReadCorrelationId(ReadOnlyMemory<byte> utf8)
+        /// <summary>
+        /// The correlationId of a message even when the rest of it is invalid or cut off (an oversized message is
+        /// read only up to the limit), so that the refusal can name it.
+        /// </summary>
+        public static string? TryReadCorrelationId(ReadOnlySpan<byte> utf8)
         {
+            var reader = new Utf8JsonReader(utf8.Length > MaxMessageBytes ? utf8.Slice(0, MaxMessageBytes) : utf8, isFinalBlock: false, state: default);
             try
             {
-                using var document = Parse(utf8);
-                var value = OptionalString(document.RootElement, "correlationId", "CorrelationId");
-                return IsValidCorrelationId(value) ? value : null;
+                while (reader.Read())
+                {
+                    if (reader.TokenType != JsonTokenType.PropertyName || reader.CurrentDepth != 1) continue;
+                    bool isCorrelation = reader.ValueTextEquals("correlationId") || reader.ValueTextEquals("CorrelationId");
+                    if (!reader.Read()) return null;
+                    if (isCorrelation && reader.TokenType == JsonTokenType.String)
+                    {
+                        var value = reader.GetString();
+                        return IsValidCorrelationId(value) ? value : null;
+                    }
+                    if (reader.TokenType == JsonTokenType.StartObject || reader.TokenType == JsonTokenType.StartArray) reader.Skip();
+                }
             }
-            catch (SignalingFormatException)
+            catch (Exception e) when (e is JsonException || e is InvalidOperationException)
             {
-                return null;
             }
+            return null;
         }
 
         public static ServiceMessage DecodeServiceMessage(ReadOnlyMemory<byte> utf8)

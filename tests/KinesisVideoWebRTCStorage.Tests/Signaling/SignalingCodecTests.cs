@@ -104,6 +104,9 @@ namespace KinesisVideoWebRTCStorage.Tests.Signaling
         {
             Assert.Equal("c-9", SignalingCodec.TryReadCorrelationId(Encoding.UTF8.GetBytes("{\"action\":\"NOPE\",\"correlationId\":\"c-9\"}")));
             Assert.Null(SignalingCodec.TryReadCorrelationId(Encoding.UTF8.GetBytes("not json")));
+            var cutOff = Encoding.UTF8.GetBytes("{\"action\":\"SDP_ANSWER\",\"correlationId\":\"cut-1\",\"messagePayload\":\"AAAA");
+            Assert.Equal("cut-1", SignalingCodec.TryReadCorrelationId(cutOff));
+            Assert.Null(SignalingCodec.TryReadCorrelationId(Encoding.UTF8.GetBytes("{\"nested\":{\"correlationId\":\"inner\"}}")));
         }
 
         [Fact]

@@ -1,0 +1,91 @@
+using System;
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using System.Threading;
+using System.Threading.Tasks;
+using KinesisVideoWebRTCStorage.Emulator;
+
+namespace KinesisVideoWebRTCStorage.Cli
+{
+    /// <summary>kvwebrtc emulator: runs the local Kinesis Video emulator until Ctrl+C.</summary>
+    internal static class EmulatorCommand
+    {
+        public static Command Create()
+        {
+            var port = new Option<int>("--port") { Description = "Port on 127.0.0.1 (0 picks a free one).", DefaultValueFactory = _ => 4566 };
+            var dataDir = new Option<string?>("--data-dir") { Description = "Folder for state and recordings; memory only when omitted." };
+            var region = new Option<string>("--region") { Description = "The region the emulator serves.", DefaultValueFactory = _ => "us-west-2" };
+            var turn = new Option<string[]>("--turn-uri") { Description = "TURN URI to hand out from GetIceServerConfig (repeatable)." };
+            var turnSecret = new Option<string?>("--turn-secret") { Description = "The TURN server's shared secret (coturn use-auth-secret)." };
+            var dropJoins = new Option<int>("--drop-joins") { Description = "Accept and ignore the first N JoinStorageSession calls." };
+            var json = new Option<bool>("--json") { Description = "Print the ready line as JSON (for scripts)." };
+            var command = new Command("emulator", "Run the local Kinesis Video control plane, signaling and storage emulator.")
+            {
+                port, dataDir, region, turn, turnSecret, dropJoins, json,
+            };
+            command.SetAction(async (result, cancellationToken) =>
+            {
+                var options = new EmulatorOptions
+                {
+                    Port = result.GetValue(port),
+                    DataDirectory = result.GetValue(dataDir),
+                    Region = result.GetValue(region)!,
+                    TurnSecret = result.GetValue(turnSecret),
+                    DropJoins = result.GetValue(dropJoins),
+                };
+                options.TurnUris.AddRange(result.GetValue(turn) ?? Array.Empty<string>());
+                return await RunAsync(options, result.GetValue(json), cancellationToken);
+            });
+            return command;
+        }
+
+        private static async Task<int> RunAsync(EmulatorOptions options, bool json, CancellationToken cancellationToken)
+        {
+            EmulatorServer server;
+            try
+            {
+                server = await EmulatorServer.StartAsync(options, cancellationToken);
+            }
+            catch (EmulatorStartException e)
+            {
+                Console.Error.WriteLine("kvwebrtc emulator: " + e.Message);
+                return 2;
+            }
+
+            await using (server)
+            {
+                var endpoint = server.EndpointUrl.ToString().TrimEnd('/');
+                if (json)
+                {
+                    Console.WriteLine(new JsonObject
+                    {
+                        ["EndpointUrl"] = endpoint,
+                        ["Region"] = options.Region,
+                        ["AccessKey"] = options.AccessKey,
+                        ["SecretKey"] = options.SecretKey,
+                        ["DataDirectory"] = options.DataDirectory,
+                    }.ToJsonString());
+                }
+                else
+                {
+                    Console.WriteLine($"Kinesis Video emulator listening on {endpoint} (region {options.Region}).");
+                    Console.WriteLine($"  Test credentials: access key {options.AccessKey}, secret key {options.SecretKey}");
+                    Console.WriteLine($"  AWS CLI:    AWS_ACCESS_KEY_ID={options.AccessKey} AWS_SECRET_ACCESS_KEY={options.SecretKey} aws --region {options.Region} --endpoint-url {endpoint} kinesisvideo list-signaling-channels");
+                    Console.WriteLine($"  PowerShell: Get-KVSignalingEndpoint -ChannelName <name> -EndpointUrl {endpoint} -Region {options.Region} -AccessKey {options.AccessKey} -SecretKey {options.SecretKey}");
+                    Console.WriteLine(options.DataDirectory == null ? "  State is kept in memory." : $"  Data folder: {options.DataDirectory}");
+                    Console.WriteLine("Press Ctrl+C to stop.");
+                }
+                Console.Out.Flush();
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, cancellationToken);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+                await server.StopAsync();
+            }
+            return 0;
+        }
+    }
+}

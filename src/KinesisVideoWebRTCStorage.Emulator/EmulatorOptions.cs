@@ -1,0 +1,45 @@
+using System;
+using System.Collections.Generic;
+
+namespace KinesisVideoWebRTCStorage.Emulator
+{
+    /// <summary>How the local emulator listens, whom it trusts, and the knobs tests turn.</summary>
+    public sealed class EmulatorOptions
+    {
+        /// <summary>The documented default test key pair: it guards against mistakes, not attackers.</summary>
+        public const string DefaultAccessKey = "AKIDLOCALKVSEMULATOR";
+        public const string DefaultSecretKey = "local/kvs/emulator/secret/key/for/tests";
+
+        public string Host { get; set; } = "127.0.0.1";
+
+        /// <summary>0 picks a free port.</summary>
+        public int Port { get; set; }
+
+        /// <summary>Where state is persisted; null keeps it in memory only.</summary>
+        public string? DataDirectory { get; set; }
+
+        public string Region { get; set; } = "us-west-2";
+        public string AccountId { get; set; } = "123456789012";
+        public string AccessKey { get; set; } = DefaultAccessKey;
+        public string SecretKey { get; set; } = DefaultSecretKey;
+        public TimeSpan AllowedClockSkew { get; set; } = TimeSpan.FromMinutes(5);
+
+        /// <summary>TURN URIs returned by GetIceServerConfig, e.g. turn:127.0.0.1:3478?transport=udp.</summary>
+        public List<string> TurnUris { get; set; } = new List<string>();
+
+        /// <summary>The TURN server's shared secret (coturn use-auth-secret) for time-limited credentials.</summary>
+        public string? TurnSecret { get; set; }
+        public TimeSpan TurnCredentialTtl { get; set; } = TimeSpan.FromMinutes(5);
+
+        /// <summary>A connection with no signaling message and no storage session for this long is closed.</summary>
+        public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(10);
+        public TimeSpan ConnectionLifetime { get; set; } = TimeSpan.FromHours(1);
+        public TimeSpan GoAwayGrace { get; set; } = TimeSpan.FromMinutes(1);
+
+        /// <summary>Accept and then ignore this many JoinStorageSession calls, as the real service sometimes does.</summary>
+        public int DropJoins { get; set; }
+
+        /// <summary>Answer this many API requests with ClientLimitExceededException.</summary>
+        public int ThrottleRequests { get; set; }
+    }
+}

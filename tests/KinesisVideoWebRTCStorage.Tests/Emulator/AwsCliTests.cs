@@ -1,0 +1,75 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using System.Threading.Tasks;
+using Xunit;
+
+namespace KinesisVideoWebRTCStorage.Tests.Emulator
+{
+    /// <summary>The AWS CLI, a client we did not write, against the emulator through --endpoint-url.</summary>
+    public class AwsCliTests
+    {
+        private static (int ExitCode, string Output, string Error) Aws(EmulatorHarness emulator, params string[] arguments)
+        {
+            var start = new ProcessStartInfo("aws") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            start.ArgumentList.Add("--endpoint-url");
+            start.ArgumentList.Add(emulator.Endpoint);
+            start.ArgumentList.Add("--region");
+            start.ArgumentList.Add("us-west-2");
+            start.ArgumentList.Add("--output");
+            start.ArgumentList.Add("json");
+            foreach (var argument in arguments) start.ArgumentList.Add(argument);
+            start.Environment["AWS_ACCESS_KEY_ID"] = emulator.Server.Options.AccessKey;
+            start.Environment["AWS_SECRET_ACCESS_KEY"] = emulator.Server.Options.SecretKey;
+            start.Environment["AWS_EC2_METADATA_DISABLED"] = "true";
+            start.Environment["AWS_CONFIG_FILE"] = "/dev/null";
+            start.Environment.Remove("AWS_PROFILE");
+            start.Environment.Remove("AWS_SESSION_TOKEN");
+            using var process = Process.Start(start) ?? throw new InvalidOperationException("aws did not start");
+            var output = process.StandardOutput.ReadToEndAsync();
+            var error = process.StandardError.ReadToEndAsync();
+            if (!process.WaitForExit(60_000)) process.Kill(true);
+            return (process.ExitCode, output.Result, error.Result);
+        }
+
+        private static JsonNode Ok(EmulatorHarness emulator, params string[] arguments)
+        {
+            var (code, output, error) = Aws(emulator, arguments);
+            Assert.True(code == 0, $"aws {string.Join(' ', arguments)} failed ({code}): {error}");
+            return output.Trim().Length == 0 ? new JsonObject() : JsonNode.Parse(output)!;
+        }
+
+        [Fact]
+        public async Task TheAwsCliRunsTheWholeSetupAgainstTheEmulator()
+        {
+            await using var emulator = await EmulatorHarness.StartAsync(o =>
+            {
+                o.TurnUris.Add("turn:127.0.0.1:3478?transport=udp");
+                o.TurnSecret = "cli-secret";
+            });
+
+            var streamArn = (string)Ok(emulator, "kinesisvideo", "create-stream", "--stream-name", "cli-stream", "--data-retention-in-hours", "24")["StreamARN"]!;
+            var channelArn = (string)Ok(emulator, "kinesisvideo", "create-signaling-channel", "--channel-name", "cli-cam")["ChannelARN"]!;
+            Ok(emulator, "kinesisvideo", "update-media-storage-configuration", "--channel-arn", channelArn,
+                "--media-storage-configuration", $"StreamARN={streamArn},Status=ENABLED");
+            var storage = Ok(emulator, "kinesisvideo", "describe-media-storage-configuration", "--channel-name", "cli-cam")["MediaStorageConfiguration"]!;
+            Assert.Equal("ENABLED", (string?)storage["Status"]);
+            Assert.Equal(streamArn, (string?)storage["StreamARN"]);
+            Assert.Equal("cli-stream", (string?)Ok(emulator, "kinesisvideo", "describe-stream", "--stream-name", "cli-stream")["StreamInfo"]!["StreamName"]);
+
+            var endpoints = Ok(emulator, "kinesisvideo", "get-signaling-channel-endpoint", "--channel-arn", channelArn,
+                "--single-master-channel-endpoint-configuration", "Protocols=WSS,HTTPS,WEBRTC,Role=MASTER")["ResourceEndpointList"]!.AsArray();
+            Assert.Equal(3, endpoints.Count);
+            var ice = Ok(emulator, "kinesis-video-signaling", "get-ice-server-config", "--channel-arn", channelArn)["IceServerList"]!.AsArray();
+            Assert.Equal("turn:127.0.0.1:3478?transport=udp", (string?)ice[0]!["Uris"]![0]);
+            Ok(emulator, "kinesis-video-webrtc-storage", "join-storage-session", "--channel-arn", channelArn);
+            Assert.Single(emulator.Server.ControlPlane.Joins);
+
+            var (code, _, error) = Aws(emulator, "kinesisvideo", "describe-signaling-channel", "--channel-name", "missing");
+            Assert.NotEqual(0, code);
+            Assert.Contains("ResourceNotFoundException", error);
+            Assert.Contains("The requested channel is not found or not active.", error);
+        }
+    }
+}
