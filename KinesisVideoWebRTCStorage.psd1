@@ -12,7 +12,7 @@
     # AWSSDK.Core is loaded up front so that [Amazon.Runtime.BasicAWSCredentials] works before any cmdlet has run.
     RequiredAssemblies     = @('module/bin/AWSSDK.Core.dll')
     FormatsToProcess       = @('module/KinesisVideoWebRTCStorage.Format.ps1xml')
-    CmdletsToExport        = @('Get-KVSignalingEndpoint', 'Join-KVWebRTCStorageSession')
+    CmdletsToExport        = @('Get-KVSignalingEndpoint', 'Join-KVWebRTCStorageSession', 'Start-KVLocalEmulator', 'Stop-KVLocalEmulator')
     FunctionsToExport      = @()
     VariablesToExport      = @()
     AliasesToExport        = @()
@@ -21,7 +21,7 @@
             Tags         = @('AWS', 'KinesisVideo', 'KVS', 'WebRTC', 'Video', 'Streaming', 'Ingest', 'PSEdition_Core', 'PSEdition_Desktop', 'Windows', 'Linux', 'MacOS')
             LicenseUri   = 'https://www.apache.org/licenses/LICENSE-2.0'
             ProjectUri   = 'https://github.com/KinesisVideoWebRTCStorage/KinesisVideoWebRTCStorage'
-            ReleaseNotes = 'Get-KVSignalingEndpoint and Join-KVWebRTCStorageSession with AWS Tools credential and region handling.'
+            ReleaseNotes = 'Get-KVSignalingEndpoint and Join-KVWebRTCStorageSession with AWS Tools credential and region handling; Start-/Stop-KVLocalEmulator.'
         }
     }
 }

@@ -54,6 +54,8 @@ function Invoke-PackageTask {
     Copy-Item (Join-Path $root 'KinesisVideoWebRTCStorage.psd1') $package
     Copy-Item (Join-Path $root 'module/*.ps1xml') (Join-Path $package 'module')
     Copy-Item (Join-Path $root 'module/bin/*.dll') (Join-Path $package 'module/bin')
+    # kvwebrtc, which Start-KVLocalEmulator runs.
+    Copy-Item (Join-Path $root 'module/emulator') (Join-Path $package 'module/emulator') -Recurse
     Copy-Item (Join-Path $root 'module/en-US/*') (Join-Path $package 'en-US')
     Copy-Item (Join-Path $root 'README.md') $package
     $manifest = Test-ModuleManifest (Join-Path $package 'KinesisVideoWebRTCStorage.psd1')

@@ -19,9 +19,10 @@ namespace KinesisVideoWebRTCStorage.Cli
             var turnSecret = new Option<string?>("--turn-secret") { Description = "The TURN server's shared secret (coturn use-auth-secret)." };
             var dropJoins = new Option<int>("--drop-joins") { Description = "Accept and ignore the first N JoinStorageSession calls." };
             var json = new Option<bool>("--json") { Description = "Print the ready line as JSON (for scripts)." };
+            var exitOnStdinClose = new Option<bool>("--exit-on-stdin-close") { Description = "Stop when standard input closes (used by Start-KVLocalEmulator)." };
             var command = new Command("emulator", "Run the local Kinesis Video control plane, signaling and storage emulator.")
             {
-                port, dataDir, region, turn, turnSecret, dropJoins, json,
+                port, dataDir, region, turn, turnSecret, dropJoins, json, exitOnStdinClose,
             };
             command.SetAction(async (result, cancellationToken) =>
             {
@@ -34,7 +35,19 @@ namespace KinesisVideoWebRTCStorage.Cli
                     DropJoins = result.GetValue(dropJoins),
                 };
                 options.TurnUris.AddRange(result.GetValue(turn) ?? Array.Empty<string>());
-                return await RunAsync(options, result.GetValue(json), cancellationToken);
+                using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                if (result.GetValue(exitOnStdinClose))
+                {
+                    // The parent holds our stdin: when it closes it, or dies, we stop too.
+                    _ = Task.Run(async () =>
+                    {
+                        while (await Console.In.ReadLineAsync() != null)
+                        {
+                        }
+                        stop.Cancel();
+                    });
+                }
+                return await RunAsync(options, result.GetValue(json), stop.Token);
             });
             return command;
         }

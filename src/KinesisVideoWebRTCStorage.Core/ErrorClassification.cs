@@ -38,6 +38,7 @@ namespace KinesisVideoWebRTCStorage
                 case KinesisVideoConnectionException _: return new ErrorClassification("EndpointUnreachable", "ConnectionError");
                 case KinesisVideoResponseException _: return new ErrorClassification("InvalidServiceResponse", "InvalidResult");
                 case MediaStorageNotEnabledException _: return new ErrorClassification("MediaStorageNotEnabled", "InvalidOperation");
+                case KinesisVideoWebRTCStorage.Hosting.LocalEmulatorStartException _: return new ErrorClassification("EmulatorStartFailed", "ResourceUnavailable");
                 case InvalidChannelArnException _: return new ErrorClassification("InvalidChannelArn", "InvalidArgument");
                 case CredentialResolutionException _: return new ErrorClassification("CredentialsNotFound", "AuthenticationError");
                 case RegionResolutionException _: return new ErrorClassification("RegionNotFound", "InvalidArgument");

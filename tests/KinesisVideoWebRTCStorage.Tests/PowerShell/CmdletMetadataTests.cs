@@ -10,7 +10,8 @@ namespace KinesisVideoWebRTCStorage.Tests.PowerShell
 {
     public sealed class CmdletMetadataTests : IDisposable
     {
-        private static readonly string[] Implemented = { "Get-KVSignalingEndpoint", "Join-KVWebRTCStorageSession" };
+        private static readonly string[] Implemented = { "Get-KVSignalingEndpoint", "Join-KVWebRTCStorageSession", "Start-KVLocalEmulator", "Stop-KVLocalEmulator" };
+        private static readonly string[] AwsCmdlets = { "Get-KVSignalingEndpoint", "Join-KVWebRTCStorageSession" };
 
         private readonly ModuleMetadata module = new ModuleMetadata();
 
@@ -55,7 +56,7 @@ namespace KinesisVideoWebRTCStorage.Tests.PowerShell
                 ("Region", Array.Empty<string>()),
                 ("EndpointUrl", Array.Empty<string>()),
             };
-            foreach (var cmdlet in module.Cmdlets())
+            foreach (var cmdlet in module.Cmdlets().Where(c => AwsCmdlets.Contains(c.Name)))
             foreach (var (name, aliases) in expected)
             {
                 Assert.True(cmdlet.Parameters.ContainsKey(name), $"{cmdlet.Name} lacks -{name}");
@@ -96,6 +97,18 @@ namespace KinesisVideoWebRTCStorage.Tests.PowerShell
             Assert.True(cmdlet.Parameters["Endpoint"].Only.ValueFromPipelineByPropertyName);
             Assert.True(cmdlet.Parameters["ClientId"].Only.ValueFromPipelineByPropertyName);
             Assert.Equal("System.Management.Automation.SwitchParameter", cmdlet.Parameters["PassThru"].TypeName);
+        }
+
+        [Fact]
+        public void LocalEmulatorCmdlets()
+        {
+            var start = module.Cmdlet("Start-KVLocalEmulator");
+            Assert.Equal(new[] { "KinesisVideoWebRTCStorage.Hosting.LocalEmulator" }, start.OutputTypes);
+            Assert.Equal(0, start.Parameters["Port"].Only.Position);
+            var stop = module.Cmdlet("Stop-KVLocalEmulator");
+            Assert.True(stop.SupportsShouldProcess);
+            Assert.True(stop.Parameters["InputObject"].Only.ValueFromPipeline);
+            Assert.Equal("KinesisVideoWebRTCStorage.Hosting.LocalEmulator[]", stop.Parameters["InputObject"].TypeName);
         }
 
         [Fact]
@@ -140,6 +153,7 @@ namespace KinesisVideoWebRTCStorage.Tests.PowerShell
                 new ArgumentException("x"),
                 new OperationCanceledException(),
                 new InvalidOperationException("x"),
+                new KinesisVideoWebRTCStorage.Hosting.LocalEmulatorStartException("x"),
             };
             foreach (var sample in samples) Assert.Contains(ErrorClassification.Of(sample).Category, categories);
         }

@@ -1,0 +1,66 @@
+using System;
+using System.IO;
+using System.Management.Automation;
+using KinesisVideoWebRTCStorage.Hosting;
+
+namespace KinesisVideoWebRTCStorage.PowerShell.Commands
+{
+    /// <summary>Start-KVLocalEmulator: runs the local Kinesis Video emulator as a child process and returns how to reach it.</summary>
+    [Cmdlet(VerbsLifecycle.Start, "KVLocalEmulator")]
+    [OutputType(typeof(LocalEmulator))]
+    public sealed class StartKVLocalEmulatorCommand : PSCmdlet
+    {
+        [Parameter(Position = 0)]
+        [ValidateRange(0, 65535)]
+        public int Port { get; set; }
+
+        [Parameter]
+        public string? DataDirectory { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string Region { get; set; } = "us-west-2";
+
+        [Parameter]
+        public string[]? TurnUri { get; set; }
+
+        [Parameter]
+        public string? TurnSecret { get; set; }
+
+        [Parameter]
+        [ValidateRange(0, 1000)]
+        public int DropJoins { get; set; }
+
+        [Parameter]
+        [ValidateRange(1, 600)]
+        public int TimeoutSec { get; set; } = 30;
+
+        protected override void EndProcessing()
+        {
+            var info = new LocalEmulatorStartInfo(EmulatorHostPath())
+            {
+                Port = Port,
+                DataDirectory = DataDirectory == null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(DataDirectory),
+                Region = Region,
+                TurnSecret = TurnSecret,
+                DropJoins = DropJoins,
+                ReadyTimeout = TimeSpan.FromSeconds(TimeoutSec),
+            };
+            foreach (var uri in TurnUri ?? Array.Empty<string>()) info.TurnUris.Add(uri);
+            try
+            {
+                var emulator = LocalEmulator.StartAsync(info, default).GetAwaiter().GetResult();
+                WriteVerbose($"Emulator process {emulator.ProcessId} listens on {emulator.EndpointUrl}.");
+                WriteObject(emulator);
+            }
+            catch (Exception error) when (!(error is PipelineStoppedException))
+            {
+                ThrowTerminatingError(KVCmdletBase.ToErrorRecord(error, Port));
+            }
+        }
+
+        // The build places kvwebrtc beside the module's assemblies: module/bin/../emulator.
+        private static string EmulatorHostPath() =>
+            Path.GetFullPath(Path.Combine(Path.GetDirectoryName(typeof(StartKVLocalEmulatorCommand).Assembly.Location)!, "..", "emulator", "kvwebrtc.dll"));
+    }
+}

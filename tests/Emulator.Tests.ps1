@@ -1,0 +1,66 @@
+# Pester 5 tests of Start-/Stop-KVLocalEmulator and the AWS cmdlets against the emulator they start.
+# Run through tests/run.sh (or ./build.ps1 -Task Test) after a build.
+
+BeforeAll {
+    $repo = Split-Path -Parent $PSScriptRoot
+    Import-Module (Join-Path $repo 'KinesisVideoWebRTCStorage.psd1') -Force
+    $script:emulator = Start-KVLocalEmulator -DataDirectory (Join-Path $TestDrive 'kvs')
+    $script:common = @{
+        EndpointUrl = $emulator.EndpointUrl
+        Region      = $emulator.Region
+        AccessKey   = $emulator.AccessKey
+        SecretKey   = $emulator.SecretKey
+    }
+    function Invoke-EmulatorApi([string] $Path, [hashtable] $Body) {
+        # Unsigned admin calls only; AWS operations go through the cmdlets.
+        Invoke-RestMethod -Method Post -Uri "$($emulator.EndpointUrl)$Path" -Body ($Body | ConvertTo-Json) -ContentType 'application/json'
+    }
+}
+
+AfterAll {
+    $script:emulator | Stop-KVLocalEmulator
+    Remove-Module KinesisVideoWebRTCStorage -ErrorAction SilentlyContinue
+}
+
+Describe 'Start-KVLocalEmulator' {
+    It 'returns how to reach the emulator' {
+        $emulator.EndpointUrl | Should -BeLike 'http://127.0.0.1:*'
+        $emulator.Region | Should -Be 'us-west-2'
+        $emulator.AccessKey | Should -Not -BeNullOrEmpty
+        Get-Process -Id $emulator.ProcessId | Should -Not -BeNullOrEmpty
+    }
+
+    It 'refuses a port that is in use with a clear error' {
+        $port = ([uri]$emulator.EndpointUrl).Port
+        { Start-KVLocalEmulator -Port $port } | Should -Throw "*Port $port on 127.0.0.1 is already in use*"
+    }
+
+    It 'answers the cmdlets for an unknown channel with ObjectNotFound' {
+        Get-KVSignalingEndpoint -ChannelName nothing-here @common -ErrorVariable failures -ErrorAction SilentlyContinue
+        $failures[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $failures[0].Exception.Message | Should -Be 'The requested channel is not found or not active.'
+    }
+
+    It 'knobs are reachable through the admin API' {
+        (Invoke-EmulatorApi '/_emulator/knobs' @{ DropJoins = 0 }).DropJoins | Should -Be 0
+    }
+}
+
+Describe 'Stop-KVLocalEmulator' {
+    It 'stops an emulator and leaves no process behind' {
+        $second = Start-KVLocalEmulator
+        $second | Stop-KVLocalEmulator
+        Get-Process -Id $second.ProcessId -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+    }
+
+    It 'does nothing with -WhatIf' {
+        $third = Start-KVLocalEmulator
+        try {
+            $third | Stop-KVLocalEmulator -WhatIf
+            Get-Process -Id $third.ProcessId | Should -Not -BeNullOrEmpty
+        }
+        finally {
+            $third | Stop-KVLocalEmulator
+        }
+    }
+}
