@@ -111,6 +111,8 @@ namespace KinesisVideoWebRTCStorage.TestResponder
             stopping.Cancel();
             try { listener.Stop(); listener.Close(); }
             catch (ObjectDisposedException) { }
+            // The managed listener can fail to unregister a prefix that another listener in the process reuses.
+            catch (HttpListenerException) { }
         }
 
         private static int FreePort()
