@@ -39,5 +39,20 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Rtp
             unwrapper.Unwrap(3);
             Assert.Equal(65535, unwrapper.Unwrap(65535));
         }
+    
+        [Fact]
+        public void TrackerClassifiesGapsLateAndRestarts()
+        {
+            var tracker = new ReceiveSequenceTracker();
+            Assert.Equal(SequenceStatus.InOrder, tracker.Advance(65535, out _));
+            Assert.Equal(SequenceStatus.InOrder, tracker.Advance(0, out _));
+            Assert.Equal(SequenceStatus.Gap, tracker.Advance(3, out int lost));
+            Assert.Equal(2, lost);
+            Assert.Equal(SequenceStatus.Late, tracker.Advance(1, out _));
+            Assert.Equal(SequenceStatus.InOrder, tracker.Advance(4, out _));
+            Assert.Equal(SequenceStatus.Restarted, tracker.Advance(60000, out lost));
+            Assert.Equal(0, lost);
+            Assert.Equal(SequenceStatus.InOrder, tracker.Advance(60001, out _));
+        }
     }
 }
