@@ -77,11 +77,20 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Srtp
         }
 
         [Fact]
-        public void RuntimeWithSpanApisUsesThePlatformHmac()
+        public void RuntimeWithSpanApisUsesThePlatformHmacUnlessSwitchedOff()
         {
             Assert.True(PlatformHmacSha1.IsSupported);
-            using var hmac = HmacSha1.Create(new byte[20]);
-            Assert.IsType<PlatformHmacSha1>(hmac);
+            using (var hmac = HmacSha1.Create(new byte[20])) Assert.IsType<PlatformHmacSha1>(hmac);
+            AppContext.SetSwitch(HmacSha1.UseManagedSwitch, true);
+            try
+            {
+                using var hmac = HmacSha1.Create(new byte[20]);
+                Assert.IsType<Sha1Hmac>(hmac);
+            }
+            finally
+            {
+                AppContext.SetSwitch(HmacSha1.UseManagedSwitch, false);
+            }
         }
     }
 }
