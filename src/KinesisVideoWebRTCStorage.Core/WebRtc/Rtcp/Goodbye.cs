@@ -11,10 +11,10 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Rtcp
         public Goodbye(IReadOnlyList<uint> sources, string? reason = null) : this(reason, sources)
         {
             RequireCount(sources.Count, 31, "BYE sources");
-            if (reason != null && Encoding.UTF8.GetByteCount(reason) > 255) throw new ArgumentException("BYE reason is at most 255 bytes.", nameof(reason));
+            if (reason != null && Encoding.UTF8.GetByteCount(reason) > RtcpText.MaxLength) throw new ArgumentException("BYE reason is at most 255 bytes.", nameof(reason));
         }
 
-        // Received reasons are taken as is: invalid UTF-8 decodes to replacement characters that may re-encode longer.
+        // Received reasons are taken as is (see RtcpText).
         private Goodbye(string? reason, IReadOnlyList<uint> sources)
         {
             Sources = sources;
@@ -28,17 +28,15 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Rtcp
         protected override int CountOrFormat => Sources.Count;
 
         protected override int BodyLength =>
-            Sources.Count * 4 + (Reason == null ? 0 : (1 + Encoding.UTF8.GetByteCount(Reason) + 3) & ~3);
+            Sources.Count * 4 + (Reason == null ? 0 : (RtcpText.EncodedLength(Reason) + 3) & ~3);
 
         protected override void WriteBody(Span<byte> body)
         {
             for (int i = 0; i < Sources.Count; i++) BinaryPrimitives.WriteUInt32BigEndian(body.Slice(i * 4), Sources[i]);
             if (Reason == null) return;
             var rest = body.Slice(Sources.Count * 4);
-            byte[] text = Encoding.UTF8.GetBytes(Reason);
             rest.Clear();
-            rest[0] = (byte)text.Length;
-            text.CopyTo(rest.Slice(1));
+            RtcpText.Write(rest, Reason);
         }
 
         internal static Goodbye Parse(int count, ReadOnlySpan<byte> body)
@@ -52,7 +50,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Rtcp
             {
                 int length = rest[0];
                 Require(rest.Length - 1 >= length, "BYE reason runs past the packet", HeaderLength + count * 4);
-                reason = Encoding.UTF8.GetString(rest.Slice(1, length).ToArray());
+                reason = RtcpText.Read(rest.Slice(1, length));
             }
             return new Goodbye(reason, sources);
         }

@@ -25,12 +25,12 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Rtcp
         public SdesItem(SdesItemType type, string text)
         {
             if (type == SdesItemType.End) throw new ArgumentException("END is a terminator, not an item.", nameof(type));
-            if (Encoding.UTF8.GetByteCount(text) > 255) throw new ArgumentException("SDES text is at most 255 bytes.", nameof(text));
+            if (Encoding.UTF8.GetByteCount(text) > RtcpText.MaxLength) throw new ArgumentException("SDES text is at most 255 bytes.", nameof(text));
             Type = type;
             Text = text;
         }
 
-        // Received text is taken as is: invalid UTF-8 decodes to replacement characters that may re-encode longer.
+        // Received text is taken as is (see RtcpText).
         private SdesItem(string text, SdesItemType type)
         {
             Type = type;
@@ -61,7 +61,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Rtcp
             get
             {
                 int length = 4;
-                foreach (var item in Items) length += 2 + Encoding.UTF8.GetByteCount(item.Text);
+                foreach (var item in Items) length += 1 + RtcpText.EncodedLength(item.Text);
                 return (length + 1 + 3) & ~3;
             }
         }
@@ -116,11 +116,8 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Rtcp
                 position += 4;
                 foreach (var item in chunk.Items)
                 {
-                    byte[] text = Encoding.UTF8.GetBytes(item.Text);
                     body[position] = (byte)item.Type;
-                    body[position + 1] = (byte)text.Length;
-                    text.CopyTo(body.Slice(position + 2));
-                    position += 2 + text.Length;
+                    position += 1 + RtcpText.Write(body.Slice(position + 1), item.Text);
                 }
                 body.Slice(position, end - position).Clear(); // END octet plus padding
                 position = end;
@@ -145,7 +142,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Rtcp
                     Require(body.Length - position >= 2, "SDES item runs past the packet", HeaderLength + position);
                     int length = body[position + 1];
                     Require(body.Length - position - 2 >= length, "SDES item text runs past the packet", HeaderLength + position);
-                    items.Add(SdesItem.FromWire((SdesItemType)type, Encoding.UTF8.GetString(body.Slice(position + 2, length).ToArray())));
+                    items.Add(SdesItem.FromWire((SdesItemType)type, RtcpText.Read(body.Slice(position + 2, length))));
                     position += 2 + length;
                 }
                 // Skip the END octet and the padding to the next 32-bit boundary (measured from the chunk area start).

@@ -117,6 +117,17 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Rtcp
         }
 
         [Fact]
+        public void InvalidUtf8TextStillReserializesWithinTheLengthOctet()
+        {
+            // A CNAME of 255 0xFF bytes decodes to 255 replacement characters, 765 bytes when re-encoded.
+            var body = new byte[] { 0, 0, 0, 1, 1, 255 }.Concat(Enumerable.Repeat((byte)0xFF, 255)).Concat(new byte[] { 0, 0, 0 }).ToArray();
+            var bytes = new byte[] { 0x81, 202, 0, (byte)(body.Length / 4) }.Concat(body).ToArray();
+            var sdes = Assert.IsType<SourceDescription>(Assert.Single(RtcpCompoundPacket.Parse(bytes)));
+            var again = RtcpCompoundPacket.Parse(sdes.ToArray());
+            Assert.Equal(255, System.Text.Encoding.UTF8.GetByteCount(((SourceDescription)again[0]).GetCName(1)!));
+        }
+
+        [Fact]
         public void PictureLossIndicationHasExactWireBytes()
         {
             Assert.Equal(Hex.Parse("81CE0002 00000001 00000002"), new PictureLossIndication(1, 2).ToArray());

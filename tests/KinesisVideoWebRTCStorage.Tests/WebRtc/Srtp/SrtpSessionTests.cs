@@ -233,6 +233,44 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Srtp
         }
 
         [Fact]
+        public void BoundsTrackedStreamsAndCountsTheOverflow()
+        {
+            // A sender is bounded too, so the 65th SSRC comes from a second one.
+            using var first = Create();
+            using var second = Create();
+            var senders = new[] { first, second };
+            using var receiver = Create();
+            for (uint ssrc = 1; ssrc <= SrtpSession.MaxStreams + 1; ssrc++)
+            {
+                var packet = Rtp(1, ssrc: ssrc);
+                bool accepted = receiver.TryUnprotectRtp(packet, senders[(int)(ssrc - 1) / SrtpSession.MaxStreams].ProtectRtp(packet, 112), out _);
+                Assert.Equal(ssrc <= SrtpSession.MaxStreams, accepted);
+            }
+            Assert.Equal(1, receiver.Counters.StreamLimitDropped);
+        }
+
+        [Fact]
+        public void EncryptsOnlyAfterCsrcsAndExtensionAndKeepsPadding()
+        {
+            using var sender = Create();
+            using var receiver = Create();
+            var buffer = new byte[200];
+            var extension = new byte[] { 0x01, 0x03, 0xAA, 0xBB, 0xCC };
+            int length = RtpPacket.Write(buffer, new RtpHeader(96, 9, 0, 77), new byte[] { 1, 2, 3 }, new uint[] { 5, 6 },
+                RtpExtensionElements.TwoByteProfile, extension, paddingLength: 4);
+            var plain = buffer.AsSpan(0, length).ToArray();
+            int headerLength = RtpPacket.Parse(plain).HeaderLength;
+            int protectedLength = sender.ProtectRtp(buffer, length);
+            Assert.Equal(plain.AsSpan(0, headerLength).ToArray(), buffer.AsSpan(0, headerLength).ToArray());
+            Assert.NotEqual(plain.AsSpan(headerLength).ToArray(), buffer.AsSpan(headerLength, length - headerLength).ToArray());
+            Assert.True(receiver.TryUnprotectRtp(buffer, protectedLength, out int plainLength));
+            var packet = RtpPacket.Parse(buffer.AsSpan(0, plainLength));
+            Assert.Equal(4, packet.PaddingLength);
+            Assert.True(packet.TryGetExtension(1, out var value));
+            Assert.Equal(new byte[] { 0xAA, 0xBB, 0xCC }, value.ToArray());
+        }
+
+        [Fact]
         public void KeyingMaterialSplitPairsClientAndServerDirections()
         {
             var material = Enumerable.Range(0, 60).Select(i => (byte)i).ToArray();

@@ -62,13 +62,23 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Rtp.Codecs
             }
         }
 
-        // Delimiters and filler carry nothing a WebRTC receiver needs (RFC 6184 §5.1 lets senders drop them).
-        private static bool TryReadUseful(ref AnnexBReader reader, out ReadOnlySpan<byte> nal)
+        /// <summary>Units skipped because their type cannot travel in mode 1 (0, 24–31); delimiters and filler are not counted.</summary>
+        public long InvalidNalUnitsDropped { get; private set; }
+
+        private bool TryReadUseful(ref AnnexBReader reader, out ReadOnlySpan<byte> nal)
         {
             while (reader.TryReadNext(out nal))
             {
                 int type = H264NalUnitType.Of(nal[0]);
-                if (type != H264NalUnitType.AccessUnitDelimiter && type != H264NalUnitType.Filler) return true;
+                // Delimiters and filler carry nothing a WebRTC receiver needs (RFC 6184 §5.1 lets senders drop them).
+                if (type == H264NalUnitType.AccessUnitDelimiter || type == H264NalUnitType.Filler) continue;
+                // Types 0 and 24-31 are unspecified in H.264 and mean STAP/MTAP/FU to an RTP receiver: never send them raw.
+                if (type == 0 || type >= H264NalUnitType.StapA)
+                {
+                    InvalidNalUnitsDropped++;
+                    continue;
+                }
+                return true;
             }
             return false;
         }
