@@ -10,6 +10,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Srtp
     internal sealed unsafe class Sha1Hmac : IHmacSha1
     {
         private const int BlockLength = 64;
+        private static readonly uint[] InitialState = { 0x67452301, 0xEFCDAB89, 0x98BADCFE, 0x10325476, 0xC3D2E1F0 };
         private readonly uint[] _innerStart = new uint[5];
         private readonly uint[] _outerStart = new uint[5];
         private readonly uint[] _state = new uint[5];
@@ -35,8 +36,6 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Srtp
             InitialState.CopyTo(_outerStart, 0);
             Blocks(_outerStart, block);
         }
-
-        private static readonly uint[] InitialState = { 0x67452301, 0xEFCDAB89, 0x98BADCFE, 0x10325476, 0xC3D2E1F0 };
 
         public void Compute(ReadOnlySpan<byte> message, Span<byte> mac)
         {

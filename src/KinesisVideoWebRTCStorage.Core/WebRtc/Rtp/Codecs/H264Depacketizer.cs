@@ -35,7 +35,8 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Rtp.Codecs
         public bool DeliverIncomplete { get; set; }
 
         public long AccessUnitsDelivered { get; private set; }
-        public long IncompleteUnitsDropped { get; private set; }
+        /// <summary>Tainted units: dropped, or delivered flagged when <see cref="DeliverIncomplete"/> is set.</summary>
+        public long IncompleteUnits { get; private set; }
         public long LostPackets { get; private set; }
         public long LatePacketsDropped { get; private set; }
         public long MalformedPayloads { get; private set; }
@@ -45,7 +46,8 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Rtp.Codecs
             var status = _sequence.Advance(packet.Header.SequenceNumber, out int lost);
             if (status == SequenceStatus.Late)
             {
-                LatePacketsDropped++; // its unit has been delivered or dropped already
+                // Reordering is RtpReorderBuffer's job upstream; here a late packet's unit is already finished or tainted.
+                LatePacketsDropped++;
                 return;
             }
             LostPackets += lost;
@@ -167,7 +169,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Rtp.Codecs
                 AccessUnitsDelivered++;
                 _handler(_unit.AsSpan(0, _length), _timestamp, complete);
             }
-            if (!complete) IncompleteUnitsDropped++;
+            if (!complete) IncompleteUnits++;
             _open = false;
             _tainted = false;
             _inFragment = false;

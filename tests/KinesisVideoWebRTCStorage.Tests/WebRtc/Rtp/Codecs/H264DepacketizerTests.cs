@@ -65,7 +65,7 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Rtp.Codecs
             Assert.Single(_units);
             Assert.Equal(6000u, _units[0].Timestamp);
             Assert.Equal(1, _depacketizer.LostPackets);
-            Assert.Equal(1, _depacketizer.IncompleteUnitsDropped);
+            Assert.Equal(1, _depacketizer.IncompleteUnits);
         }
 
         [Fact]
@@ -100,7 +100,7 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Rtp.Codecs
             RtpPacket.Write(badStap, new RtpHeader(96, 105, 20000, 1, marker: true), new byte[] { 0x78, 0x00, 0x09, 0x67 });
             _depacketizer.Push(RtpPacket.Parse(badStap));
             Assert.Empty(_units);
-            Assert.Equal(2, _depacketizer.IncompleteUnitsDropped);
+            Assert.Equal(2, _depacketizer.IncompleteUnits);
             Assert.Equal(1, _depacketizer.MalformedPayloads);
         }
 

@@ -49,7 +49,7 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Rtp.Codecs
                 Assert.True(expected.AsSpan(0, length).SequenceEqual(rebuilt), "round trip differs");
             }, _ => false, _ => long.MaxValue);
             Assert.True(units > 50_000, $"only {units} units");
-            Assert.Equal(0, depacketizer.LostPackets + depacketizer.MalformedPayloads + depacketizer.IncompleteUnitsDropped);
+            Assert.Equal(0, depacketizer.LostPackets + depacketizer.MalformedPayloads + depacketizer.IncompleteUnits);
         }
 
         /// <summary>The kept units of <paramref name="annexB"/>, each with a 4-byte start code.</summary>
