@@ -25,6 +25,9 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Sender
         public event EventHandler<KeyframeRequestedEventArgs>? KeyframeRequested;
 
         public long NacksReceived { get; private set; }
+
+        /// <summary>Compound packets <see cref="HandleCompound"/> dropped as malformed.</summary>
+        public long MalformedCompounds { get; private set; }
         public long KeyframeRequests { get; private set; }
 
         /// <summary>The receiver's latest REMB estimate for this stream in bits per second, or null.</summary>
@@ -32,6 +35,23 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Sender
 
         /// <summary>The latest report block about this stream from an SR or RR, or null.</summary>
         public ReceptionReport? LastReceptionReport { get; private set; }
+
+        /// <summary>Parses an unprotected compound packet and handles it; malformed input is counted and dropped.</summary>
+        public bool HandleCompound(ReadOnlySpan<byte> rtcp, IRtpPacketSink retransmitSink)
+        {
+            List<RtcpPacket> packets;
+            try
+            {
+                packets = RtcpCompoundPacket.Parse(rtcp);
+            }
+            catch (RtcpFormatException)
+            {
+                MalformedCompounds++;
+                return false;
+            }
+            Handle(packets, retransmitSink);
+            return true;
+        }
 
         /// <param name="retransmitSink">Where resent packets go; typically protects and sends them without re-storing.</param>
         public void Handle(IReadOnlyList<RtcpPacket> packets, IRtpPacketSink retransmitSink)

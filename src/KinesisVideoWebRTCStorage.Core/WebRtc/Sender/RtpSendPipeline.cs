@@ -1,4 +1,5 @@
 using System;
+using KinesisVideoWebRTCStorage.WebRtc.Rtcp;
 using KinesisVideoWebRTCStorage.WebRtc.Rtp;
 using KinesisVideoWebRTCStorage.WebRtc.Srtp;
 
@@ -17,6 +18,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Sender
         private readonly SrtpSession _srtp;
         private readonly DatagramSender _send;
         private readonly Func<DateTime> _utcNow;
+        private readonly byte[] _rtcpBuffer = new byte[1500];
 
         public RtpSendPipeline(SrtpSession srtp, DatagramSender send, RetransmissionBuffer history, SenderReportGenerator reports,
             Func<DateTime>? utcNow = null)
@@ -43,6 +45,19 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Sender
 
         /// <summary>Protects and sends an RTCP compound written to <c>buffer[..length]</c> (with SRTCP trailer room after it).</summary>
         public void SendRtcp(byte[] buffer, int length) => _send(buffer, _srtp.ProtectRtcp(buffer, length));
+
+        /// <summary>
+        /// When <see cref="SenderReportGenerator.IsDue"/>, sends the compound SR + SDES CNAME (RFC 3550 §6.1) and returns
+        /// true. Call it from a timer every few hundred milliseconds; it allocates only when a report goes out.
+        /// </summary>
+        public bool SendSenderReportIfDue(string cname)
+        {
+            var now = _utcNow();
+            if (!Reports.IsDue(now)) return false;
+            var compound = new RtcpPacket[] { Reports.CreateReport(now), SourceDescription.ForCName(Reports.Ssrc, cname) };
+            SendRtcp(_rtcpBuffer, RtcpCompoundPacket.Write(_rtcpBuffer.AsSpan(0, _rtcpBuffer.Length - SrtpProtectionProfiles.MaxTrailerLength), compound));
+            return true;
+        }
 
         private sealed class RetransmitSink : IRtpPacketSink
         {

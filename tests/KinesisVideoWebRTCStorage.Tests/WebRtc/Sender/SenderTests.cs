@@ -117,6 +117,43 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Sender
         }
 
         [Fact]
+        public void PipelineSendsSenderReportWithCNameWhenDue()
+        {
+            using var senderSrtp = SrtpSessionTests.Create();
+            using var receiverSrtp = SrtpSessionTests.Create();
+            var wire = new List<byte[]>();
+            var clock = T0;
+            var pipeline = new RtpSendPipeline(senderSrtp, (b, n) => wire.Add(b.AsSpan(0, n).ToArray()), new RetransmissionBuffer(16),
+                new SenderReportGenerator(0x5150, OpusPacketizer.ClockRate, TimeSpan.FromSeconds(5)), () => clock);
+            Assert.False(pipeline.SendSenderReportIfDue("me")); // nothing sent yet
+            new OpusPacketizer(0x5150, 111, 0).Packetize(new byte[] { 0xFC, 1, 2 }, 960, pipeline);
+            clock = T0.AddSeconds(1);
+            Assert.True(pipeline.SendSenderReportIfDue("me"));
+            Assert.False(pipeline.SendSenderReportIfDue("me"));
+
+            var datagram = wire.Last();
+            Assert.True(RtcpDemultiplexer.IsRtcp(datagram));
+            Assert.False(RtcpDemultiplexer.IsRtcp(wire[0]));
+            Assert.True(receiverSrtp.TryUnprotectRtcp(datagram, datagram.Length, out int length));
+            var packets = RtcpCompoundPacket.Parse(datagram.AsSpan(0, length));
+            var sr = Assert.IsType<SenderReport>(packets[0]);
+            Assert.Equal(960u + 48_000u, sr.RtpTimestamp);
+            Assert.Equal(1u, sr.PacketCount);
+            Assert.Equal(3u, sr.OctetCount);
+            Assert.Equal("me", Assert.IsType<SourceDescription>(packets[1]).GetCName(0x5150));
+        }
+
+        [Fact]
+        public void HandleCompoundCountsMalformedInput()
+        {
+            var handler = new RtcpFeedbackHandler(0x1111, null);
+            Assert.False(handler.HandleCompound(new byte[] { 0x81, 0xCE, 0, 9 }, new CapturingSink()));
+            Assert.True(handler.HandleCompound(SeedCorpus.Load("rtcp", "nack-pli"), new CapturingSink()));
+            Assert.Equal(1, handler.MalformedCompounds);
+            Assert.Equal(1, handler.KeyframeRequests);
+        }
+
+        [Fact]
         public void SendPipelineDoesNotAllocateInSteadyState()
         {
             using var srtp = SrtpSessionTests.Create();
