@@ -7,6 +7,8 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Rtp.Codecs
     /// H.264 RTP packetization mode 1 (RFC 6184): SPS/PPS runs aggregated into one STAP-A, NAL units that fit sent as
     /// single-NAL packets, larger ones split into FU-A fragments; the marker bit on the access unit's last packet.
     /// Writes into the emitter's reused buffer, so steady-state packetization allocates nothing.
+    /// Encoders often emit SPS and PPS only once; with <see cref="RepeatParameterSets"/> the latest ones are re-sent in
+    /// front of every IDR that lacks them, so a receiver that joins late or asked for a keyframe can decode it.
     /// </summary>
     public sealed class H264Packetizer
     {
@@ -16,13 +18,21 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Rtp.Codecs
         private const int StapSizeLength = 2;
 
         private readonly RtpPacketEmitter _emitter;
+        private readonly byte[] _sps;
+        private readonly byte[] _pps;
+        private int _spsLength;
+        private int _ppsLength;
 
         public H264Packetizer(uint ssrc, byte payloadType, ushort initialSequenceNumber, int maxPayloadSize = 1200)
         {
             _emitter = new RtpPacketEmitter(ssrc, payloadType, initialSequenceNumber, maxPayloadSize);
+            _sps = new byte[maxPayloadSize];
+            _pps = new byte[maxPayloadSize];
         }
 
         public RtpPacketEmitter Emitter => _emitter;
+
+        public bool RepeatParameterSets { get; set; } = true;
 
         /// <summary>Packetizes one Annex-B access unit at <paramref name="timestamp"/> (90 kHz); returns the packets emitted.</summary>
         public int Packetize(ReadOnlySpan<byte> accessUnit, uint timestamp, IRtpPacketSink sink)
@@ -31,10 +41,22 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Rtp.Codecs
             int packets = 0;
             if (!TryReadUseful(ref reader, out var nal)) return 0;
             int stapLength = 0, stapCount = 0;
+            bool parameterSetsSent = false;
             while (true)
             {
                 bool hasNext = TryReadUseful(ref reader, out var next);
                 bool last = !hasNext;
+                if (IsAggregatable(nal))
+                {
+                    Remember(nal);
+                    parameterSetsSent = true;
+                }
+                else if (H264NalUnitType.Of(nal[0]) == H264NalUnitType.Idr && !parameterSetsSent && RepeatParameterSets)
+                {
+                    packets += EmitRememberedParameterSets(timestamp, sink);
+                    parameterSetsSent = true;
+                }
+
                 if (IsAggregatable(nal) && StapFits(0, nal.Length))
                 {
                     if (stapCount == 0) stapLength = StapHeaderLength;
@@ -87,6 +109,36 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Rtp.Codecs
         {
             int type = H264NalUnitType.Of(nal[0]);
             return type == H264NalUnitType.Sps || type == H264NalUnitType.Pps;
+        }
+
+        /// <summary>Keeps a copy of an SPS or PPS for <see cref="RepeatParameterSets"/>.</summary>
+        private void Remember(ReadOnlySpan<byte> nal)
+        {
+            if (nal.Length > _sps.Length) return; // would need fragmenting; such streams must carry their own
+            bool sps = H264NalUnitType.Of(nal[0]) == H264NalUnitType.Sps;
+            nal.CopyTo(sps ? _sps : _pps);
+            if (sps) _spsLength = nal.Length;
+            else _ppsLength = nal.Length;
+        }
+
+        private int EmitRememberedParameterSets(uint timestamp, IRtpPacketSink sink)
+        {
+            if (_spsLength == 0 || _ppsLength == 0) return 0;
+            var sps = _sps.AsSpan(0, _spsLength);
+            var pps = _pps.AsSpan(0, _ppsLength);
+            if (StapFits(StapHeaderLength + StapSizeLength + sps.Length, pps.Length))
+            {
+                int length = StapHeaderLength;
+                AppendToStap(sps, ref length);
+                AppendToStap(pps, ref length);
+                EmitStap(2, length, timestamp, false, sink);
+                return 1;
+            }
+            sps.CopyTo(_emitter.Payload);
+            _emitter.Emit(sps.Length, timestamp, false, sink);
+            pps.CopyTo(_emitter.Payload);
+            _emitter.Emit(pps.Length, timestamp, false, sink);
+            return 2;
         }
 
         private bool StapFits(int stapLength, int nalLength) =>

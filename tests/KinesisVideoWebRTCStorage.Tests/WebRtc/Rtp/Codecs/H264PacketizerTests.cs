@@ -49,6 +49,30 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Rtp.Codecs
         }
 
         [Fact]
+        public void RepeatsTheLatestParameterSetsBeforeAnIdrThatLacksThem()
+        {
+            var sink = new CapturingSink();
+            var packetizer = new H264Packetizer(1, 96, 0);
+            var newSps = new byte[] { 0x67, 0x64, 0x00, 0x28 };
+            packetizer.Packetize(AnnexB(Sps, Pps, Nal(0x65, 100)), 0, sink);
+            packetizer.Packetize(AnnexB(Nal(0x41, 100)), 3000, sink);
+            packetizer.Packetize(AnnexB(newSps), 6000, sink);
+            sink.Packets.Clear();
+
+            packetizer.Packetize(AnnexB(Nal(0x06, 10), Nal(0x65, 100), Nal(0x65, 100)), 9000, sink);
+            var payloads = sink.Packets.Select(p => RtpPacket.Parse(p).Payload.ToArray()).ToList();
+            Assert.Equal(4, payloads.Count); // SEI, STAP-A(SPS, PPS), IDR slice, IDR slice: only the first slice gets them
+            Assert.Equal(new byte[] { 0x78, 0, 4 }.Concat(newSps).Concat(new byte[] { 0, 4 }).Concat(Pps), payloads[1]);
+            Assert.Equal(0x65, payloads[2][0]);
+            Assert.Equal(0x65, payloads[3][0]);
+
+            sink.Packets.Clear();
+            packetizer.RepeatParameterSets = false;
+            packetizer.Packetize(AnnexB(Nal(0x65, 100)), 12000, sink);
+            Assert.Single(sink.Packets);
+        }
+
+        [Fact]
         public void SendsSmallNalUnitsAsSingleNalPackets()
         {
             var sink = new CapturingSink();

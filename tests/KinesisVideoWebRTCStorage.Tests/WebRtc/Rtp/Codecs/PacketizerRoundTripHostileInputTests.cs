@@ -33,7 +33,7 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Rtp.Codecs
             });
             var sink = new ForwardingSink(depacketizer);
             // Small payloads force STAP-A, FU-A and single-NAL paths on short inputs.
-            var packetizer = new H264Packetizer(1, 96, 0, maxPayloadSize: 64);
+            var packetizer = new H264Packetizer(1, 96, 0, maxPayloadSize: 64) { RepeatParameterSets = false };
             uint timestamp = 0;
             HostileInput.Run(seeds, 100_000, 6185, input =>
             {
