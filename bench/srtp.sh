@@ -12,4 +12,7 @@ flock /tmp/kvs-build.lock dotnet build -c Release -v quiet -nologo "$here/Kinesi
 reference=$("$out/libsrtp_bench")
 mbps=$(echo "$reference" | awk '$1 == "protect_mbps" { print $2 }')
 vector=$(echo "$reference" | awk '$1 == "vector" { print $2 }')
-dotnet "$out/dotnet/KinesisVideoWebRTCStorage.Bench.Srtp.dll" --libsrtp-mbps "$mbps" --libsrtp-vector "$vector"
+wrap=$(echo "$reference" | awk '$1 == "wrap" { print $2 }' | paste -sd, -)
+rtcp=$(echo "$reference" | awk '$1 == "rtcp" { print $2 }')
+dotnet "$out/dotnet/KinesisVideoWebRTCStorage.Bench.Srtp.dll" --libsrtp-mbps "$mbps" --libsrtp-vector "$vector" \
+    --libsrtp-wrap "$wrap" --libsrtp-rtcp "$rtcp"

@@ -21,11 +21,13 @@ namespace KinesisVideoWebRTCStorage.Bench.Srtp
         private static int Main(string[] args)
         {
             double? libsrtpMbps = null;
-            string? libsrtpVector = null;
+            string? libsrtpVector = null, libsrtpWrap = null, libsrtpRtcp = null;
             for (int i = 0; i + 1 < args.Length; i += 2)
             {
                 if (args[i] == "--libsrtp-mbps") libsrtpMbps = double.Parse(args[i + 1], CultureInfo.InvariantCulture);
                 else if (args[i] == "--libsrtp-vector") libsrtpVector = args[i + 1];
+                else if (args[i] == "--libsrtp-wrap") libsrtpWrap = args[i + 1];
+                else if (args[i] == "--libsrtp-rtcp") libsrtpRtcp = args[i + 1];
             }
 
             // The libsrtp harness uses bytes 1..30 as master key then salt.
@@ -47,6 +49,26 @@ namespace KinesisVideoWebRTCStorage.Bench.Srtp
                 bool same = Convert.ToHexString(buffer, 0, length) == libsrtpVector;
                 Console.WriteLine($"interop with libsrtp2 (seq 1, 1200 B):  {(same ? "identical bytes" : "MISMATCH")}");
                 if (!same) exit = 1;
+            }
+
+            if (libsrtpWrap != null && libsrtpRtcp != null)
+            {
+                using var receiver = NewSession();
+                int unprotected = 0;
+                foreach (var hex in libsrtpWrap.Split(','))
+                {
+                    var packet = Convert.FromHexString(hex);
+                    if (!receiver.TryUnprotectRtp(packet, packet.Length, out int length)) continue;
+                    var expected = (byte[])template.Clone();
+                    expected[2] = packet[2];
+                    expected[3] = packet[3];
+                    if (packet.AsSpan(0, length).SequenceEqual(expected)) unprotected++;
+                }
+                var rtcp = Convert.FromHexString(libsrtpRtcp);
+                bool rtcpOk = receiver.TryUnprotectRtcp(rtcp, rtcp.Length, out int rtcpLength)
+                    && rtcp.AsSpan(0, rtcpLength).SequenceEqual(new byte[] { 0x81, 206, 0, 2, 0xCA, 0xFE, 0xBA, 0xBE, 0, 0, 0, 1 });
+                Console.WriteLine($"libsrtp2 packets across the seq wrap:    {unprotected}/4 unprotected to the original; SRTCP {(rtcpOk ? "ok" : "FAILED")}");
+                if (unprotected != 4 || !rtcpOk) exit = 1;
             }
 
             double protectMbps, unprotectMbps;

@@ -1,6 +1,7 @@
 /*
  * libsrtp2 reference figures for bench/srtp.sh: srtp_protect throughput with AES_CM_128_HMAC_SHA1_80 on 1200-byte RTP
- * packets, and one protected packet as hex so the .NET side can check it produces identical bytes.
+ * packets, plus protected packets as hex for the .NET side: one it must reproduce byte for byte, a run across the
+ * sequence-number wrap it must unprotect (ROC 0 -> 1), and one SRTCP packet.
  * Output lines are "key value" pairs for the script to pass on.
  */
 #include <srtp2/srtp.h>
@@ -65,6 +66,26 @@ int main(void)
     if (srtp_protect(session, packet, &length) != srtp_err_status_ok) return 1;
     printf("vector ");
     for (int i = 0; i < length; i++) printf("%02X", packet[i]);
+    printf("\n");
+
+    /* A fresh session across the wrap: 65534, 65535 (ROC 0), 0, 1 (ROC 1). Payloads are make_packet's. */
+    srtp_dealloc(session);
+    session = create_session(key_and_salt);
+    for (uint32_t s = 65534; s < 65538; s++) {
+        make_packet(packet, (uint16_t)s);
+        length = PACKET_LENGTH;
+        if (srtp_protect(session, packet, &length) != srtp_err_status_ok) return 1;
+        printf("wrap ");
+        for (int i = 0; i < length; i++) printf("%02X", packet[i]);
+        printf("\n");
+    }
+
+    /* SRTCP: a PLI from the same SSRC. */
+    uint8_t rtcp[12 + SRTP_MAX_TRAILER_LEN] = { 0x81, 206, 0, 2, 0xCA, 0xFE, 0xBA, 0xBE, 0, 0, 0, 1 };
+    length = 12;
+    if (srtp_protect_rtcp(session, rtcp, &length) != srtp_err_status_ok) return 1;
+    printf("rtcp ");
+    for (int i = 0; i < length; i++) printf("%02X", rtcp[i]);
     printf("\n");
     srtp_dealloc(session);
 
