@@ -17,7 +17,10 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Srtp
             return age < Size && (_seen & (1UL << (int)age)) == 0;
         }
 
-        /// <summary>Records an authenticated index; call only after <see cref="IsFresh"/> and authentication succeeded.</summary>
+        /// <summary>
+        /// Records an authenticated (or, sending, a protected) index. Indices older than the window change nothing: a
+        /// sender's retransmissions go through here too.
+        /// </summary>
         public void Accept(long index)
         {
             if (index > _highest)
@@ -26,7 +29,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Srtp
                 _seen = shift >= Size ? 1UL : (_seen << (int)shift) | 1UL;
                 _highest = index;
             }
-            else
+            else if (_highest - index < Size)
             {
                 _seen |= 1UL << (int)(_highest - index);
             }
