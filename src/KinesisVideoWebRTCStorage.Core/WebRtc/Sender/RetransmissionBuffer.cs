@@ -7,7 +7,8 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Sender
 {
     /// <summary>
     /// The last <c>capacity</c> sent RTP packets (plain, before SRTP) by sequence number, to answer generic NACKs.
-    /// Slots are preallocated and reused, so storing and resending allocate nothing.
+    /// Slots are preallocated and reused, so storing and resending allocate nothing. Storing (the sending thread) and
+    /// resending (the RTCP thread) are serialized by a lock.
     /// </summary>
     public sealed class RetransmissionBuffer
     {
@@ -15,6 +16,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Sender
         private readonly int[] _lengths;
         private readonly int[] _sequences;
         private readonly byte[] _scratch;
+        private readonly object _gate = new object();
 
         public RetransmissionBuffer(int capacity = 1024, int maxPacketSize = 1500)
         {
@@ -45,12 +47,26 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Sender
                 throw new ArgumentException("Not an RTP packet that fits the buffer.", nameof(rtpPacket));
             ushort sequence = BinaryPrimitives.ReadUInt16BigEndian(rtpPacket.Slice(2));
             int slot = sequence & (_slots.Length - 1);
-            rtpPacket.CopyTo(_slots[slot]);
-            _lengths[slot] = rtpPacket.Length;
-            _sequences[slot] = sequence;
+            lock (_gate)
+            {
+                rtpPacket.CopyTo(_slots[slot]);
+                _lengths[slot] = rtpPacket.Length;
+                _sequences[slot] = sequence;
+            }
         }
 
-        public bool TryGet(ushort sequenceNumber, out ReadOnlySpan<byte> packet)
+        /// <summary>Copies the held packet <paramref name="sequenceNumber"/> into <paramref name="destination"/>; returns its length or 0.</summary>
+        public int CopyTo(ushort sequenceNumber, Span<byte> destination)
+        {
+            lock (_gate)
+            {
+                if (!TryGet(sequenceNumber, out var packet)) return 0;
+                packet.CopyTo(destination);
+                return packet.Length;
+            }
+        }
+
+        private bool TryGet(ushort sequenceNumber, out ReadOnlySpan<byte> packet)
         {
             int slot = sequenceNumber & (_slots.Length - 1);
             if (_sequences[slot] != sequenceNumber)
@@ -67,6 +83,11 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Sender
         /// with trailer room so the sink may protect in place. Returns the packets resent.
         /// </summary>
         public int Retransmit(TransportLayerNack nack, IRtpPacketSink sink)
+        {
+            lock (_gate) return RetransmitLocked(nack, sink);
+        }
+
+        private int RetransmitLocked(TransportLayerNack nack, IRtpPacketSink sink)
         {
             int resent = 0;
             foreach (var pair in nack.Pairs)

@@ -11,7 +11,9 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Sender
     /// <summary>
     /// What happens to each packet a packetizer emits on one stream: keep a plain copy for NACKs, count it for sender
     /// reports, SRTP-protect it in place and send it. <see cref="Retransmissions"/> is the sink for resent packets, which
-    /// are protected and sent but neither stored again nor counted as new media.
+    /// are protected and sent but neither stored again nor counted as new media. The parts it uses lock for themselves,
+    /// so one thread may packetize while another handles RTCP feedback and a timer sends reports; <see cref="DatagramSender"/>
+    /// may then be called from any of them.
     /// </summary>
     public sealed class RtpSendPipeline : IRtpPacketSink
     {
@@ -55,7 +57,10 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Sender
             var now = _utcNow();
             if (!Reports.IsDue(now)) return false;
             var compound = new RtcpPacket[] { Reports.CreateReport(now), SourceDescription.ForCName(Reports.Ssrc, cname) };
-            SendRtcp(_rtcpBuffer, RtcpCompoundPacket.Write(_rtcpBuffer.AsSpan(0, _rtcpBuffer.Length - SrtpProtectionProfiles.MaxTrailerLength), compound));
+            lock (_rtcpBuffer)
+            {
+                SendRtcp(_rtcpBuffer, RtcpCompoundPacket.Write(_rtcpBuffer.AsSpan(0, _rtcpBuffer.Length - SrtpProtectionProfiles.MaxTrailerLength), compound));
+            }
             return true;
         }
 

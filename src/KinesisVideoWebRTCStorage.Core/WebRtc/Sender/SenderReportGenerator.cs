@@ -8,6 +8,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Sender
     /// Counts what one outgoing stream sent and produces its sender reports (RFC 3550 §6.4.1): the RTP timestamp in an SR
     /// is extrapolated from the latest frame's timestamp and send time, so receivers can map it to wall clock for
     /// lip sync. Reports are due at a randomized 0.5–1.5 × interval (§6.3.1) to avoid synchronized senders.
+    /// The sending thread counts and a timer thread reports, so both sides take a lock.
     /// </summary>
     public sealed class SenderReportGenerator
     {
@@ -18,6 +19,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Sender
         private uint _anchorTimestamp;
         private DateTime _anchorTime;
         private DateTime _nextReport;
+        private readonly object _gate = new object();
 
         public SenderReportGenerator(uint ssrc, int clockRate, TimeSpan? interval = null, Random? random = null)
         {
@@ -38,6 +40,11 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Sender
 
         public void OnPacketSent(uint rtpTimestamp, int payloadLength, DateTime utcNow)
         {
+            lock (_gate) Count(rtpTimestamp, payloadLength, utcNow);
+        }
+
+        private void Count(uint rtpTimestamp, int payloadLength, DateTime utcNow)
+        {
             PacketCount++;
             OctetCount += (uint)payloadLength;
             // Packets of one frame share a timestamp; the first one's send time is the closest to its capture time.
@@ -51,10 +58,18 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Sender
         }
 
         /// <summary>True once a packet was sent and the randomized interval since the last report has passed.</summary>
-        public bool IsDue(DateTime utcNow) => _anchored && utcNow >= _nextReport;
+        public bool IsDue(DateTime utcNow)
+        {
+            lock (_gate) return _anchored && utcNow >= _nextReport;
+        }
 
         /// <summary>Creates the report for <paramref name="utcNow"/> and schedules the next one.</summary>
         public SenderReport CreateReport(DateTime utcNow, IReadOnlyList<ReceptionReport>? receptionReports = null)
+        {
+            lock (_gate) return CreateReportLocked(utcNow, receptionReports);
+        }
+
+        private SenderReport CreateReportLocked(DateTime utcNow, IReadOnlyList<ReceptionReport>? receptionReports)
         {
             uint rtpTimestamp = _anchored
                 ? unchecked(_anchorTimestamp + (uint)(long)Math.Round((utcNow - _anchorTime).TotalSeconds * _clockRate))

@@ -8,7 +8,8 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Srtp
     /// <summary>
     /// One direction of SRTP/SRTCP (RFC 3711) under one master key and salt, with per-SSRC rollover counters and replay
     /// windows. Protect and unprotect work in place on the caller's buffer and allocate nothing once a stream exists.
-    /// Use one instance for sending and another for receiving; an instance is not thread-safe.
+    /// Use one instance for sending and another for receiving. Calls are serialized by a lock (uncontended it costs far
+    /// less than the cipher), so audio and video senders and a retransmitting RTCP thread may share one instance.
     /// </summary>
     public sealed class SrtpSession : IDisposable
     {
@@ -29,6 +30,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Srtp
         private readonly byte[] _iv = new byte[IvLength];
         private readonly byte[] _mac = new byte[20];
         private readonly byte[] _receivedTag = new byte[SrtpProtectionProfiles.RtcpAuthTagLength];
+        private readonly object _gate = new object();
 
         public SrtpSession(SrtpProtectionProfile profile, ReadOnlySpan<byte> masterKey, ReadOnlySpan<byte> masterSalt)
             : this(profile, masterKey, masterSalt, HmacSha1.Create)
@@ -81,6 +83,11 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Srtp
         /// </summary>
         public int ProtectRtp(Span<byte> buffer, int length)
         {
+            lock (_gate) return ProtectRtpLocked(buffer, length);
+        }
+
+        private int ProtectRtpLocked(Span<byte> buffer, int length)
+        {
             if ((uint)length > (uint)buffer.Length) throw new ArgumentOutOfRangeException(nameof(length));
             if (buffer.Length - length < _rtpTagLength) throw new ArgumentException("No room for the SRTP tag.", nameof(buffer));
             if (!RtpPacket.TryGetHeaderLength(buffer.Slice(0, length), out int headerLength)) throw new ArgumentException("Not an RTP packet.", nameof(buffer));
@@ -101,6 +108,11 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Srtp
         /// malformed, unauthentic and replayed packets; otherwise <paramref name="rtpLength"/> is the plain RTP length.
         /// </summary>
         public bool TryUnprotectRtp(Span<byte> buffer, int length, out int rtpLength)
+        {
+            lock (_gate) return TryUnprotectRtpLocked(buffer, length, out rtpLength);
+        }
+
+        private bool TryUnprotectRtpLocked(Span<byte> buffer, int length, out int rtpLength)
         {
             rtpLength = 0;
             if ((uint)length > (uint)buffer.Length || length < RtpHeader.FixedLength + _rtpTagLength
@@ -146,6 +158,11 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Srtp
         /// </summary>
         public int ProtectRtcp(Span<byte> buffer, int length)
         {
+            lock (_gate) return ProtectRtcpLocked(buffer, length);
+        }
+
+        private int ProtectRtcpLocked(Span<byte> buffer, int length)
+        {
             if ((uint)length > (uint)buffer.Length) throw new ArgumentOutOfRangeException(nameof(length));
             if (buffer.Length - length < SrtpProtectionProfiles.MaxTrailerLength) throw new ArgumentException("No room for the SRTCP trailer.", nameof(buffer));
             if (length < 8) throw new ArgumentException("Not an RTCP packet.", nameof(buffer));
@@ -164,6 +181,11 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Srtp
 
         /// <summary>Verifies and decrypts an SRTCP packet in place; false (counted) for malformed, unauthentic and replayed packets.</summary>
         public bool TryUnprotectRtcp(Span<byte> buffer, int length, out int rtcpLength)
+        {
+            lock (_gate) return TryUnprotectRtcpLocked(buffer, length, out rtcpLength);
+        }
+
+        private bool TryUnprotectRtcpLocked(Span<byte> buffer, int length, out int rtcpLength)
         {
             rtcpLength = 0;
             const int trailer = SrtpProtectionProfiles.MaxTrailerLength;
@@ -201,6 +223,11 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Srtp
         }
 
         public void Dispose()
+        {
+            lock (_gate) DisposeLocked();
+        }
+
+        private void DisposeLocked()
         {
             _rtpCipher.Dispose();
             _rtpAuth.Dispose();

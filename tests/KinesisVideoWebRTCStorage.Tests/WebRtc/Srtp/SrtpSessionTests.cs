@@ -271,6 +271,29 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Srtp
         }
 
         [Fact]
+        public void ConcurrentSendersOnOneSessionProduceValidPackets()
+        {
+            using var sender = Create();
+            using var receiver = Create();
+            const int perThread = 3000;
+            var outputs = new byte[4][][];
+            var threads = Enumerable.Range(0, 4).Select(t => new System.Threading.Thread(() =>
+            {
+                outputs[t] = new byte[perThread][];
+                for (int i = 0; i < perThread; i++)
+                {
+                    var packet = Rtp((ushort)i, payloadLength: 600, ssrc: (uint)(t + 1));
+                    outputs[t][i] = packet.AsSpan(0, sender.ProtectRtp(packet, 612)).ToArray();
+                }
+            })).ToList();
+            threads.ForEach(t => t.Start());
+            threads.ForEach(t => t.Join());
+            foreach (var packet in outputs.SelectMany(o => o))
+                Assert.True(receiver.TryUnprotectRtp(packet, packet.Length, out _));
+            Assert.Equal(4 * perThread, receiver.Counters.RtpUnprotected);
+        }
+
+        [Fact]
         public void KeyingMaterialSplitPairsClientAndServerDirections()
         {
             var material = Enumerable.Range(0, 60).Select(i => (byte)i).ToArray();
