@@ -1,0 +1,104 @@
+using System;
+using System.Collections.Generic;
+using KinesisVideoWebRTCStorage.WebRtc.Rtcp;
+using KinesisVideoWebRTCStorage.WebRtc.Rtp;
+
+namespace KinesisVideoWebRTCStorage.WebRtc.Sender
+{
+    /// <summary>
+    /// Acts on received RTCP for one outgoing media stream: NACKs are answered from the retransmission buffer, PLI and new
+    /// FIR requests raise <see cref="KeyframeRequested"/>, and the latest REMB and reception report are kept.
+    /// </summary>
+    public sealed class RtcpFeedbackHandler
+    {
+        private readonly RetransmissionBuffer? _history;
+        private int _lastFirSequence = -1;
+
+        public RtcpFeedbackHandler(uint mediaSsrc, RetransmissionBuffer? history)
+        {
+            MediaSsrc = mediaSsrc;
+            _history = history;
+        }
+
+        public uint MediaSsrc { get; }
+
+        public event EventHandler<KeyframeRequestedEventArgs>? KeyframeRequested;
+
+        public long NacksReceived { get; private set; }
+
+        /// <summary>Compound packets <see cref="HandleCompound"/> dropped as malformed.</summary>
+        public long MalformedCompounds { get; private set; }
+        public long KeyframeRequests { get; private set; }
+
+        /// <summary>The receiver's latest REMB estimate for this stream in bits per second, or null.</summary>
+        public ulong? EstimatedBitrate { get; private set; }
+
+        /// <summary>The latest report block about this stream from an SR or RR, or null.</summary>
+        public ReceptionReport? LastReceptionReport { get; private set; }
+
+        /// <summary>Parses an unprotected compound packet and handles it; malformed input is counted and dropped.</summary>
+        public bool HandleCompound(ReadOnlySpan<byte> rtcp, IRtpPacketSink retransmitSink)
+        {
+            List<RtcpPacket> packets;
+            try
+            {
+                packets = RtcpCompoundPacket.Parse(rtcp);
+            }
+            catch (RtcpFormatException)
+            {
+                MalformedCompounds++;
+                return false;
+            }
+            Handle(packets, retransmitSink);
+            return true;
+        }
+
+        /// <param name="retransmitSink">Where resent packets go; typically protects and sends them without re-storing.</param>
+        public void Handle(IReadOnlyList<RtcpPacket> packets, IRtpPacketSink retransmitSink)
+        {
+            foreach (var packet in packets)
+            {
+                switch (packet)
+                {
+                    case TransportLayerNack nack when nack.MediaSsrc == MediaSsrc:
+                        NacksReceived++;
+                        _history?.Retransmit(nack, retransmitSink);
+                        break;
+                    case PictureLossIndication pli when pli.MediaSsrc == MediaSsrc:
+                        RequestKeyframe(KeyframeRequestKind.PictureLossIndication, pli.SenderSsrc);
+                        break;
+                    case FullIntraRequest fir:
+                        foreach (var entry in fir.Entries)
+                        {
+                            // A repeated sequence number is a retransmission of a request already served (RFC 5104 §4.3.1.2).
+                            if (entry.Ssrc != MediaSsrc || entry.SequenceNumber == _lastFirSequence) continue;
+                            _lastFirSequence = entry.SequenceNumber;
+                            RequestKeyframe(KeyframeRequestKind.FullIntraRequest, fir.SenderSsrc);
+                        }
+                        break;
+                    case ReceiverEstimatedMaximumBitrate remb when System.Linq.Enumerable.Contains(remb.Ssrcs, MediaSsrc):
+                        EstimatedBitrate = remb.Bitrate;
+                        break;
+                    case ReceiverReport rr:
+                        TakeReport(rr.Reports);
+                        break;
+                    case SenderReport sr:
+                        TakeReport(sr.Reports);
+                        break;
+                }
+            }
+        }
+
+        private void TakeReport(IReadOnlyList<ReceptionReport> reports)
+        {
+            foreach (var report in reports)
+                if (report.Ssrc == MediaSsrc) LastReceptionReport = report;
+        }
+
+        private void RequestKeyframe(KeyframeRequestKind kind, uint requester)
+        {
+            KeyframeRequests++;
+            KeyframeRequested?.Invoke(this, new KeyframeRequestedEventArgs(kind, requester));
+        }
+    }
+}

@@ -1,0 +1,50 @@
+using KinesisVideoWebRTCStorage.Tests.Fuzz;
+using KinesisVideoWebRTCStorage.Tests.WebRtc.Rtp.Codecs;
+using KinesisVideoWebRTCStorage.WebRtc.Rtcp;
+using KinesisVideoWebRTCStorage.WebRtc.Rtp;
+using KinesisVideoWebRTCStorage.WebRtc.Sender;
+using Xunit;
+
+namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Rtcp
+{
+    public class RtcpHostileInputTests
+    {
+        [Fact]
+        public void CompoundParserSurvivesSeededMutations()
+        {
+            var seeds = SeedCorpus.Load("rtcp");
+            foreach (var seed in seeds) Assert.NotEmpty(RtcpCompoundPacket.Parse(seed));
+            int parsed = 0;
+            int rejected = HostileInput.Run(seeds, 100_000, 3551, input =>
+            {
+                var packets = RtcpCompoundPacket.Parse(input);
+                // Whatever parses must serialize again: a parsed object never holds a state its writer rejects.
+                RtcpCompoundPacket.ToArray(packets);
+                parsed++;
+            }, e => e is RtcpFormatException,
+            // Objects per packet are proportional to its bytes; the constant covers the exception of a rejection.
+            length => 16_384 + 64L * length);
+            Assert.True(rejected > 1000, $"only {rejected} rejected");
+            Assert.True(parsed > 1000, $"only {parsed} parsed");
+        }
+
+        [Fact]
+        public void FeedbackHandlerDropsMutationsWithoutThrowing()
+        {
+            var history = new RetransmissionBuffer(capacity: 64);
+            var packet = new byte[100];
+            for (int s = 0; s < 64; s++)
+            {
+                RtpPacket.Write(packet, new RtpHeader(96, (ushort)(65500 + s), 0, 0x1111), new byte[50]);
+                history.Store(packet);
+            }
+            var handler = new RtcpFeedbackHandler(0x1111, history);
+            var sink = new CountingSink();
+            HostileInput.Run(SeedCorpus.Load("rtcp"), 100_000, 4585, input => handler.HandleCompound(input, sink), _ => false,
+                length => 16_384 + 64L * length);
+            Assert.True(handler.MalformedCompounds > 1000);
+            Assert.True(sink.Count > 0 && sink.Count == history.Retransmitted);
+            Assert.True(handler.KeyframeRequests > 1000);
+        }
+    }
+}
