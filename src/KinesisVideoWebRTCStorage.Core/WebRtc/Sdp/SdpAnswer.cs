@@ -1,0 +1,17 @@
+namespace KinesisVideoWebRTCStorage.WebRtc.Sdp
+{
+    /// <summary>An answer and what it negotiated. Video or Audio is null when the offer had no compatible section.</summary>
+    public sealed class SdpAnswer
+    {
+        internal SdpAnswer(SdpSessionDescription description, SdpNegotiatedMedia? video, SdpNegotiatedMedia? audio)
+        {
+            Description = description;
+            Video = video;
+            Audio = audio;
+        }
+
+        public SdpSessionDescription Description { get; }
+        public SdpNegotiatedMedia? Video { get; }
+        public SdpNegotiatedMedia? Audio { get; }
+    }
+}
