@@ -1,5 +1,4 @@
 using System;
-using System.Text;
 
 namespace KinesisVideoWebRTCStorage.WebRtc.Sdp
 {
@@ -35,18 +34,6 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Sdp
             return new SdpFingerprint(value.Substring(0, space), digest);
         }
 
-        /// <summary>The <c>AB:CD:...</c> form.</summary>
-        public static string FormatDigest(ReadOnlySpan<byte> digest)
-        {
-            var text = new StringBuilder(digest.Length * 3);
-            for (int i = 0; i < digest.Length; i++)
-            {
-                if (i > 0) text.Append(':');
-                text.Append(digest[i].ToString("X2"));
-            }
-            return text.ToString();
-        }
-
         public bool Matches(SdpFingerprint other) => Algorithm == other.Algorithm && Digest.Span.SequenceEqual(other.Digest.Span);
 
         private static int HexValue(char c)
@@ -57,6 +44,6 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Sdp
             throw new SdpFormatException("a=fingerprint digest is not hexadecimal");
         }
 
-        public override string ToString() => Algorithm + " " + FormatDigest(_digest);
+        public override string ToString() => Algorithm + " " + ColonHex.Format(_digest);
     }
 }

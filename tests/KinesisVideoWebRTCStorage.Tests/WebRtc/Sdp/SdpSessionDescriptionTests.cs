@@ -82,7 +82,8 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Sdp
         [Fact]
         public void FingerprintFormatsAsColonHex()
         {
-            Assert.Equal("AB:CD:01", SdpFingerprint.FormatDigest(new byte[] { 0xAB, 0xCD, 0x01 }));
+            Assert.Equal("sha-256 AB:CD:01", new SdpFingerprint("SHA-256", new byte[] { 0xAB, 0xCD, 0x01 }).ToString());
+            Assert.Equal("sha-256 AB:CD:01", SdpFingerprint.Parse("sha-256 ab:cd:01").ToString());
             Assert.Throws<SdpFormatException>(() => SdpFingerprint.Parse("sha-256 AB:CD:0"));
             Assert.Throws<SdpFormatException>(() => SdpFingerprint.Parse("sha-256 AB-CD-01"));
             Assert.Throws<SdpFormatException>(() => SdpFingerprint.Parse("sha-256 ZZ:CD:01"));
