@@ -1,0 +1,541 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Net;
+using System.Security.Cryptography;
+using System.Threading;
+using System.Threading.Tasks;
+using KinesisVideoWebRTCStorage.WebRtc.Mux;
+using KinesisVideoWebRTCStorage.WebRtc.Stun;
+
+namespace KinesisVideoWebRTCStorage.WebRtc.Ice
+{
+    /// <summary>
+    /// A full ICE agent (RFC 8445) for one component over UDP host candidates, as WebRTC uses it with BUNDLE and rtcp-mux:
+    /// connectivity checks with short-term credentials, regular or aggressive nomination, role-conflict repair, trickle
+    /// in both directions, ICE restart and consent freshness (RFC 7675). STUN is consumed here; DTLS and RTP/RTCP from
+    /// endpoints that have proven the ICE credentials are raised through <see cref="DataReceived"/>.
+    /// </summary>
+    public sealed class IceAgent : IDisposable
+    {
+        private readonly object _lock = new object();
+        private readonly IceAgentOptions _options;
+        private readonly List<IceSocket> _sockets = new List<IceSocket>();
+        private readonly List<IceCandidate> _remoteCandidates = new List<IceCandidate>();
+        private readonly List<IceCandidatePair> _pairs = new List<IceCandidatePair>();
+        private readonly Dictionary<string, Transaction> _transactions = new Dictionary<string, Transaction>();
+        private readonly HashSet<IPEndPoint> _authenticated = new HashSet<IPEndPoint>();
+        private readonly Queue<(IceCandidatePair Pair, bool Nominate)> _triggered = new Queue<(IceCandidatePair, bool)>();
+        private readonly ulong _tieBreaker;
+        private readonly CancellationTokenSource _stop = new CancellationTokenSource();
+        private readonly Random _jitter = new Random();
+        private IceCredentials? _remoteCredentials;
+        private IceTransportPolicy _policy;
+        private bool _remoteEndOfCandidates;
+        private bool _restarting;
+        private IceCandidatePair? _selected;
+        private IceSocket? _selectedSocket;
+        private DateTime _nextConsent;
+        private IceConnectionState _state = IceConnectionState.New;
+        private Task? _timer;
+        private long _badIntegrity;
+        private long _malformed;
+        private long _unauthenticatedData;
+        private long _consentResponses;
+
+        public IceAgent(IceAgentOptions? options = null)
+        {
+            _options = options ?? new IceAgentOptions();
+            Role = _options.Role;
+            _policy = _options.TransportPolicy;
+            LocalCredentials = IceCredentials.Generate();
+            var bytes = new byte[8];
+            using (var rng = RandomNumberGenerator.Create()) rng.GetBytes(bytes);
+            _tieBreaker = BitConverter.ToUInt64(bytes, 0);
+        }
+
+        public IceCredentials LocalCredentials { get; private set; }
+        public IceRole Role { get; private set; }
+        public IceConnectionState State { get { lock (_lock) return _state; } }
+        public IceCandidatePair? SelectedPair { get { lock (_lock) return _selected; } }
+        public IReadOnlyList<IceCandidate> LocalCandidates { get { lock (_lock) return _sockets.Select(s => s.Candidate).ToList(); } }
+        public IReadOnlyList<IceCandidatePair> Pairs { get { lock (_lock) return _pairs.ToList(); } }
+
+        /// <summary>STUN requests or responses dropped because USERNAME or MESSAGE-INTEGRITY did not check out.</summary>
+        public long BadIntegrityDropped => Interlocked.Read(ref _badIntegrity);
+
+        public long MalformedDropped => Interlocked.Read(ref _malformed);
+
+        /// <summary>Non-STUN datagrams from endpoints that never proved the ICE credentials.</summary>
+        public long UnauthenticatedDataDropped => Interlocked.Read(ref _unauthenticatedData);
+
+        public long ConsentResponses => Interlocked.Read(ref _consentResponses);
+
+        /// <summary>Raised outside the agent's lock; handlers must not block for long.</summary>
+        public event Action<IceConnectionState>? StateChanged;
+
+        public event IceDataHandler? DataReceived;
+
+        /// <summary>
+        /// Binds one UDP socket per usable local address (only loopback with <see cref="IceAgentOptions.LoopbackOnly"/>)
+        /// and returns the host candidates to signal; signal end-of-candidates after them. Under the relay-only policy
+        /// there are none, since relayed candidates need a TURN allocation.
+        /// </summary>
+        public IReadOnlyList<IceCandidate> GatherHostCandidates()
+        {
+            lock (_lock)
+            {
+                if (_state == IceConnectionState.Closed) throw new ObjectDisposedException(nameof(IceAgent));
+                if (_sockets.Count > 0) return _sockets.Select(s => s.Candidate).ToList();
+                var addresses = IceHostAddresses.Find(_options.LoopbackOnly, _options.IncludeIPv6);
+                for (int i = 0; i < addresses.Count; i++)
+                {
+                    var socket = IceSocket.TryBind(addresses[i], i);
+                    if (socket == null) continue;
+                    _sockets.Add(socket);
+                    _ = socket.ReceiveLoop(OnDatagram, () => _stop.IsCancellationRequested);
+                }
+                _timer ??= Task.Run(TimerLoop);
+                foreach (var remote in _remoteCandidates) AddPairs(remote);
+                return _policy == IceTransportPolicy.Relay ? new List<IceCandidate>() : _sockets.Select(s => s.Candidate).ToList();
+            }
+        }
+
+        public void SetRemoteCredentials(string ufrag, string password)
+        {
+            var events = new List<Action>();
+            lock (_lock)
+            {
+                _remoteCredentials = new IceCredentials(ufrag, password);
+                if (_state == IceConnectionState.New) SetState(IceConnectionState.Checking, events);
+            }
+            Raise(events);
+        }
+
+        /// <summary>Adds a trickled or SDP candidate at any time. mDNS, TCP and non-RTP-component candidates are ignored.</summary>
+        public void AddRemoteCandidate(IceCandidate candidate)
+        {
+            lock (_lock)
+            {
+                if (candidate.EndPoint == null || candidate.Transport != "udp" || candidate.Component != 1) return;
+                if (_policy == IceTransportPolicy.Relay && candidate.Type != IceCandidateType.Relayed) return;
+                if (_remoteCandidates.Any(c => c.EndPoint!.Equals(candidate.EndPoint))) return;
+                _remoteCandidates.Add(candidate);
+                AddPairs(candidate);
+            }
+        }
+
+        /// <summary>The peer signalled end-of-candidates: once every pair has failed, the agent fails.</summary>
+        public void EndOfRemoteCandidates()
+        {
+            lock (_lock) _remoteEndOfCandidates = true;
+        }
+
+        /// <summary>
+        /// ICE restart (RFC 8445 section 9): new local credentials, remote credentials and candidates forgotten. The
+        /// selected pair keeps carrying media until checks with the new credentials select a pair again.
+        /// </summary>
+        public IceCredentials Restart()
+        {
+            lock (_lock)
+            {
+                LocalCredentials = IceCredentials.Generate();
+                _remoteCredentials = null;
+                _remoteCandidates.Clear();
+                _pairs.Clear();
+                _transactions.Clear();
+                _triggered.Clear();
+                _remoteEndOfCandidates = false;
+                _restarting = true;
+                return LocalCredentials;
+            }
+        }
+
+        /// <summary>Switches to relay-only (or back): pairs that are not relayed on both ends are dropped.</summary>
+        public void SetTransportPolicy(IceTransportPolicy policy)
+        {
+            var events = new List<Action>();
+            lock (_lock)
+            {
+                _policy = policy;
+                if (policy != IceTransportPolicy.Relay) return;
+                _remoteCandidates.RemoveAll(c => c.Type != IceCandidateType.Relayed);
+                _pairs.RemoveAll(p => p.Local.Type != IceCandidateType.Relayed || p.Remote.Type != IceCandidateType.Relayed);
+                _triggered.Clear();
+                foreach (var key in _transactions.Where(t => !_pairs.Contains(t.Value.Pair)).Select(t => t.Key).ToList()) _transactions.Remove(key);
+                if (_selected != null && !_pairs.Contains(_selected))
+                {
+                    _selected = null;
+                    _selectedSocket = null;
+                    SetState(_pairs.Count == 0 ? IceConnectionState.Failed : IceConnectionState.Checking, events);
+                }
+            }
+            Raise(events);
+        }
+
+        /// <summary>Sends a datagram (DTLS, SRTP, SRTCP) on the selected pair.</summary>
+        public void Send(byte[] datagram)
+        {
+            IceSocket? socket;
+            IPEndPoint? to;
+            lock (_lock)
+            {
+                socket = _selectedSocket;
+                to = _selected?.RemoteEndPoint;
+            }
+            if (socket == null || to == null) throw new InvalidOperationException("ICE has no selected candidate pair.");
+            socket.Send(datagram, to);
+        }
+
+        private void AddPairs(IceCandidate remote)
+        {
+            var endpoint = remote.EndPoint!;
+            foreach (var socket in _sockets)
+            {
+                if (socket.AddressFamily != endpoint.AddressFamily) continue;
+                if (_policy == IceTransportPolicy.Relay && socket.Candidate.Type != IceCandidateType.Relayed) continue;
+                if (_pairs.Any(p => p.Local == socket.Candidate && p.RemoteEndPoint.Equals(endpoint))) continue;
+                _pairs.Add(new IceCandidatePair(socket.Candidate, remote, endpoint));
+            }
+        }
+
+        private void OnDatagram(IceSocket socket, byte[] datagram, IPEndPoint from)
+        {
+            try
+            {
+                PacketKind kind = PacketClassifier.Classify(datagram);
+                if (kind == PacketKind.Stun)
+                {
+                    HandleStun(socket, datagram, from);
+                    return;
+                }
+                bool known;
+                lock (_lock) known = _authenticated.Contains(from);
+                if ((kind == PacketKind.Dtls || kind == PacketKind.Rtp) && known) DataReceived?.Invoke(kind, datagram, from);
+                else Interlocked.Increment(ref _unauthenticatedData);
+            }
+            catch (StunFormatException)
+            {
+                Interlocked.Increment(ref _malformed);
+            }
+        }
+
+        private void HandleStun(IceSocket socket, byte[] datagram, IPEndPoint from)
+        {
+            var message = StunMessage.Parse(datagram);
+            // ICE requires FINGERPRINT (RFC 8445 section 7.2.2); it tells STUN apart from other protocols sharing the port.
+            if (!message.VerifyFingerprint() || message.Type.Method != StunMethod.Binding)
+            {
+                Interlocked.Increment(ref _malformed);
+                return;
+            }
+            var events = new List<Action>();
+            lock (_lock)
+            {
+                if (message.Type.Class == StunClass.Request) HandleRequest(socket, message, from, events);
+                else if (message.Type.Class == StunClass.SuccessResponse || message.Type.Class == StunClass.ErrorResponse) HandleResponse(socket, message, from, events);
+            }
+            Raise(events);
+        }
+
+        private void HandleRequest(IceSocket socket, StunMessage request, IPEndPoint from, List<Action> events)
+        {
+            byte[] localKey = StunCredentials.ShortTermKey(LocalCredentials.Password);
+            string? username = request.Username;
+            if (username == null || !username.StartsWith(LocalCredentials.Ufrag + ":", StringComparison.Ordinal) || !request.VerifyIntegrity(localKey))
+            {
+                Interlocked.Increment(ref _badIntegrity);
+                return;
+            }
+
+            // Role conflict repair, RFC 8445 section 7.3.1.1: the larger tie-breaker controls.
+            ulong? theirControlling = request.IceControlling, theirControlled = request.IceControlled;
+            if (Role == IceRole.Controlling && theirControlling.HasValue)
+            {
+                if (_tieBreaker >= theirControlling.Value)
+                {
+                    socket.Send(BuildErrorResponse(request, StunErrorCode.RoleConflict, "Role Conflict", localKey), from);
+                    return;
+                }
+                Role = IceRole.Controlled;
+            }
+            else if (Role == IceRole.Controlled && theirControlled.HasValue)
+            {
+                if (_tieBreaker < theirControlled.Value)
+                {
+                    socket.Send(BuildErrorResponse(request, StunErrorCode.RoleConflict, "Role Conflict", localKey), from);
+                    return;
+                }
+                Role = IceRole.Controlling;
+            }
+
+            socket.Send(new StunMessageBuilder(StunMessageType.BindingSuccess, request.TransactionId.Span)
+                .AddXorMappedAddress(from).AddMessageIntegrity(localKey).AddFingerprint().ToArray(), from);
+            _authenticated.Add(from);
+
+            if (_policy == IceTransportPolicy.Relay) return;
+            var remote = _remoteCandidates.FirstOrDefault(c => c.EndPoint!.Equals(from));
+            if (remote == null)
+            {
+                // A peer-reflexive candidate learned from the check itself (RFC 8445 section 7.3.1.3).
+                remote = new IceCandidate("prflx" + _remoteCandidates.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), 1, "udp",
+                    request.Priority ?? 0, from.Address.ToString(), from.Port, IceCandidateType.PeerReflexive);
+                _remoteCandidates.Add(remote);
+            }
+            var pair = _pairs.FirstOrDefault(p => p.Local == socket.Candidate && p.RemoteEndPoint.Equals(from));
+            if (pair == null)
+            {
+                pair = new IceCandidatePair(socket.Candidate, remote, from);
+                _pairs.Add(pair);
+            }
+            if (Role == IceRole.Controlled && request.UseCandidate)
+            {
+                pair.Nominated = true;
+                if (pair.State == IceCandidatePairState.Succeeded) Select(pair, events);
+            }
+            // Triggered check (RFC 8445 section 7.3.1.4), so that the pair becomes valid in our direction too.
+            if (pair.State == IceCandidatePairState.Waiting || pair.State == IceCandidatePairState.Failed)
+            {
+                pair.State = IceCandidatePairState.Waiting;
+                _triggered.Enqueue((pair, false));
+            }
+        }
+
+        private void HandleResponse(IceSocket socket, StunMessage response, IPEndPoint from, List<Action> events)
+        {
+            string key = Convert.ToBase64String(response.TransactionId.ToArray());
+            if (!_transactions.TryGetValue(key, out var transaction)) return;
+            if (!response.VerifyIntegrity(StunCredentials.ShortTermKey(transaction.RemotePassword)))
+            {
+                // A forged or corrupted response must not end the transaction; the retransmission may still succeed.
+                Interlocked.Increment(ref _badIntegrity);
+                return;
+            }
+            _transactions.Remove(key);
+            var pair = transaction.Pair;
+            // Checks must be symmetric (RFC 8445 section 7.2.5.2.1).
+            if (transaction.Socket != socket || !pair.RemoteEndPoint.Equals(from))
+            {
+                if (!transaction.IsConsent) pair.State = IceCandidatePairState.Failed;
+                return;
+            }
+            _authenticated.Add(from);
+
+            if (response.Type.Class == StunClass.ErrorResponse)
+            {
+                if (response.ErrorCode?.Code == StunErrorCode.RoleConflict)
+                {
+                    Role = Role == IceRole.Controlling ? IceRole.Controlled : IceRole.Controlling;
+                    pair.State = IceCandidatePairState.Waiting;
+                    _triggered.Enqueue((pair, false));
+                }
+                else if (!transaction.IsConsent)
+                {
+                    pair.State = IceCandidatePairState.Failed;
+                }
+                return;
+            }
+
+            pair.LastConsent = DateTime.UtcNow;
+            if (transaction.IsConsent)
+            {
+                Interlocked.Increment(ref _consentResponses);
+                return;
+            }
+            pair.State = IceCandidatePairState.Succeeded;
+            if (Role == IceRole.Controlling)
+            {
+                if (transaction.UseCandidate)
+                {
+                    pair.Nominated = true;
+                    Select(pair, events);
+                }
+                else if (_options.Nomination == IceNominationMode.Regular && !_pairs.Any(p => p.NominationRequested && p.State != IceCandidatePairState.Failed))
+                {
+                    pair.NominationRequested = true;
+                    _triggered.Enqueue((pair, true));
+                }
+            }
+            else if (pair.Nominated)
+            {
+                Select(pair, events);
+            }
+        }
+
+        private void Select(IceCandidatePair pair, List<Action> events)
+        {
+            bool better = _selected == null || _restarting || (Role == IceRole.Controlled && pair.Priority(Role) > _selected.Priority(Role));
+            if (!better || pair == _selected) return;
+            _selected = pair;
+            _selectedSocket = _sockets.First(s => s.Candidate == pair.Local);
+            _restarting = false;
+            pair.LastConsent = DateTime.UtcNow;
+            _nextConsent = NextConsentTime();
+            SetState(IceConnectionState.Connected, events);
+        }
+
+        private async Task TimerLoop()
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                var events = new List<Action>();
+                lock (_lock) Tick(DateTime.UtcNow, events);
+                Raise(events);
+                try
+                {
+                    await Task.Delay(_options.CheckInterval, _stop.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+
+        private void Tick(DateTime now, List<Action> events)
+        {
+            if (_state == IceConnectionState.Closed || _state == IceConnectionState.Failed) return;
+
+            foreach (var entry in _transactions.ToList())
+            {
+                var transaction = entry.Value;
+                if (now < transaction.NextSend) continue;
+                if (transaction.Attempts >= _options.CheckAttempts)
+                {
+                    _transactions.Remove(entry.Key);
+                    if (!transaction.IsConsent) transaction.Pair.State = IceCandidatePairState.Failed;
+                    continue;
+                }
+                transaction.Socket.Send(transaction.Datagram, transaction.Pair.RemoteEndPoint);
+                transaction.Attempts++;
+                transaction.Timeout = TimeSpan.FromTicks(Math.Min(transaction.Timeout.Ticks * 2, _options.CheckRetransmitTimeout.Ticks * 8));
+                transaction.NextSend = now + transaction.Timeout;
+            }
+
+            if (_remoteCredentials != null) StartNextCheck(now);
+
+            if (_selected != null && _state == IceConnectionState.Connected)
+            {
+                if (now - _selected.LastConsent > _options.ConsentTimeout)
+                {
+                    SetState(IceConnectionState.Failed, events);
+                    return;
+                }
+                if (now >= _nextConsent && _remoteCredentials != null && !_restarting)
+                {
+                    SendCheck(_selected, _selectedSocket!, useCandidate: false, isConsent: true, now);
+                    _nextConsent = NextConsentTime();
+                }
+            }
+
+            bool exhausted = _remoteEndOfCandidates && _transactions.Count == 0 && _triggered.Count == 0
+                && _pairs.All(p => p.State == IceCandidatePairState.Failed);
+            if (_state == IceConnectionState.Checking && _selected == null && exhausted) SetState(IceConnectionState.Failed, events);
+        }
+
+        /// <summary>One new check per tick (pacing Ta): a triggered check first, else the best waiting pair.</summary>
+        private void StartNextCheck(DateTime now)
+        {
+            while (_triggered.Count > 0)
+            {
+                var (pair, nominate) = _triggered.Dequeue();
+                if (!_pairs.Contains(pair) || (pair.State == IceCandidatePairState.InProgress && !nominate)) continue;
+                SendCheck(pair, SocketOf(pair), nominate || Aggressive, isConsent: false, now);
+                return;
+            }
+            var next = _pairs.Where(p => p.State == IceCandidatePairState.Waiting).OrderByDescending(p => p.Priority(Role)).FirstOrDefault();
+            if (next != null) SendCheck(next, SocketOf(next), Aggressive, isConsent: false, now);
+        }
+
+        private bool Aggressive => _options.Nomination == IceNominationMode.Aggressive;
+
+        private IceSocket SocketOf(IceCandidatePair pair) => _sockets.First(s => s.Candidate == pair.Local);
+
+        private void SendCheck(IceCandidatePair pair, IceSocket socket, bool useCandidate, bool isConsent, DateTime now)
+        {
+            var remote = _remoteCredentials!;
+            byte[] id = StunMessageBuilder.NewTransactionId();
+            var builder = new StunMessageBuilder(StunMessageType.BindingRequest, id)
+                .AddUsername(remote.Ufrag + ":" + LocalCredentials.Ufrag)
+                .AddPriority(IceCandidate.ComputePriority(IceCandidateType.PeerReflexive, socket.LocalPreference, 1));
+            if (Role == IceRole.Controlling) builder.AddIceControlling(_tieBreaker);
+            else builder.AddIceControlled(_tieBreaker);
+            bool nominate = useCandidate && Role == IceRole.Controlling;
+            if (nominate) builder.AddUseCandidate();
+            byte[] datagram = builder.AddMessageIntegrity(StunCredentials.ShortTermKey(remote.Password)).AddFingerprint().ToArray();
+
+            if (!isConsent) pair.State = IceCandidatePairState.InProgress;
+            _transactions[Convert.ToBase64String(id)] = new Transaction(pair, socket, datagram, remote.Password, nominate, isConsent)
+            {
+                Attempts = 1,
+                Timeout = _options.CheckRetransmitTimeout,
+                NextSend = now + _options.CheckRetransmitTimeout,
+            };
+            socket.Send(datagram, pair.RemoteEndPoint);
+        }
+
+        private DateTime NextConsentTime()
+        {
+            // RFC 7675 section 5.1: randomize the interval by ±20% so checks from many flows do not synchronize.
+            double factor = 0.8 + 0.4 * _jitter.NextDouble();
+            return DateTime.UtcNow + TimeSpan.FromTicks((long)(_options.ConsentInterval.Ticks * factor));
+        }
+
+        private byte[] BuildErrorResponse(StunMessage request, int code, string reason, byte[] key) =>
+            new StunMessageBuilder(StunMessageType.BindingError, request.TransactionId.Span).AddErrorCode(code, reason)
+                .AddMessageIntegrity(key).AddFingerprint().ToArray();
+
+        private void SetState(IceConnectionState state, List<Action> events)
+        {
+            if (_state == state) return;
+            _state = state;
+            events.Add(() => StateChanged?.Invoke(state));
+        }
+
+        private static void Raise(List<Action> events)
+        {
+            foreach (var raise in events) raise();
+        }
+
+        public void Dispose()
+        {
+            var events = new List<Action>();
+            lock (_lock)
+            {
+                if (_state == IceConnectionState.Closed) return;
+                SetState(IceConnectionState.Closed, events);
+                _stop.Cancel();
+                foreach (var socket in _sockets) socket.Dispose();
+                _selected = null;
+                _selectedSocket = null;
+            }
+            Raise(events);
+        }
+
+        public override string ToString() => $"ICE agent {LocalCredentials.Ufrag} ({Role}, {State})";
+
+        /// <summary>An outstanding Binding request: a connectivity check or a consent check.</summary>
+        private sealed class Transaction
+        {
+            public Transaction(IceCandidatePair pair, IceSocket socket, byte[] datagram, string remotePassword, bool useCandidate, bool isConsent)
+            {
+                Pair = pair;
+                Socket = socket;
+                Datagram = datagram;
+                RemotePassword = remotePassword;
+                UseCandidate = useCandidate;
+                IsConsent = isConsent;
+            }
+
+            public IceCandidatePair Pair { get; }
+            public IceSocket Socket { get; }
+            public byte[] Datagram { get; }
+            public string RemotePassword { get; }
+            public bool UseCandidate { get; }
+            public bool IsConsent { get; }
+            public int Attempts { get; set; }
+            public TimeSpan Timeout { get; set; }
+            public DateTime NextSend { get; set; }
+        }
+    }
+}
