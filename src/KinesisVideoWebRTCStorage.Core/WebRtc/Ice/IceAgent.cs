@@ -42,6 +42,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Ice
         private long _malformed;
         private long _unauthenticatedData;
         private long _consentResponses;
+        private long _handlerFailures;
 
         public IceAgent(IceAgentOptions? options = null)
         {
@@ -70,6 +71,12 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Ice
         public long UnauthenticatedDataDropped => Interlocked.Read(ref _unauthenticatedData);
 
         public long ConsentResponses => Interlocked.Read(ref _consentResponses);
+
+        /// <summary>Exceptions thrown by event handlers, which are contained so they cannot stop the receive or timer loops.</summary>
+        public long HandlerFailures => Interlocked.Read(ref _handlerFailures);
+
+        /// <summary>Bounds what a misbehaving signaling peer can make us check.</summary>
+        public const int MaxRemoteCandidates = 64;
 
         /// <summary>Raised outside the agent's lock; handlers must not block for long.</summary>
         public event Action<IceConnectionState>? StateChanged;
@@ -119,7 +126,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Ice
             {
                 if (candidate.EndPoint == null || candidate.Transport != "udp" || candidate.Component != 1) return;
                 if (_policy == IceTransportPolicy.Relay && candidate.Type != IceCandidateType.Relayed) return;
-                if (_remoteCandidates.Any(c => c.EndPoint!.Equals(candidate.EndPoint))) return;
+                if (_remoteCandidates.Count >= MaxRemoteCandidates || _remoteCandidates.Any(c => c.EndPoint!.Equals(candidate.EndPoint))) return;
                 _remoteCandidates.Add(candidate);
                 AddPairs(candidate);
             }
@@ -211,7 +218,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Ice
                 }
                 bool known;
                 lock (_lock) known = _authenticated.Contains(from);
-                if ((kind == PacketKind.Dtls || kind == PacketKind.Rtp) && known) DataReceived?.Invoke(kind, datagram, from);
+                if ((kind == PacketKind.Dtls || kind == PacketKind.Rtp) && known) Contain(() => DataReceived?.Invoke(kind, datagram, from));
                 else Interlocked.Increment(ref _unauthenticatedData);
             }
             catch (StunFormatException)
@@ -277,6 +284,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Ice
             var remote = _remoteCandidates.FirstOrDefault(c => c.EndPoint!.Equals(from));
             if (remote == null)
             {
+                if (_remoteCandidates.Count >= MaxRemoteCandidates) return;
                 // A peer-reflexive candidate learned from the check itself (RFC 8445 section 7.3.1.3).
                 remote = new IceCandidate("prflx" + _remoteCandidates.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), 1, "udp",
                     request.Priority ?? 0, from.Address.ToString(), from.Port, IceCandidateType.PeerReflexive);
@@ -492,9 +500,21 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Ice
             events.Add(() => StateChanged?.Invoke(state));
         }
 
-        private static void Raise(List<Action> events)
+        private void Raise(List<Action> events)
         {
-            foreach (var raise in events) raise();
+            foreach (var raise in events) Contain(raise);
+        }
+
+        private void Contain(Action handler)
+        {
+            try
+            {
+                handler();
+            }
+            catch (Exception)
+            {
+                Interlocked.Increment(ref _handlerFailures);
+            }
         }
 
         public void Dispose()
