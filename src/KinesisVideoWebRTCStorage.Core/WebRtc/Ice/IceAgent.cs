@@ -18,6 +18,13 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Ice
     /// </summary>
     public sealed class IceAgent : IDisposable
     {
+        /// <summary>Comprehension-required attributes a Binding request may carry that we process (RFC 8445 section 7.1).</summary>
+        private static readonly HashSet<ushort> UnderstoodRequestAttributes = new HashSet<ushort>
+        {
+            StunAttributeType.Username, StunAttributeType.MessageIntegrity, StunAttributeType.MessageIntegritySha256,
+            StunAttributeType.Priority, StunAttributeType.UseCandidate,
+        };
+
         private readonly object _lock = new object();
         private readonly IceAgentOptions _options;
         private readonly List<IceSocket> _sockets = new List<IceSocket>();
@@ -255,6 +262,13 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Ice
                 return;
             }
 
+            var unknown = request.UnknownComprehensionRequired(UnderstoodRequestAttributes);
+            if (unknown.Count > 0)
+            {
+                socket.Send(BuildErrorResponse(request, StunErrorCode.UnknownAttribute, "Unknown Attribute", localKey, unknown), from);
+                return;
+            }
+
             // Role conflict repair, RFC 8445 section 7.3.1.1: the larger tie-breaker controls.
             ulong? theirControlling = request.IceControlling, theirControlled = request.IceControlled;
             if (Role == IceRole.Controlling && theirControlling.HasValue)
@@ -489,9 +503,12 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Ice
             return DateTime.UtcNow + TimeSpan.FromTicks((long)(_options.ConsentInterval.Ticks * factor));
         }
 
-        private byte[] BuildErrorResponse(StunMessage request, int code, string reason, byte[] key) =>
-            new StunMessageBuilder(StunMessageType.BindingError, request.TransactionId.Span).AddErrorCode(code, reason)
-                .AddMessageIntegrity(key).AddFingerprint().ToArray();
+        private static byte[] BuildErrorResponse(StunMessage request, int code, string reason, byte[] key, IReadOnlyList<ushort>? unknown = null)
+        {
+            var builder = new StunMessageBuilder(StunMessageType.BindingError, request.TransactionId.Span).AddErrorCode(code, reason);
+            if (unknown != null) builder.AddUnknownAttributes(unknown);
+            return builder.AddMessageIntegrity(key).AddFingerprint().ToArray();
+        }
 
         private void SetState(IceConnectionState state, List<Action> events)
         {

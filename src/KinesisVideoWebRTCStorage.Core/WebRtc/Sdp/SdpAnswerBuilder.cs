@@ -23,6 +23,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Sdp
             // only ever mean one extension.
             var extensionIds = new Dictionary<int, string>();
             SdpNegotiatedMedia? video = null, audio = null;
+            SdpLocalTransport transport = options.Transport.WithSetup(AnswerSetup(offer, options.Transport.Setup));
 
             foreach (var offered in offer.Media)
             {
@@ -38,7 +39,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Sdp
                     answer.Media.Add(Rejected(offered));
                     continue;
                 }
-                answer.Media.Add(Accepted(offered, negotiated, options));
+                answer.Media.Add(Accepted(offered, negotiated, options, transport));
                 acceptedMids.Add(negotiated.Mid);
             }
 
@@ -46,7 +47,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Sdp
                 answer.Attributes.Add(new SdpAttribute("group", "BUNDLE " + string.Join(" ", acceptedMids.Where(offeredBundle.Contains))));
             if (offer.Attributes.Has("extmap-allow-mixed")) answer.Attributes.Add(new SdpAttribute("extmap-allow-mixed"));
             answer.Attributes.Add(new SdpAttribute("msid-semantic", " WMS " + options.StreamId));
-            return new SdpAnswer(answer, video, audio);
+            return new SdpAnswer(answer, video, audio, transport.Setup);
         }
 
         private static SdpRtpMap? ChooseH264(SdpMediaDescription offered)
@@ -112,12 +113,28 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Sdp
             return new SdpNegotiatedMedia(offered.Media, mid, codec, fmtp, feedback, extensions, ssrc);
         }
 
-        private static SdpMediaDescription Accepted(SdpMediaDescription offered, SdpNegotiatedMedia negotiated, SdpAnswerOptions options)
+        /// <summary>
+        /// RFC 8842 section 5.3: an actpass offer lets us pick; an offerer that already took a role leaves us the other one.
+        /// With BUNDLE there is one DTLS association, so the first section that says anything decides.
+        /// </summary>
+        private static SdpSetup AnswerSetup(SdpSessionDescription offer, SdpSetup preferred)
+        {
+            SdpSetup? offered = offer.Media.Select(offer.SetupFor).FirstOrDefault(s => s.HasValue);
+            return offered switch
+            {
+                SdpSetup.Active => SdpSetup.Passive,
+                SdpSetup.Passive => SdpSetup.Active,
+                _ => preferred,
+            };
+        }
+
+        private static SdpMediaDescription Accepted(SdpMediaDescription offered, SdpNegotiatedMedia negotiated, SdpAnswerOptions options,
+            SdpLocalTransport transport)
         {
             var media = new SdpMediaDescription(offered.Media, 9, offered.Protocol, new[] { negotiated.PayloadType.ToString(CultureInfo.InvariantCulture) });
             media.Lines.Add(new SdpLine('c', "IN IP4 0.0.0.0"));
             media.AddAttribute("rtcp", "9 IN IP4 0.0.0.0");
-            options.Transport.AddTo(media);
+            transport.AddTo(media);
             media.AddAttribute("mid", negotiated.Mid);
             foreach (var extmap in negotiated.Extensions) media.AddAttribute("extmap", extmap.ToString());
 

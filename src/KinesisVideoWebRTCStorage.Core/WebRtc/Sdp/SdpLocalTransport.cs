@@ -18,6 +18,8 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Sdp
         public SdpFingerprint Fingerprint { get; }
         public SdpSetup Setup { get; }
 
+        public SdpLocalTransport WithSetup(SdpSetup setup) => new SdpLocalTransport(IceUfrag, IcePwd, Fingerprint, setup);
+
         internal void AddTo(SdpMediaDescription media)
         {
             media.AddAttribute("ice-ufrag", IceUfrag).AddAttribute("ice-pwd", IcePwd).AddAttribute("ice-options", "trickle")

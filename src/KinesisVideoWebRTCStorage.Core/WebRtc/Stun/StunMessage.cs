@@ -82,6 +82,16 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Stun
 
         public bool HasAttribute(ushort type) => TryGetAttribute(type, out _);
 
+        /// <summary>Comprehension-required attribute types (below 0x8000) not in <paramref name="understood"/>, for a 420 response.</summary>
+        public IReadOnlyList<ushort> UnknownComprehensionRequired(ICollection<ushort> understood)
+        {
+            var unknown = new List<ushort>();
+            foreach (var attribute in _attributes)
+                if (StunAttributeType.IsComprehensionRequired(attribute.Type) && !understood.Contains(attribute.Type) && !unknown.Contains(attribute.Type))
+                    unknown.Add(attribute.Type);
+            return unknown;
+        }
+
         public string? Username => TryGetAttribute(StunAttributeType.Username, out var value) ? DecodeUtf8(value.Span, "USERNAME") : null;
 
         public string? Software => TryGetAttribute(StunAttributeType.Software, out var value) ? DecodeUtf8(value.Span, "SOFTWARE") : null;

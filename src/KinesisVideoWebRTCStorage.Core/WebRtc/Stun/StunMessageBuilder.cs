@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Net;
 using System.Security.Cryptography;
@@ -81,6 +82,13 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Stun
             value[3] = (byte)(code % 100);
             Buffer.BlockCopy(text, 0, value, 4, text.Length);
             return Add(StunAttributeType.ErrorCode, value);
+        }
+
+        public StunMessageBuilder AddUnknownAttributes(IReadOnlyList<ushort> types)
+        {
+            var value = new byte[2 * types.Count];
+            for (int i = 0; i < types.Count; i++) StunMessage.WriteUInt16(value, 2 * i, types[i]);
+            return Add(StunAttributeType.UnknownAttributes, value);
         }
 
         public StunMessageBuilder AddMessageIntegrity(byte[] key)

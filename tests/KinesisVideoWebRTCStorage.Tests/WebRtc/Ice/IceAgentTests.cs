@@ -231,5 +231,78 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Ice
             using var agent = new IceAgent(Options(IceRole.Controlled));
             Assert.DoesNotContain(agent.LocalCredentials.Password, agent.ToString());
         }
+
+        [Fact]
+        public async Task UnknownComprehensionRequiredAttributesGet420()
+        {
+            using var a = new IceAgent(Options(IceRole.Controlled));
+            var target = a.GatherHostCandidates().Single().EndPoint!;
+            using var peer = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+            peer.Client.ReceiveTimeout = 2000;
+            byte[] request = new StunMessageBuilder(StunMessageType.BindingRequest, StunMessageBuilder.NewTransactionId())
+                .AddUsername(a.LocalCredentials.Ufrag + ":peer").Add(0x7777, new byte[] { 1, 2, 3, 4 })
+                .AddMessageIntegrity(StunCredentials.ShortTermKey(a.LocalCredentials.Password)).AddFingerprint().ToArray();
+            peer.Send(request, request.Length, target);
+            IPEndPoint? from = null;
+            var response = StunMessage.Parse(peer.Receive(ref from));
+            Assert.Equal(StunMessageType.BindingError, response.Type);
+            Assert.Equal(StunErrorCode.UnknownAttribute, response.ErrorCode!.Value.Code);
+            Assert.True(response.TryGetAttribute(StunAttributeType.UnknownAttributes, out var unknown));
+            Assert.Equal(new byte[] { 0x77, 0x77 }, unknown.ToArray());
+            Assert.Empty(a.Pairs);
+            await Task.CompletedTask;
+        }
+
+        [Fact]
+        public async Task HostileDatagramsDoNotDisturbAConnectedAgent()
+        {
+            using var a = new IceAgent(Options(IceRole.Controlling));
+            using var b = new IceAgent(Options(IceRole.Controlled));
+            int fromPeer = 0;
+            await Connect(a, b);
+            var peer = a.LocalCandidates.Single().EndPoint!;
+            b.DataReceived += (kind, data, from) => { if (from.Equals(peer)) Interlocked.Increment(ref fromPeer); };
+            var target = b.LocalCandidates.Single().EndPoint!;
+
+            byte[] check = new StunMessageBuilder(StunMessageType.BindingRequest, StunMessageBuilder.NewTransactionId())
+                .AddUsername(b.LocalCredentials.Ufrag + ":" + a.LocalCredentials.Ufrag).AddPriority(1).AddIceControlling(1).AddUseCandidate()
+                .AddMessageIntegrity(StunCredentials.ShortTermKey(b.LocalCredentials.Password)).AddFingerprint().ToArray();
+            byte[] response = new StunMessageBuilder(StunMessageType.BindingSuccess, StunMessageBuilder.NewTransactionId())
+                .AddXorMappedAddress(target).AddMessageIntegrity(StunCredentials.ShortTermKey(a.LocalCredentials.Password)).AddFingerprint().ToArray();
+            var seeds = new[] { check, response, new byte[] { 22, 0xFE, 0xFD, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0 }, new byte[] { 0x80, 96, 0, 1, 0, 0, 0, 0 } };
+            using var attacker = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+            int sent = 0;
+            foreach (var datagram in Fuzz.Mutator.Mutations(seeds, 5000, 8445))
+            {
+                if (datagram.Length == 0) continue;
+                attacker.Send(datagram, datagram.Length, target);
+                if (++sent % 200 == 0) await Task.Delay(1);
+            }
+            await WaitFor(() => b.MalformedDropped + b.BadIntegrityDropped + b.UnauthenticatedDataDropped > 1000,
+                describe: () => $"malformed {b.MalformedDropped} bad {b.BadIntegrityDropped} unauth {b.UnauthenticatedDataDropped}");
+
+            // A few mutations leave the seeds intact, and the check seed carries valid credentials, so the attacker's
+            // endpoint may legitimately authenticate; what matters is that the agent keeps working for the real peer.
+            Assert.Equal(IceConnectionState.Connected, b.State);
+            Assert.Equal(peer, b.SelectedPair!.RemoteEndPoint);
+            Assert.Equal(0, b.HandlerFailures);
+            a.Send(new byte[] { 0x80, 96, 0, 2 });
+            await WaitFor(() => fromPeer == 1);
+        }
+
+        [Fact]
+        public async Task ConnectsOverIPv6Loopback()
+        {
+            var optionsA = Options(IceRole.Controlling);
+            var optionsB = Options(IceRole.Controlled);
+            optionsA.IncludeIPv6 = optionsB.IncludeIPv6 = true;
+            using var a = new IceAgent(optionsA);
+            using var b = new IceAgent(optionsB);
+            if (!a.GatherHostCandidates().Any(c => c.EndPoint!.AddressFamily == AddressFamily.InterNetworkV6)) return; // no ::1 on this host
+            await Connect(a, b);
+            Assert.All(a.Pairs, p => Assert.Equal(p.Local.EndPoint!.AddressFamily, p.RemoteEndPoint.AddressFamily));
+            Assert.Equal(4, a.Pairs.Count + b.Pairs.Count);
+            Assert.Contains(a.LocalCandidates, c => c.EndPoint!.Address.Equals(IPAddress.IPv6Loopback));
+        }
     }
 }

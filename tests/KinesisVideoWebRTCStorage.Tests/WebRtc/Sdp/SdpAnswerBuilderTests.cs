@@ -130,5 +130,18 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Sdp
             Assert.Equal(new[] { "0", "1" }, result.Description.BundleGroups.Single());
             Assert.Throws<System.ArgumentException>(() => SdpOfferBuilder.Build(new SdpLocalTransport("u", "p", SdpTestData.Fingerprint, SdpSetup.Active)));
         }
+
+        [Theory]
+        [InlineData("actpass", SdpSetup.Active, SdpSetup.Active)]
+        [InlineData("actpass", SdpSetup.Passive, SdpSetup.Passive)]
+        [InlineData("active", SdpSetup.Active, SdpSetup.Passive)]
+        [InlineData("passive", SdpSetup.Passive, SdpSetup.Active)]
+        public void AnswerTakesTheDtlsRoleTheOfferLeaves(string offered, SdpSetup preferred, SdpSetup expected)
+        {
+            string offer = SdpTestData.Offer("gstreamer-max-bundle-offer.sdp").Serialize().Replace("a=setup:actpass", "a=setup:" + offered);
+            var result = SdpAnswerBuilder.Build(SdpSessionDescription.Parse(offer), SdpTestData.AnswerOptions(preferred));
+            Assert.Equal(expected, result.Setup);
+            Assert.All(result.Description.Media.Where(m => m.Port != 0), m => Assert.Equal(expected, m.Setup));
+        }
     }
 }
