@@ -44,8 +44,8 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc
             var answeredMedia = answer.Media[0];
             ingest.SetRemoteCredentials(offer.IceUfragFor(offeredMedia)!, offer.IcePwdFor(offeredMedia)!);
             storage.SetRemoteCredentials(answer.IceUfragFor(answeredMedia)!, answer.IcePwdFor(answeredMedia)!);
-            foreach (var candidate in storage.GatherHostCandidates()) ingest.AddRemoteCandidate(IceCandidate.Parse(candidate.ToAttributeValue()));
-            foreach (var candidate in ingest.GatherHostCandidates()) storage.AddRemoteCandidate(IceCandidate.Parse(candidate.ToAttributeValue()));
+            foreach (var candidate in storage.GatherCandidates()) ingest.AddRemoteCandidate(IceCandidate.Parse(candidate.ToAttributeValue()));
+            foreach (var candidate in ingest.GatherCandidates()) storage.AddRemoteCandidate(IceCandidate.Parse(candidate.ToAttributeValue()));
 
             DtlsFingerprint FromSdp(SdpFingerprint f) => new DtlsFingerprint(f.Algorithm, f.Digest.Span);
             DtlsDatagramBridge Bridge(IceAgent agent)

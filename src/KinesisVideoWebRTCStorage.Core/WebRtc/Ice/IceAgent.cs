@@ -28,6 +28,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Ice
         private readonly object _lock = new object();
         private readonly IceAgentOptions _options;
         private readonly List<IceSocket> _sockets = new List<IceSocket>();
+        private readonly List<IceCandidate> _serverReflexive = new List<IceCandidate>();
         private readonly List<IceCandidate> _remoteCandidates = new List<IceCandidate>();
         private readonly List<IceCandidatePair> _pairs = new List<IceCandidatePair>();
         private readonly Dictionary<string, Transaction> _transactions = new Dictionary<string, Transaction>();
@@ -39,6 +40,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Ice
         private IceCredentials? _remoteCredentials;
         private IceTransportPolicy _policy;
         private bool _remoteEndOfCandidates;
+        private int _pendingServerBindings;
         private bool _restarting;
         private IceCandidatePair? _selected;
         private IceSocket? _selectedSocket;
@@ -66,7 +68,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Ice
         public IceRole Role { get; private set; }
         public IceConnectionState State { get { lock (_lock) return _state; } }
         public IceCandidatePair? SelectedPair { get { lock (_lock) return _selected; } }
-        public IReadOnlyList<IceCandidate> LocalCandidates { get { lock (_lock) return _sockets.Select(s => s.Candidate).ToList(); } }
+        public IReadOnlyList<IceCandidate> LocalCandidates { get { lock (_lock) return _sockets.Select(s => s.Candidate).Concat(_serverReflexive).ToList(); } }
         public IReadOnlyList<IceCandidatePair> Pairs { get { lock (_lock) return _pairs.ToList(); } }
 
         /// <summary>STUN requests or responses dropped because USERNAME or MESSAGE-INTEGRITY did not check out.</summary>
@@ -90,17 +92,33 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Ice
 
         public event IceDataHandler? DataReceived;
 
+        /// <summary>A server-reflexive candidate learned from a STUN server after <see cref="GatherCandidates"/> returned; trickle it.</summary>
+        public event Action<IceCandidate>? CandidateGathered;
+
+        /// <summary>Every STUN server answered or timed out: signal end-of-candidates.</summary>
+        public event Action? GatheringComplete;
+
         /// <summary>
         /// Binds one UDP socket per usable local address (only loopback with <see cref="IceAgentOptions.LoopbackOnly"/>)
-        /// and returns the host candidates to signal; signal end-of-candidates after them. Under the relay-only policy
-        /// there are none, since relayed candidates need a TURN allocation.
+        /// and returns those host candidates to signal. Server-reflexive candidates from
+        /// <see cref="IceAgentOptions.StunServers"/> follow through <see cref="CandidateGathered"/>, then
+        /// <see cref="GatheringComplete"/> says when to signal end-of-candidates. Under the relay-only policy there are no
+        /// candidates, since relayed ones need a TURN allocation. Calling again returns the same host candidates.
         /// </summary>
-        public IReadOnlyList<IceCandidate> GatherHostCandidates()
+        public IReadOnlyList<IceCandidate> GatherCandidates()
+        {
+            var events = new List<Action>();
+            var hosts = GatherLocked(events);
+            Raise(events);
+            return hosts;
+        }
+
+        private IReadOnlyList<IceCandidate> GatherLocked(List<Action> events)
         {
             lock (_lock)
             {
                 if (_state == IceConnectionState.Closed) throw new ObjectDisposedException(nameof(IceAgent));
-                if (_sockets.Count > 0) return _sockets.Select(s => s.Candidate).ToList();
+                if (_sockets.Count > 0) return _policy == IceTransportPolicy.Relay ? new List<IceCandidate>() : _sockets.Select(s => s.Candidate).ToList();
                 var addresses = IceHostAddresses.Find(_options.LoopbackOnly, _options.IncludeIPv6);
                 for (int i = 0; i < addresses.Count; i++)
                 {
@@ -111,7 +129,17 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Ice
                 }
                 _timer ??= Task.Run(TimerLoop);
                 foreach (var remote in _remoteCandidates) AddPairs(remote);
-                return _policy == IceTransportPolicy.Relay ? new List<IceCandidate>() : _sockets.Select(s => s.Candidate).ToList();
+                if (_policy == IceTransportPolicy.Relay)
+                {
+                    events.Add(() => GatheringComplete?.Invoke());
+                    return new List<IceCandidate>();
+                }
+                var now = DateTime.UtcNow;
+                foreach (var server in _options.StunServers)
+                    foreach (var socket in _sockets.Where(s => s.AddressFamily == server.AddressFamily))
+                        SendServerBinding(socket, server, now);
+                if (_pendingServerBindings == 0) events.Add(() => GatheringComplete?.Invoke());
+                return _sockets.Select(s => s.Candidate).ToList();
             }
         }
 
@@ -157,7 +185,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Ice
                 _remoteCredentials = null;
                 _remoteCandidates.Clear();
                 _pairs.Clear();
-                _transactions.Clear();
+                foreach (var key in _transactions.Where(t => t.Value.Kind != TransactionKind.ServerBinding).Select(t => t.Key).ToList()) _transactions.Remove(key);
                 _triggered.Clear();
                 _remoteEndOfCandidates = false;
                 _restarting = true;
@@ -176,7 +204,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Ice
                 _remoteCandidates.RemoveAll(c => c.Type != IceCandidateType.Relayed);
                 _pairs.RemoveAll(p => p.Local.Type != IceCandidateType.Relayed || p.Remote.Type != IceCandidateType.Relayed);
                 _triggered.Clear();
-                foreach (var key in _transactions.Where(t => !_pairs.Contains(t.Value.Pair)).Select(t => t.Key).ToList()) _transactions.Remove(key);
+                foreach (var key in _transactions.Where(t => t.Value.Pair != null && !_pairs.Contains(t.Value.Pair)).Select(t => t.Key).ToList()) _transactions.Remove(key);
                 if (_selected != null && !_pairs.Contains(_selected))
                 {
                     _selected = null;
@@ -237,8 +265,10 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Ice
         private void HandleStun(IceSocket socket, byte[] datagram, IPEndPoint from)
         {
             var message = StunMessage.Parse(datagram);
-            // ICE requires FINGERPRINT (RFC 8445 section 7.2.2); it tells STUN apart from other protocols sharing the port.
-            if (!message.VerifyFingerprint() || message.Type.Method != StunMethod.Binding)
+            // ICE requires FINGERPRINT on checks (RFC 8445 section 7.2.2); plain STUN servers may leave it out of responses,
+            // which integrity or the transaction id vouch for instead.
+            bool fingerprintOk = message.HasFingerprint ? message.VerifyFingerprint() : message.Type.Class != StunClass.Request;
+            if (!fingerprintOk || message.Type.Method != StunMethod.Binding)
             {
                 Interlocked.Increment(ref _malformed);
                 return;
@@ -327,14 +357,19 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Ice
         {
             string key = Convert.ToBase64String(response.TransactionId.ToArray());
             if (!_transactions.TryGetValue(key, out var transaction)) return;
-            if (!response.VerifyIntegrity(StunCredentials.ShortTermKey(transaction.RemotePassword)))
+            if (transaction.Kind == TransactionKind.ServerBinding)
+            {
+                HandleServerBindingResponse(key, transaction, response, from, events);
+                return;
+            }
+            if (!response.VerifyIntegrity(StunCredentials.ShortTermKey(transaction.RemotePassword!)))
             {
                 // A forged or corrupted response must not end the transaction; the retransmission may still succeed.
                 Interlocked.Increment(ref _badIntegrity);
                 return;
             }
             _transactions.Remove(key);
-            var pair = transaction.Pair;
+            var pair = transaction.Pair!;
             // Checks must be symmetric (RFC 8445 section 7.2.5.2.1).
             if (transaction.Socket != socket || !pair.RemoteEndPoint.Equals(from))
             {
@@ -384,6 +419,48 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Ice
             }
         }
 
+        /// <summary>
+        /// A STUN server's answer (RFC 8445 section 5.1.1.2). It carries no integrity: the random transaction id and the
+        /// source address are all that tie it to our request, as for any unauthenticated Binding.
+        /// </summary>
+        private void HandleServerBindingResponse(string key, Transaction transaction, StunMessage response, IPEndPoint from, List<Action> events)
+        {
+            if (!transaction.To.Equals(from)) return;
+            _transactions.Remove(key);
+            IPEndPoint? mapped = response.Type.Class == StunClass.SuccessResponse ? response.XorMappedAddress : null;
+            var host = transaction.Socket.Candidate;
+            bool isNew = mapped != null && !(mapped.Address.ToString() == host.Address && mapped.Port == host.Port)
+                && !_serverReflexive.Any(c => c.Address == mapped.Address.ToString() && c.Port == mapped.Port);
+            if (isNew)
+            {
+                var candidate = new IceCandidate("s" + host.Foundation, 1, "udp",
+                    IceCandidate.ComputePriority(IceCandidateType.ServerReflexive, transaction.Socket.LocalPreference, 1),
+                    mapped!.Address.ToString(), mapped.Port, IceCandidateType.ServerReflexive, host.Address, host.Port);
+                _serverReflexive.Add(candidate);
+                events.Add(() => CandidateGathered?.Invoke(candidate));
+            }
+            ServerBindingDone(events);
+        }
+
+        private void ServerBindingDone(List<Action> events)
+        {
+            if (--_pendingServerBindings == 0) events.Add(() => GatheringComplete?.Invoke());
+        }
+
+        private void SendServerBinding(IceSocket socket, IPEndPoint server, DateTime now)
+        {
+            byte[] id = StunMessageBuilder.NewTransactionId();
+            byte[] datagram = new StunMessageBuilder(StunMessageType.BindingRequest, id).AddFingerprint().ToArray();
+            _transactions[Convert.ToBase64String(id)] = new Transaction(TransactionKind.ServerBinding, socket, server, datagram)
+            {
+                Attempts = 1,
+                Timeout = _options.CheckRetransmitTimeout,
+                NextSend = now + _options.CheckRetransmitTimeout,
+            };
+            _pendingServerBindings++;
+            socket.Send(datagram, server);
+        }
+
         private void Select(IceCandidatePair pair, List<Action> events)
         {
             bool better = _selected == null || _restarting || (Role == IceRole.Controlled && pair.Priority(Role) > _selected.Priority(Role));
@@ -416,7 +493,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Ice
 
         private void Tick(DateTime now, List<Action> events)
         {
-            if (_state == IceConnectionState.Closed || _state == IceConnectionState.Failed) return;
+            if (_state == IceConnectionState.Closed) return;
 
             foreach (var entry in _transactions.ToList())
             {
@@ -425,15 +502,17 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Ice
                 if (transaction.Attempts >= _options.CheckAttempts)
                 {
                     _transactions.Remove(entry.Key);
-                    if (!transaction.IsConsent) transaction.Pair.State = IceCandidatePairState.Failed;
+                    if (transaction.Kind == TransactionKind.Check) transaction.Pair!.State = IceCandidatePairState.Failed;
+                    else if (transaction.Kind == TransactionKind.ServerBinding) ServerBindingDone(events);
                     continue;
                 }
-                transaction.Socket.Send(transaction.Datagram, transaction.Pair.RemoteEndPoint);
+                transaction.Socket.Send(transaction.Datagram, transaction.To);
                 transaction.Attempts++;
                 transaction.Timeout = TimeSpan.FromTicks(Math.Min(transaction.Timeout.Ticks * 2, _options.CheckRetransmitTimeout.Ticks * 8));
                 transaction.NextSend = now + transaction.Timeout;
             }
 
+            if (_state == IceConnectionState.Failed) return;
             if (_remoteCredentials != null) StartNextCheck(now);
 
             if (_selected != null && _state == IceConnectionState.Connected)
@@ -487,7 +566,8 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Ice
             byte[] datagram = builder.AddMessageIntegrity(StunCredentials.ShortTermKey(remote.Password)).AddFingerprint().ToArray();
 
             if (!isConsent) pair.State = IceCandidatePairState.InProgress;
-            _transactions[Convert.ToBase64String(id)] = new Transaction(pair, socket, datagram, remote.Password, nominate, isConsent)
+            var kind = isConsent ? TransactionKind.Consent : TransactionKind.Check;
+            _transactions[Convert.ToBase64String(id)] = new Transaction(kind, socket, pair.RemoteEndPoint, datagram, pair, remote.Password, nominate)
             {
                 Attempts = 1,
                 Timeout = _options.CheckRetransmitTimeout,
@@ -551,25 +631,36 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Ice
 
         public override string ToString() => $"ICE agent {LocalCredentials.Ufrag} ({Role}, {State})";
 
-        /// <summary>An outstanding Binding request: a connectivity check or a consent check.</summary>
+        private enum TransactionKind
+        {
+            Check,
+            Consent,
+            ServerBinding,
+        }
+
+        /// <summary>An outstanding Binding request: a connectivity check, a consent check, or a query to a STUN server.</summary>
         private sealed class Transaction
         {
-            public Transaction(IceCandidatePair pair, IceSocket socket, byte[] datagram, string remotePassword, bool useCandidate, bool isConsent)
+            public Transaction(TransactionKind kind, IceSocket socket, IPEndPoint to, byte[] datagram, IceCandidatePair? pair = null,
+                string? remotePassword = null, bool useCandidate = false)
             {
-                Pair = pair;
+                Kind = kind;
                 Socket = socket;
+                To = to;
                 Datagram = datagram;
+                Pair = pair;
                 RemotePassword = remotePassword;
                 UseCandidate = useCandidate;
-                IsConsent = isConsent;
             }
 
-            public IceCandidatePair Pair { get; }
+            public TransactionKind Kind { get; }
             public IceSocket Socket { get; }
+            public IPEndPoint To { get; }
             public byte[] Datagram { get; }
-            public string RemotePassword { get; }
+            public IceCandidatePair? Pair { get; }
+            public string? RemotePassword { get; }
             public bool UseCandidate { get; }
-            public bool IsConsent { get; }
+            public bool IsConsent => Kind == TransactionKind.Consent;
             public int Attempts { get; set; }
             public TimeSpan Timeout { get; set; }
             public DateTime NextSend { get; set; }

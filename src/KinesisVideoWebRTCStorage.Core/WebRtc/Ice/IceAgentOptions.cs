@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Net;
 
 namespace KinesisVideoWebRTCStorage.WebRtc.Ice
 {
@@ -12,6 +14,9 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Ice
         public bool LoopbackOnly { get; set; }
 
         public bool IncludeIPv6 { get; set; } = true;
+
+        /// <summary>STUN servers (resolved addresses) to learn server-reflexive candidates from.</summary>
+        public IList<IPEndPoint> StunServers { get; } = new List<IPEndPoint>();
 
         /// <summary>Ta, the pacing between new checks (RFC 8445 section 14.2 recommends 50 ms).</summary>
         public TimeSpan CheckInterval { get; set; } = TimeSpan.FromMilliseconds(50);

@@ -31,7 +31,7 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Ice
         {
             to.SetRemoteCredentials(from.LocalCredentials.Ufrag, from.LocalCredentials.Password);
             if (!candidates) return;
-            foreach (var candidate in from.GatherHostCandidates()) to.AddRemoteCandidate(IceCandidate.Parse(candidate.ToAttributeValue()));
+            foreach (var candidate in from.GatherCandidates()) to.AddRemoteCandidate(IceCandidate.Parse(candidate.ToAttributeValue()));
             to.EndOfRemoteCandidates();
         }
 
@@ -47,8 +47,8 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Ice
 
         private static async Task Connect(IceAgent a, IceAgent b)
         {
-            a.GatherHostCandidates();
-            b.GatherHostCandidates();
+            a.GatherCandidates();
+            b.GatherCandidates();
             Exchange(a, b);
             Exchange(b, a);
             await WaitFor(() => a.State == IceConnectionState.Connected && b.State == IceConnectionState.Connected);
@@ -103,7 +103,7 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Ice
         public async Task ChecksWithBadIntegrityAreIgnored()
         {
             using var a = new IceAgent(Options(IceRole.Controlled));
-            var target = a.GatherHostCandidates().Single().EndPoint!;
+            var target = a.GatherCandidates().Single().EndPoint!;
             a.SetRemoteCredentials("peer", "peerpasswordpeerpassword");
             using var attacker = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
             attacker.Client.ReceiveTimeout = 500;
@@ -135,8 +135,8 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Ice
         {
             using var a = new IceAgent(Options(IceRole.Controlling));
             using var b = new IceAgent(Options(IceRole.Controlled));
-            a.GatherHostCandidates();
-            b.GatherHostCandidates();
+            a.GatherCandidates();
+            b.GatherCandidates();
             Exchange(b, a);
             Exchange(a, b, candidates: false); // A's candidates have not trickled to B yet
             await WaitFor(() => a.State == IceConnectionState.Connected && b.State == IceConnectionState.Connected);
@@ -151,7 +151,7 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Ice
         public async Task FailsWhenEveryPairFailsAfterEndOfCandidates()
         {
             using var a = new IceAgent(Options(IceRole.Controlling));
-            a.GatherHostCandidates();
+            a.GatherCandidates();
             using var silent = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0)); // bound but never answers
             var port = ((IPEndPoint)silent.Client.LocalEndPoint!).Port;
             a.SetRemoteCredentials("peer", "peerpasswordpeerpassword");
@@ -209,7 +209,7 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Ice
             var options = Options(IceRole.Controlled);
             options.TransportPolicy = IceTransportPolicy.Relay;
             using var relayOnly = new IceAgent(options);
-            Assert.Empty(relayOnly.GatherHostCandidates());
+            Assert.Empty(relayOnly.GatherCandidates());
             relayOnly.AddRemoteCandidate(IceCandidate.Parse("candidate:1 1 udp 2130706431 127.0.0.1 9 typ host"));
             Assert.Empty(relayOnly.Pairs);
 
@@ -236,7 +236,7 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Ice
         public async Task UnknownComprehensionRequiredAttributesGet420()
         {
             using var a = new IceAgent(Options(IceRole.Controlled));
-            var target = a.GatherHostCandidates().Single().EndPoint!;
+            var target = a.GatherCandidates().Single().EndPoint!;
             using var peer = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
             peer.Client.ReceiveTimeout = 2000;
             byte[] request = new StunMessageBuilder(StunMessageType.BindingRequest, StunMessageBuilder.NewTransactionId())
@@ -298,11 +298,71 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Ice
             optionsA.IncludeIPv6 = optionsB.IncludeIPv6 = true;
             using var a = new IceAgent(optionsA);
             using var b = new IceAgent(optionsB);
-            if (!a.GatherHostCandidates().Any(c => c.EndPoint!.AddressFamily == AddressFamily.InterNetworkV6)) return; // no ::1 on this host
+            if (!a.GatherCandidates().Any(c => c.EndPoint!.AddressFamily == AddressFamily.InterNetworkV6)) return; // no ::1 on this host
             await Connect(a, b);
             Assert.All(a.Pairs, p => Assert.Equal(p.Local.EndPoint!.AddressFamily, p.RemoteEndPoint.AddressFamily));
             Assert.Equal(4, a.Pairs.Count + b.Pairs.Count);
             Assert.Contains(a.LocalCandidates, c => c.EndPoint!.Address.Equals(IPAddress.IPv6Loopback));
+        }
+
+        /// <summary>A STUN server on loopback that claims every client sits behind 203.0.113.9 (a documentation address).</summary>
+        private static async Task ServeStun(UdpClient server, CancellationToken stop)
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                UdpReceiveResult request;
+                try
+                {
+                    request = await server.ReceiveAsync(stop);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+                var message = StunMessage.Parse(request.Buffer);
+                byte[] response = new StunMessageBuilder(StunMessageType.BindingSuccess, message.TransactionId.Span)
+                    .AddXorMappedAddress(new IPEndPoint(IPAddress.Parse("203.0.113.9"), request.RemoteEndPoint.Port)).ToArray();
+                await server.SendAsync(response, response.Length, request.RemoteEndPoint);
+            }
+        }
+
+        [Fact]
+        public async Task GathersServerReflexiveCandidatesFromAStunServer()
+        {
+            using var server = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+            using var stop = new CancellationTokenSource();
+            var serving = ServeStun(server, stop.Token);
+            var options = Options(IceRole.Controlled);
+            options.StunServers.Add((IPEndPoint)server.Client.LocalEndPoint!);
+            using var agent = new IceAgent(options);
+            var gathered = new ConcurrentQueue<IceCandidate>();
+            var complete = new TaskCompletionSource<bool>();
+            agent.CandidateGathered += gathered.Enqueue;
+            agent.GatheringComplete += () => complete.TrySetResult(true);
+
+            var host = agent.GatherCandidates().Single();
+            Assert.True(await complete.Task.WaitAsync(TimeSpan.FromSeconds(5)));
+            var srflx = gathered.Single();
+            Assert.Equal(IceCandidateType.ServerReflexive, srflx.Type);
+            Assert.Equal(new IPEndPoint(IPAddress.Parse("203.0.113.9"), host.Port), srflx.EndPoint);
+            Assert.Equal((host.Address, (int?)host.Port), (srflx.RelatedAddress, srflx.RelatedPort));
+            Assert.True(srflx.Priority < host.Priority);
+            Assert.Equal(2, agent.LocalCandidates.Count);
+            stop.Cancel();
+        }
+
+        [Fact]
+        public async Task GatheringCompletesWhenTheStunServerIsSilent()
+        {
+            using var silent = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+            var options = Options(IceRole.Controlled);
+            options.StunServers.Add((IPEndPoint)silent.Client.LocalEndPoint!);
+            using var agent = new IceAgent(options);
+            var complete = new TaskCompletionSource<bool>();
+            agent.GatheringComplete += () => complete.TrySetResult(true);
+            agent.GatherCandidates();
+            Assert.True(await complete.Task.WaitAsync(TimeSpan.FromSeconds(5)));
+            Assert.Single(agent.LocalCandidates);
         }
     }
 }
