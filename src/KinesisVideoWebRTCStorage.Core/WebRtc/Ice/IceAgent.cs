@@ -154,13 +154,15 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Ice
             Raise(events);
         }
 
-        /// <summary>Adds a trickled or SDP candidate at any time. mDNS, TCP and non-RTP-component candidates are ignored.</summary>
+        /// <summary>
+        /// Adds a trickled or SDP candidate at any time. mDNS, TCP and non-RTP-component candidates are ignored. The
+        /// transport policy does not filter remote candidates: under relay-only our relay reaches any of them.
+        /// </summary>
         public void AddRemoteCandidate(IceCandidate candidate)
         {
             lock (_lock)
             {
                 if (candidate.EndPoint == null || candidate.Transport != "udp" || candidate.Component != 1) return;
-                if (_policy == IceTransportPolicy.Relay && candidate.Type != IceCandidateType.Relayed) return;
                 if (_remoteCandidates.Count >= MaxRemoteCandidates || _remoteCandidates.Any(c => c.EndPoint!.Equals(candidate.EndPoint))) return;
                 _remoteCandidates.Add(candidate);
                 AddPairs(candidate);
@@ -193,7 +195,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Ice
             }
         }
 
-        /// <summary>Switches to relay-only (or back): pairs that are not relayed on both ends are dropped.</summary>
+        /// <summary>Switches to relay-only (or back): pairs whose local candidate is not relayed are dropped.</summary>
         public void SetTransportPolicy(IceTransportPolicy policy)
         {
             var events = new List<Action>();
@@ -201,8 +203,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Ice
             {
                 _policy = policy;
                 if (policy != IceTransportPolicy.Relay) return;
-                _remoteCandidates.RemoveAll(c => c.Type != IceCandidateType.Relayed);
-                _pairs.RemoveAll(p => p.Local.Type != IceCandidateType.Relayed || p.Remote.Type != IceCandidateType.Relayed);
+                _pairs.RemoveAll(p => p.Local.Type != IceCandidateType.Relayed);
                 _triggered.Clear();
                 foreach (var key in _transactions.Where(t => t.Value.Pair != null && !_pairs.Contains(t.Value.Pair)).Select(t => t.Key).ToList()) _transactions.Remove(key);
                 if (_selected != null && !_pairs.Contains(_selected))
@@ -284,6 +285,8 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Ice
 
         private void HandleRequest(IceSocket socket, StunMessage request, IPEndPoint from, List<Action> events)
         {
+            // Under relay-only, host sockets are not candidates; answering on them would reveal what the policy hides.
+            if (_policy == IceTransportPolicy.Relay && socket.Candidate.Type != IceCandidateType.Relayed) return;
             byte[] localKey = StunCredentials.ShortTermKey(LocalCredentials.Password);
             string? username = request.Username;
             if (username == null || !username.StartsWith(LocalCredentials.Ufrag + ":", StringComparison.Ordinal) || !request.VerifyIntegrity(localKey))
@@ -324,7 +327,6 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Ice
                 .AddXorMappedAddress(from).AddMessageIntegrity(localKey).AddFingerprint().ToArray(), from);
             _authenticated.Add(from);
 
-            if (_policy == IceTransportPolicy.Relay) return;
             var remote = _remoteCandidates.FirstOrDefault(c => c.EndPoint!.Equals(from));
             if (remote == null)
             {

@@ -4,7 +4,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Ice
     {
         All,
 
-        /// <summary>Only relayed candidates are used, local and remote, hiding our addresses from the peer.</summary>
+        /// <summary>Only relayed local candidates are gathered and used, hiding our addresses from the peer (W3C iceTransportPolicy).</summary>
         Relay,
     }
 }
