@@ -8,8 +8,14 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Stun
         public const ushort MessageIntegrity = 0x0008;
         public const ushort ErrorCode = 0x0009;
         public const ushort UnknownAttributes = 0x000A;
+        public const ushort ChannelNumber = 0x000C;
+        public const ushort Lifetime = 0x000D;
+        public const ushort XorPeerAddress = 0x0012;
+        public const ushort Data = 0x0013;
         public const ushort Realm = 0x0014;
         public const ushort Nonce = 0x0015;
+        public const ushort XorRelayedAddress = 0x0016;
+        public const ushort RequestedTransport = 0x0019;
         public const ushort MessageIntegritySha256 = 0x001C;
         public const ushort XorMappedAddress = 0x0020;
         public const ushort Priority = 0x0024;

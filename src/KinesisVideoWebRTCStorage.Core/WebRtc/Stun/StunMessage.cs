@@ -96,8 +96,21 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Stun
 
         public string? Software => TryGetAttribute(StunAttributeType.Software, out var value) ? DecodeUtf8(value.Span, "SOFTWARE") : null;
 
-        public IPEndPoint? XorMappedAddress =>
-            TryGetAttribute(StunAttributeType.XorMappedAddress, out var value) ? StunXorAddress.Decode(value.Span, TransactionId.Span) : null;
+        public IPEndPoint? XorMappedAddress => GetXorAddress(StunAttributeType.XorMappedAddress);
+
+        public IPEndPoint? XorPeerAddress => GetXorAddress(StunAttributeType.XorPeerAddress);
+
+        public IPEndPoint? XorRelayedAddress => GetXorAddress(StunAttributeType.XorRelayedAddress);
+
+        public string? Realm => TryGetAttribute(StunAttributeType.Realm, out var value) ? DecodeUtf8(value.Span, "REALM") : null;
+
+        public string? Nonce => TryGetAttribute(StunAttributeType.Nonce, out var value) ? DecodeUtf8(value.Span, "NONCE") : null;
+
+        /// <summary>TURN allocation or permission lifetime in seconds.</summary>
+        public uint? Lifetime => TryGetAttribute(StunAttributeType.Lifetime, out var value) ? ReadFixedUInt32(value.Span, "LIFETIME") : null;
+
+        private IPEndPoint? GetXorAddress(ushort type) =>
+            TryGetAttribute(type, out var value) ? StunXorAddress.Decode(value.Span, TransactionId.Span) : null;
 
         public uint? Priority => TryGetAttribute(StunAttributeType.Priority, out var value) ? ReadFixedUInt32(value.Span, "PRIORITY") : null;
 

@@ -54,17 +54,31 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Stun
 
         public StunMessageBuilder AddSoftware(string software) => Add(StunAttributeType.Software, Encoding.UTF8.GetBytes(software));
 
-        public StunMessageBuilder AddXorMappedAddress(IPEndPoint endpoint)
+        public StunMessageBuilder AddXorMappedAddress(IPEndPoint endpoint) => AddXorAddress(StunAttributeType.XorMappedAddress, endpoint);
+
+        /// <summary>XOR-MAPPED-ADDRESS, XOR-PEER-ADDRESS or XOR-RELAYED-ADDRESS, which share one encoding.</summary>
+        public StunMessageBuilder AddXorAddress(ushort type, IPEndPoint endpoint)
         {
-            if (!StunXorAddress.IsSupported(endpoint)) throw new ArgumentException("Only IPv4 and IPv6 addresses can be mapped.", nameof(endpoint));
-            return Add(StunAttributeType.XorMappedAddress, StunXorAddress.Encode(endpoint, _transactionId));
+            if (!StunXorAddress.IsSupported(endpoint)) throw new ArgumentException("Only IPv4 and IPv6 addresses can be encoded.", nameof(endpoint));
+            return Add(type, StunXorAddress.Encode(endpoint, _transactionId));
         }
 
-        public StunMessageBuilder AddPriority(uint priority)
+        public StunMessageBuilder AddRealm(string realm) => Add(StunAttributeType.Realm, Encoding.UTF8.GetBytes(realm));
+
+        public StunMessageBuilder AddNonce(string nonce) => Add(StunAttributeType.Nonce, Encoding.UTF8.GetBytes(nonce));
+
+        public StunMessageBuilder AddLifetime(uint seconds) => AddUInt32(StunAttributeType.Lifetime, seconds);
+
+        /// <summary>REQUESTED-TRANSPORT: the IANA protocol number (17 for UDP) followed by three reserved bytes.</summary>
+        public StunMessageBuilder AddRequestedTransport(byte protocol) => Add(StunAttributeType.RequestedTransport, new byte[] { protocol, 0, 0, 0 });
+
+        public StunMessageBuilder AddPriority(uint priority) => AddUInt32(StunAttributeType.Priority, priority);
+
+        private StunMessageBuilder AddUInt32(ushort type, uint number)
         {
             var value = new byte[4];
-            WriteUInt32(value, 0, priority);
-            return Add(StunAttributeType.Priority, value);
+            WriteUInt32(value, 0, number);
+            return Add(type, value);
         }
 
         public StunMessageBuilder AddUseCandidate() => Add(StunAttributeType.UseCandidate, ReadOnlySpan<byte>.Empty);

@@ -8,10 +8,16 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Stun
         ErrorResponse = 3,
     }
 
-    /// <summary>STUN methods used by ICE and TURN.</summary>
+    /// <summary>STUN methods used by ICE (RFC 8489) and TURN (RFC 8656).</summary>
     public static class StunMethod
     {
         public const ushort Binding = 0x001;
+        public const ushort Allocate = 0x003;
+        public const ushort Refresh = 0x004;
+        public const ushort Send = 0x006;
+        public const ushort Data = 0x007;
+        public const ushort CreatePermission = 0x008;
+        public const ushort ChannelBind = 0x009;
     }
 
     /// <summary>A 12-bit method and 2-bit class, interleaved in the 14-bit type field (RFC 8489 section 5).</summary>
