@@ -7,6 +7,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using KinesisVideoWebRTCStorage.WebRtc.Mux;
 using KinesisVideoWebRTCStorage.WebRtc.Stun;
+using KinesisVideoWebRTCStorage.WebRtc.Turn;
 
 namespace KinesisVideoWebRTCStorage.WebRtc.Ice
 {
@@ -28,6 +29,12 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Ice
         private readonly object _lock = new object();
         private readonly IceAgentOptions _options;
         private readonly List<IceSocket> _sockets = new List<IceSocket>();
+
+        /// <summary>Host sockets and relays: everything a local candidate of a pair can send through.</summary>
+        private readonly List<IIceTransport> _transports = new List<IIceTransport>();
+
+        /// <summary>TURN clients by the host socket they use, so the socket's datagrams from the server reach them.</summary>
+        private readonly List<(IceSocket Host, TurnClient Client)> _turnClients = new List<(IceSocket, TurnClient)>();
         private readonly List<IceCandidate> _serverReflexive = new List<IceCandidate>();
         private readonly List<IceCandidate> _remoteCandidates = new List<IceCandidate>();
         private readonly List<IceCandidatePair> _pairs = new List<IceCandidatePair>();
@@ -40,10 +47,10 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Ice
         private IceCredentials? _remoteCredentials;
         private IceTransportPolicy _policy;
         private bool _remoteEndOfCandidates;
-        private int _pendingServerBindings;
+        private int _pendingGathering;
         private bool _restarting;
         private IceCandidatePair? _selected;
-        private IceSocket? _selectedSocket;
+        private IIceTransport? _selectedTransport;
         private DateTime _nextConsent;
         private IceConnectionState _state = IceConnectionState.New;
         private Task? _timer;
@@ -52,6 +59,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Ice
         private long _unauthenticatedData;
         private long _consentResponses;
         private long _handlerFailures;
+        private long _gatheringFailures;
 
         public IceAgent(IceAgentOptions? options = null)
         {
@@ -68,7 +76,10 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Ice
         public IceRole Role { get; private set; }
         public IceConnectionState State { get { lock (_lock) return _state; } }
         public IceCandidatePair? SelectedPair { get { lock (_lock) return _selected; } }
-        public IReadOnlyList<IceCandidate> LocalCandidates { get { lock (_lock) return _sockets.Select(s => s.Candidate).Concat(_serverReflexive).ToList(); } }
+        public IReadOnlyList<IceCandidate> LocalCandidates
+        {
+            get { lock (_lock) return _transports.Select(s => s.Candidate).Concat(_serverReflexive).ToList(); }
+        }
         public IReadOnlyList<IceCandidatePair> Pairs { get { lock (_lock) return _pairs.ToList(); } }
 
         /// <summary>STUN requests or responses dropped because USERNAME or MESSAGE-INTEGRITY did not check out.</summary>
@@ -84,6 +95,9 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Ice
         /// <summary>Exceptions thrown by event handlers, which are contained so they cannot stop the receive or timer loops.</summary>
         public long HandlerFailures => Interlocked.Read(ref _handlerFailures);
 
+        /// <summary>TURN allocations that were refused or timed out.</summary>
+        public long GatheringFailures => Interlocked.Read(ref _gatheringFailures);
+
         /// <summary>Bounds what a misbehaving signaling peer can make us check.</summary>
         public const int MaxRemoteCandidates = 64;
 
@@ -92,18 +106,19 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Ice
 
         public event IceDataHandler? DataReceived;
 
-        /// <summary>A server-reflexive candidate learned from a STUN server after <see cref="GatherCandidates"/> returned; trickle it.</summary>
+        /// <summary>A server-reflexive or relayed candidate learned after <see cref="GatherCandidates"/> returned; trickle it.</summary>
         public event Action<IceCandidate>? CandidateGathered;
 
-        /// <summary>Every STUN server answered or timed out: signal end-of-candidates.</summary>
+        /// <summary>Every STUN and TURN server answered or timed out: signal end-of-candidates.</summary>
         public event Action? GatheringComplete;
 
         /// <summary>
         /// Binds one UDP socket per usable local address (only loopback with <see cref="IceAgentOptions.LoopbackOnly"/>)
         /// and returns those host candidates to signal. Server-reflexive candidates from
-        /// <see cref="IceAgentOptions.StunServers"/> follow through <see cref="CandidateGathered"/>, then
-        /// <see cref="GatheringComplete"/> says when to signal end-of-candidates. Under the relay-only policy there are no
-        /// candidates, since relayed ones need a TURN allocation. Calling again returns the same host candidates.
+        /// <see cref="IceAgentOptions.StunServers"/> and relayed ones from <see cref="IceAgentOptions.TurnServers"/> follow
+        /// through <see cref="CandidateGathered"/>, then <see cref="GatheringComplete"/> says when to signal
+        /// end-of-candidates. Under the relay-only policy only relayed candidates are signalled. Calling again returns the
+        /// same host candidates.
         /// </summary>
         public IReadOnlyList<IceCandidate> GatherCandidates()
         {
@@ -125,21 +140,29 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Ice
                     var socket = IceSocket.TryBind(addresses[i], i);
                     if (socket == null) continue;
                     _sockets.Add(socket);
+                    _transports.Add(socket);
                     _ = socket.ReceiveLoop(OnDatagram, () => _stop.IsCancellationRequested);
                 }
                 _timer ??= Task.Run(TimerLoop);
                 foreach (var remote in _remoteCandidates) AddPairs(remote);
-                if (_policy == IceTransportPolicy.Relay)
+                _pendingGathering++; // held until every request below is out, so completion cannot fire early
+                for (int i = 0; i < _options.TurnServers.Count; i++)
                 {
-                    events.Add(() => GatheringComplete?.Invoke());
-                    return new List<IceCandidate>();
+                    var server = _options.TurnServers[i];
+                    var host = _sockets.FirstOrDefault(s => s.AddressFamily == server.Address.AddressFamily);
+                    if (host == null) continue;
+                    var client = new TurnClient(server, d => host.Send(d, server.Address), _options.CheckRetransmitTimeout);
+                    _turnClients.Add((host, client));
+                    _pendingGathering++;
+                    _ = AllocateRelay(host, client, i);
                 }
                 var now = DateTime.UtcNow;
-                foreach (var server in _options.StunServers)
-                    foreach (var socket in _sockets.Where(s => s.AddressFamily == server.AddressFamily))
-                        SendServerBinding(socket, server, now);
-                if (_pendingServerBindings == 0) events.Add(() => GatheringComplete?.Invoke());
-                return _sockets.Select(s => s.Candidate).ToList();
+                if (_policy != IceTransportPolicy.Relay)
+                    foreach (var server in _options.StunServers)
+                        foreach (var socket in _sockets.Where(s => s.AddressFamily == server.AddressFamily))
+                            SendServerBinding(socket, server, now);
+                GatheringDone(events);
+                return _policy == IceTransportPolicy.Relay ? new List<IceCandidate>() : _sockets.Select(s => s.Candidate).ToList();
             }
         }
 
@@ -209,7 +232,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Ice
                 if (_selected != null && !_pairs.Contains(_selected))
                 {
                     _selected = null;
-                    _selectedSocket = null;
+                    _selectedTransport = null;
                     SetState(_pairs.Count == 0 ? IceConnectionState.Failed : IceConnectionState.Checking, events);
                 }
             }
@@ -219,30 +242,49 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Ice
         /// <summary>Sends a datagram (DTLS, SRTP, SRTCP) on the selected pair.</summary>
         public void Send(byte[] datagram)
         {
-            IceSocket? socket;
+            IIceTransport? transport;
             IPEndPoint? to;
             lock (_lock)
             {
-                socket = _selectedSocket;
+                transport = _selectedTransport;
                 to = _selected?.RemoteEndPoint;
             }
-            if (socket == null || to == null) throw new InvalidOperationException("ICE has no selected candidate pair.");
-            socket.Send(datagram, to);
+            if (transport == null || to == null) throw new InvalidOperationException("ICE has no selected candidate pair.");
+            transport.Send(datagram, to);
         }
 
         private void AddPairs(IceCandidate remote)
         {
             var endpoint = remote.EndPoint!;
-            foreach (var socket in _sockets)
+            foreach (var transport in _transports)
             {
-                if (socket.AddressFamily != endpoint.AddressFamily) continue;
-                if (_policy == IceTransportPolicy.Relay && socket.Candidate.Type != IceCandidateType.Relayed) continue;
-                if (_pairs.Any(p => p.Local == socket.Candidate && p.RemoteEndPoint.Equals(endpoint))) continue;
-                _pairs.Add(new IceCandidatePair(socket.Candidate, remote, endpoint));
+                if (transport.AddressFamily != endpoint.AddressFamily) continue;
+                if (_policy == IceTransportPolicy.Relay && transport.Candidate.Type != IceCandidateType.Relayed) continue;
+                if (_pairs.Any(p => p.Local == transport.Candidate && p.RemoteEndPoint.Equals(endpoint))) continue;
+                _pairs.Add(new IceCandidatePair(transport.Candidate, remote, endpoint));
+                (transport as IceRelayTransport)?.EnsurePermission(endpoint.Address);
             }
         }
 
         private void OnDatagram(IceSocket socket, byte[] datagram, IPEndPoint from)
+        {
+            TurnClient? turn;
+            IceRelayTransport? relay;
+            lock (_lock)
+            {
+                turn = _turnClients.FirstOrDefault(t => t.Host == socket && t.Client.Server.Equals(from)).Client;
+                relay = _transports.OfType<IceRelayTransport>().FirstOrDefault(r => r.Client == turn);
+            }
+            if (turn != null && turn.TryHandle(datagram, out var data, out var peer))
+            {
+                // What the peer sent to our relayed address, unwrapped from a Data indication.
+                if (data != null && relay != null) OnTransportDatagram(relay, data, peer!);
+                return;
+            }
+            OnTransportDatagram(socket, datagram, from);
+        }
+
+        private void OnTransportDatagram(IIceTransport socket, byte[] datagram, IPEndPoint from)
         {
             try
             {
@@ -263,7 +305,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Ice
             }
         }
 
-        private void HandleStun(IceSocket socket, byte[] datagram, IPEndPoint from)
+        private void HandleStun(IIceTransport socket, byte[] datagram, IPEndPoint from)
         {
             var message = StunMessage.Parse(datagram);
             // ICE requires FINGERPRINT on checks (RFC 8445 section 7.2.2); plain STUN servers may leave it out of responses,
@@ -283,7 +325,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Ice
             Raise(events);
         }
 
-        private void HandleRequest(IceSocket socket, StunMessage request, IPEndPoint from, List<Action> events)
+        private void HandleRequest(IIceTransport socket, StunMessage request, IPEndPoint from, List<Action> events)
         {
             // Under relay-only, host sockets are not candidates; answering on them would reveal what the policy hides.
             if (_policy == IceTransportPolicy.Relay && socket.Candidate.Type != IceCandidateType.Relayed) return;
@@ -355,7 +397,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Ice
             }
         }
 
-        private void HandleResponse(IceSocket socket, StunMessage response, IPEndPoint from, List<Action> events)
+        private void HandleResponse(IIceTransport socket, StunMessage response, IPEndPoint from, List<Action> events)
         {
             string key = Convert.ToBase64String(response.TransactionId.ToArray());
             if (!_transactions.TryGetValue(key, out var transaction)) return;
@@ -441,12 +483,39 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Ice
                 _serverReflexive.Add(candidate);
                 events.Add(() => CandidateGathered?.Invoke(candidate));
             }
-            ServerBindingDone(events);
+            GatheringDone(events);
         }
 
-        private void ServerBindingDone(List<Action> events)
+        private void GatheringDone(List<Action> events)
         {
-            if (--_pendingServerBindings == 0) events.Add(() => GatheringComplete?.Invoke());
+            if (--_pendingGathering == 0) events.Add(() => GatheringComplete?.Invoke());
+        }
+
+        private async Task AllocateRelay(IceSocket host, TurnClient client, int index)
+        {
+            var events = new List<Action>();
+            try
+            {
+                await client.AllocateAsync(_stop.Token).ConfigureAwait(false);
+                lock (_lock)
+                {
+                    if (_state == IceConnectionState.Closed) return;
+                    var relayed = client.RelayedAddress!;
+                    // RFC 8839 section 5.1: the related address of a relayed candidate is the mapped address.
+                    var candidate = new IceCandidate("r" + index.ToString(System.Globalization.CultureInfo.InvariantCulture), 1, "udp",
+                        IceCandidate.ComputePriority(IceCandidateType.Relayed, host.LocalPreference, 1), relayed.Address.ToString(), relayed.Port,
+                        IceCandidateType.Relayed, client.MappedAddress?.Address.ToString(), client.MappedAddress?.Port);
+                    _transports.Add(new IceRelayTransport(client, host, candidate));
+                    foreach (var remote in _remoteCandidates) AddPairs(remote);
+                    events.Add(() => CandidateGathered?.Invoke(candidate));
+                }
+            }
+            catch (Exception e) when (e is TurnException || e is OperationCanceledException)
+            {
+                Interlocked.Increment(ref _gatheringFailures);
+            }
+            lock (_lock) GatheringDone(events);
+            Raise(events);
         }
 
         private void SendServerBinding(IceSocket socket, IPEndPoint server, DateTime now)
@@ -459,7 +528,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Ice
                 Timeout = _options.CheckRetransmitTimeout,
                 NextSend = now + _options.CheckRetransmitTimeout,
             };
-            _pendingServerBindings++;
+            _pendingGathering++;
             socket.Send(datagram, server);
         }
 
@@ -468,7 +537,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Ice
             bool better = _selected == null || _restarting || (Role == IceRole.Controlled && pair.Priority(Role) > _selected.Priority(Role));
             if (!better || pair == _selected) return;
             _selected = pair;
-            _selectedSocket = _sockets.First(s => s.Candidate == pair.Local);
+            _selectedTransport = TransportOf(pair);
             _restarting = false;
             pair.LastConsent = DateTime.UtcNow;
             _nextConsent = NextConsentTime();
@@ -505,7 +574,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Ice
                 {
                     _transactions.Remove(entry.Key);
                     if (transaction.Kind == TransactionKind.Check) transaction.Pair!.State = IceCandidatePairState.Failed;
-                    else if (transaction.Kind == TransactionKind.ServerBinding) ServerBindingDone(events);
+                    else if (transaction.Kind == TransactionKind.ServerBinding) GatheringDone(events);
                     continue;
                 }
                 transaction.Socket.Send(transaction.Datagram, transaction.To);
@@ -526,7 +595,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Ice
                 }
                 if (now >= _nextConsent && _remoteCredentials != null && !_restarting)
                 {
-                    SendCheck(_selected, _selectedSocket!, useCandidate: false, isConsent: true, now);
+                    SendCheck(_selected, _selectedTransport!, useCandidate: false, isConsent: true, now);
                     _nextConsent = NextConsentTime();
                 }
             }
@@ -543,18 +612,18 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Ice
             {
                 var (pair, nominate) = _triggered.Dequeue();
                 if (!_pairs.Contains(pair) || (pair.State == IceCandidatePairState.InProgress && !nominate)) continue;
-                SendCheck(pair, SocketOf(pair), nominate || Aggressive, isConsent: false, now);
+                SendCheck(pair, TransportOf(pair), nominate || Aggressive, isConsent: false, now);
                 return;
             }
             var next = _pairs.Where(p => p.State == IceCandidatePairState.Waiting).OrderByDescending(p => p.Priority(Role)).FirstOrDefault();
-            if (next != null) SendCheck(next, SocketOf(next), Aggressive, isConsent: false, now);
+            if (next != null) SendCheck(next, TransportOf(next), Aggressive, isConsent: false, now);
         }
 
         private bool Aggressive => _options.Nomination == IceNominationMode.Aggressive;
 
-        private IceSocket SocketOf(IceCandidatePair pair) => _sockets.First(s => s.Candidate == pair.Local);
+        private IIceTransport TransportOf(IceCandidatePair pair) => _transports.First(s => s.Candidate == pair.Local);
 
-        private void SendCheck(IceCandidatePair pair, IceSocket socket, bool useCandidate, bool isConsent, DateTime now)
+        private void SendCheck(IceCandidatePair pair, IIceTransport socket, bool useCandidate, bool isConsent, DateTime now)
         {
             var remote = _remoteCredentials!;
             byte[] id = StunMessageBuilder.NewTransactionId();
@@ -624,9 +693,10 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Ice
                 if (_state == IceConnectionState.Closed) return;
                 SetState(IceConnectionState.Closed, events);
                 _stop.Cancel();
+                foreach (var (_, client) in _turnClients) client.Dispose(); // deallocate while the sockets can still send
                 foreach (var socket in _sockets) socket.Dispose();
                 _selected = null;
-                _selectedSocket = null;
+                _selectedTransport = null;
             }
             Raise(events);
         }
@@ -643,7 +713,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Ice
         /// <summary>An outstanding Binding request: a connectivity check, a consent check, or a query to a STUN server.</summary>
         private sealed class Transaction
         {
-            public Transaction(TransactionKind kind, IceSocket socket, IPEndPoint to, byte[] datagram, IceCandidatePair? pair = null,
+            public Transaction(TransactionKind kind, IIceTransport socket, IPEndPoint to, byte[] datagram, IceCandidatePair? pair = null,
                 string? remotePassword = null, bool useCandidate = false)
             {
                 Kind = kind;
@@ -656,7 +726,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Ice
             }
 
             public TransactionKind Kind { get; }
-            public IceSocket Socket { get; }
+            public IIceTransport Socket { get; }
             public IPEndPoint To { get; }
             public byte[] Datagram { get; }
             public IceCandidatePair? Pair { get; }

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Net;
+using KinesisVideoWebRTCStorage.WebRtc.Turn;
 
 namespace KinesisVideoWebRTCStorage.WebRtc.Ice
 {
@@ -18,10 +19,13 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Ice
         /// <summary>STUN servers (resolved addresses) to learn server-reflexive candidates from.</summary>
         public IList<IPEndPoint> StunServers { get; } = new List<IPEndPoint>();
 
+        /// <summary>TURN servers (resolved addresses, UDP) to allocate relayed candidates on; required for relay-only.</summary>
+        public IList<TurnServer> TurnServers { get; } = new List<TurnServer>();
+
         /// <summary>Ta, the pacing between new checks (RFC 8445 section 14.2 recommends 50 ms).</summary>
         public TimeSpan CheckInterval { get; set; } = TimeSpan.FromMilliseconds(50);
 
-        /// <summary>First retransmission timeout of a check; doubled each time up to 8x.</summary>
+        /// <summary>First retransmission timeout of a check or TURN request; doubled each time (checks up to 8x).</summary>
         public TimeSpan CheckRetransmitTimeout { get; set; } = TimeSpan.FromMilliseconds(250);
 
         /// <summary>Attempts per check before the pair fails.</summary>

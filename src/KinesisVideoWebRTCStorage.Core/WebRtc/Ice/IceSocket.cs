@@ -6,7 +6,7 @@ using System.Threading.Tasks;
 namespace KinesisVideoWebRTCStorage.WebRtc.Ice
 {
     /// <summary>One UDP socket per local host candidate, with a receive loop handing every datagram to the agent.</summary>
-    internal sealed class IceSocket : IDisposable
+    internal sealed class IceSocket : IIceTransport, IDisposable
     {
         private readonly UdpClient _client;
 

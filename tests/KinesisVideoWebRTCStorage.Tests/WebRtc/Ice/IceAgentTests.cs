@@ -8,6 +8,8 @@ using System.Threading.Tasks;
 using KinesisVideoWebRTCStorage.WebRtc.Ice;
 using KinesisVideoWebRTCStorage.WebRtc.Mux;
 using KinesisVideoWebRTCStorage.WebRtc.Stun;
+using KinesisVideoWebRTCStorage.WebRtc.Turn;
+using KinesisVideoWebRTCStorage.Tests.WebRtc.Turn;
 using Xunit;
 
 namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Ice
@@ -363,6 +365,63 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Ice
             agent.GatherCandidates();
             Assert.True(await complete.Task.WaitAsync(TimeSpan.FromSeconds(5)));
             Assert.Single(agent.LocalCandidates);
+        }
+
+        [Fact]
+        public async Task RelayOnlyAgentConnectsThroughTurn()
+        {
+            using var turn = new FakeTurnServer("user", "secret");
+            var optionsA = Options(IceRole.Controlling);
+            optionsA.TransportPolicy = IceTransportPolicy.Relay;
+            optionsA.TurnServers.Add(new TurnServer(turn.Address, "user", "secret"));
+            using var a = new IceAgent(optionsA);
+            using var b = new IceAgent(Options(IceRole.Controlled));
+            var relayed = new TaskCompletionSource<IceCandidate>();
+            var complete = new TaskCompletionSource<bool>();
+            a.CandidateGathered += c => relayed.TrySetResult(c);
+            a.GatheringComplete += () => complete.TrySetResult(true);
+
+            Assert.Empty(a.GatherCandidates()); // host candidates stay private
+            var candidate = await relayed.Task.WaitAsync(TimeSpan.FromSeconds(5));
+            Assert.True(await complete.Task.WaitAsync(TimeSpan.FromSeconds(5)));
+            Assert.Equal(IceCandidateType.Relayed, candidate.Type);
+            Assert.NotNull(candidate.RelatedAddress);
+
+            var atA = new ConcurrentQueue<byte[]>();
+            var atB = new ConcurrentQueue<byte[]>();
+            a.DataReceived += (kind, data, from) => atA.Enqueue(data);
+            b.DataReceived += (kind, data, from) => atB.Enqueue(data);
+            b.SetRemoteCredentials(a.LocalCredentials.Ufrag, a.LocalCredentials.Password);
+            b.AddRemoteCandidate(IceCandidate.Parse(candidate.ToAttributeValue()));
+            b.EndOfRemoteCandidates();
+            a.SetRemoteCredentials(b.LocalCredentials.Ufrag, b.LocalCredentials.Password);
+            foreach (var host in b.GatherCandidates()) a.AddRemoteCandidate(host);
+            a.EndOfRemoteCandidates();
+            await WaitFor(() => a.State == IceConnectionState.Connected && b.State == IceConnectionState.Connected,
+                describe: () => $"a {a.State} {string.Join(";", a.Pairs)} b {b.State} {string.Join(";", b.Pairs)}");
+
+            Assert.Equal(IceCandidateType.Relayed, a.SelectedPair!.Local.Type);
+            Assert.Equal(candidate.EndPoint, b.SelectedPair!.RemoteEndPoint);
+            Assert.True(turn.Permissions >= 1);
+            a.Send(new byte[] { 0x80, 1 });
+            b.Send(new byte[] { 22, 0xFE, 0xFD });
+            await WaitFor(() => atA.Count == 1 && atB.Count == 1);
+            Assert.Equal(new byte[] { 22, 0xFE, 0xFD }, atA.Single());
+        }
+
+        [Fact]
+        public async Task RefusedTurnAllocationStillCompletesGathering()
+        {
+            using var turn = new FakeTurnServer("user", "secret");
+            var options = Options(IceRole.Controlling);
+            options.TurnServers.Add(new TurnServer(turn.Address, "user", "wrong"));
+            using var agent = new IceAgent(options);
+            var complete = new TaskCompletionSource<bool>();
+            agent.GatheringComplete += () => complete.TrySetResult(true);
+            agent.GatherCandidates();
+            Assert.True(await complete.Task.WaitAsync(TimeSpan.FromSeconds(5)));
+            Assert.Equal(1, agent.GatheringFailures);
+            Assert.DoesNotContain(agent.LocalCandidates, c => c.Type == IceCandidateType.Relayed);
         }
     }
 }
