@@ -58,7 +58,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Ice
         private long _malformed;
         private long _unauthenticatedData;
         private long _consentResponses;
-        private long _handlerFailures;
+        private long _containedErrors;
         private long _gatheringFailures;
 
         public IceAgent(IceAgentOptions? options = null)
@@ -92,8 +92,11 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Ice
 
         public long ConsentResponses => Interlocked.Read(ref _consentResponses);
 
-        /// <summary>Exceptions thrown by event handlers, which are contained so they cannot stop the receive or timer loops.</summary>
-        public long HandlerFailures => Interlocked.Read(ref _handlerFailures);
+        /// <summary>
+        /// Exceptions from event handlers or from processing a datagram or timer tick. They are contained and counted so
+        /// that they cannot stop the receive and timer loops; a non-zero value is worth a bug report.
+        /// </summary>
+        public long ContainedErrors => Interlocked.Read(ref _containedErrors);
 
         /// <summary>TURN allocations that were refused or timed out.</summary>
         public long GatheringFailures => Interlocked.Read(ref _gatheringFailures);
@@ -266,7 +269,9 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Ice
             }
         }
 
-        private void OnDatagram(IceSocket socket, byte[] datagram, IPEndPoint from)
+        private void OnDatagram(IceSocket socket, byte[] datagram, IPEndPoint from) => Contain(() => Demultiplex(socket, datagram, from));
+
+        private void Demultiplex(IceSocket socket, byte[] datagram, IPEndPoint from)
         {
             TurnClient? turn;
             IceRelayTransport? relay;
@@ -296,7 +301,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Ice
                 }
                 bool known;
                 lock (_lock) known = _authenticated.Contains(from);
-                if ((kind == PacketKind.Dtls || kind == PacketKind.Rtp) && known) Contain(() => DataReceived?.Invoke(kind, datagram, from));
+                if ((kind == PacketKind.Dtls || kind == PacketKind.Rtp) && known) DataReceived?.Invoke(kind, datagram, from);
                 else Interlocked.Increment(ref _unauthenticatedData);
             }
             catch (StunFormatException)
@@ -549,7 +554,10 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Ice
             while (!_stop.IsCancellationRequested)
             {
                 var events = new List<Action>();
-                lock (_lock) Tick(DateTime.UtcNow, events);
+                Contain(() =>
+                {
+                    lock (_lock) Tick(DateTime.UtcNow, events);
+                });
                 Raise(events);
                 try
                 {
@@ -681,7 +689,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Ice
             }
             catch (Exception)
             {
-                Interlocked.Increment(ref _handlerFailures);
+                Interlocked.Increment(ref _containedErrors);
             }
         }
 

@@ -287,7 +287,7 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Ice
             // endpoint may legitimately authenticate; what matters is that the agent keeps working for the real peer.
             Assert.Equal(IceConnectionState.Connected, b.State);
             Assert.Equal(peer, b.SelectedPair!.RemoteEndPoint);
-            Assert.Equal(0, b.HandlerFailures);
+            Assert.Equal(0, b.ContainedErrors);
             a.Send(new byte[] { 0x80, 96, 0, 2 });
             await WaitFor(() => fromPeer == 1);
         }
