@@ -1,6 +1,9 @@
 namespace KinesisVideoWebRTCStorage.WebRtc.Sdp
 {
-    /// <summary>An answer and what it negotiated. Video or Audio is null when the offer had no compatible section.</summary>
+    /// <summary>
+    /// An answer and what it negotiated. Video or Audio is null when the offer had no compatible section or the peer
+    /// does not receive on it (offered sendonly or inactive, answered inactive).
+    /// </summary>
     public sealed class SdpAnswer
     {
         internal SdpAnswer(SdpSessionDescription description, SdpNegotiatedMedia? video, SdpNegotiatedMedia? audio, SdpSetup setup)

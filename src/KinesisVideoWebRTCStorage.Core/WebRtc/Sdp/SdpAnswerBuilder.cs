@@ -23,16 +23,17 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Sdp
             // only ever mean one extension.
             var extensionIds = new Dictionary<int, string>();
             SdpNegotiatedMedia? video = null, audio = null;
+            bool videoTaken = false, audioTaken = false;
             SdpLocalTransport transport = options.Transport.WithSetup(AnswerSetup(offer, options.Transport.Setup));
 
             foreach (var offered in offer.Media)
             {
                 SdpNegotiatedMedia? negotiated = null;
                 bool wanted = offered.Port != 0 || offered.BundleOnly;
-                if (wanted && offered.Media == "video" && video == null)
-                    negotiated = video = Negotiate(offered, ChooseH264(offered), options, options.VideoSsrc, extensionIds);
-                else if (wanted && offered.Media == "audio" && audio == null)
-                    negotiated = audio = Negotiate(offered, ChooseOpus(offered), options, options.AudioSsrc, extensionIds);
+                if (wanted && offered.Media == "video" && !videoTaken)
+                    negotiated = Negotiate(offered, ChooseH264(offered), options, options.VideoSsrc, extensionIds);
+                else if (wanted && offered.Media == "audio" && !audioTaken)
+                    negotiated = Negotiate(offered, ChooseOpus(offered), options, options.AudioSsrc, extensionIds);
 
                 if (negotiated == null)
                 {
@@ -41,6 +42,18 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Sdp
                 }
                 answer.Media.Add(Accepted(offered, negotiated, options, transport));
                 acceptedMids.Add(negotiated.Mid);
+                // A section the peer will not receive is answered inactive, and there is nothing to send on it.
+                bool sending = PeerReceives(offered);
+                if (negotiated.Kind == "video")
+                {
+                    videoTaken = true;
+                    if (sending) video = negotiated;
+                }
+                else
+                {
+                    audioTaken = true;
+                    if (sending) audio = negotiated;
+                }
             }
 
             if (offeredBundle != null && acceptedMids.Count > 0)
@@ -138,7 +151,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Sdp
             media.AddAttribute("mid", negotiated.Mid);
             foreach (var extmap in negotiated.Extensions) media.AddAttribute("extmap", extmap.ToString());
 
-            bool peerReceives = offered.Direction == SdpDirection.RecvOnly || offered.Direction == SdpDirection.SendRecv;
+            bool peerReceives = PeerReceives(offered);
             media.AddAttribute(peerReceives ? "sendonly" : "inactive");
             string trackId = negotiated.Kind == "video" ? options.VideoTrackId : options.AudioTrackId;
             if (peerReceives) media.AddAttribute("msid", options.StreamId + " " + trackId);
@@ -154,6 +167,9 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Sdp
             }
             return media;
         }
+
+        private static bool PeerReceives(SdpMediaDescription offered) =>
+            offered.Direction == SdpDirection.RecvOnly || offered.Direction == SdpDirection.SendRecv;
 
         private static SdpMediaDescription Rejected(SdpMediaDescription offered)
         {

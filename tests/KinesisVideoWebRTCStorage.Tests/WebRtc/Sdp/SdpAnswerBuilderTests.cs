@@ -143,5 +143,18 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Sdp
             Assert.Equal(expected, result.Setup);
             Assert.All(result.Description.Media.Where(m => m.Port != 0), m => Assert.Equal(expected, m.Setup));
         }
+
+        [Fact]
+        public void SectionThePeerDoesNotReceiveIsAnsweredInactive()
+        {
+            string offer = SdpTestData.Offer("gstreamer-max-bundle-offer.sdp").Serialize();
+            offer = offer.Substring(0, offer.IndexOf("m=video")) + offer.Substring(offer.IndexOf("m=video")).Replace("a=recvonly", "a=sendonly");
+            var result = SdpAnswerBuilder.Build(SdpSessionDescription.Parse(offer), SdpTestData.AnswerOptions());
+            Assert.Null(result.Video);
+            Assert.NotNull(result.Audio);
+            var video = result.Description.Media[1];
+            Assert.Equal(SdpDirection.Inactive, video.Direction);
+            Assert.Empty(video.Ssrcs);
+        }
     }
 }
