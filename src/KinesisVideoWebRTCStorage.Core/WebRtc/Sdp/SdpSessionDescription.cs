@@ -35,6 +35,9 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Sdp
             Attributes.GetAll("group").Select(g => g.Split(new[] { ' ' }, StringSplitOptions.RemoveEmptyEntries))
                 .Where(parts => parts.Length > 0 && parts[0] == "BUNDLE").Select(parts => (IReadOnlyList<string>)parts.Skip(1).ToList());
 
+        /// <summary>The peer runs ICE lite (RFC 8445 section 2.5), so a full agent facing it must take the controlling role.</summary>
+        public bool IceLite => Attributes.Has("ice-lite");
+
         /// <summary>A media-level attribute, falling back to the session level as RFC 8839 and RFC 8122 allow.</summary>
         public string? GetMediaOrSessionAttribute(SdpMediaDescription media, string name) => media.Attributes.Get(name) ?? Attributes.Get(name);
 

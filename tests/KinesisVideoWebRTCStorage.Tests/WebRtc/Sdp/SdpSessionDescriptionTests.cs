@@ -43,6 +43,8 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Sdp
             var offer = SdpTestData.Offer("gstreamer-max-bundle-offer.sdp");
             Assert.Equal(new[] { "audio0", "video1" }, offer.BundleGroups.Single());
             Assert.Equal("trickle", offer.Attributes.Get("ice-options"));
+            Assert.False(offer.IceLite);
+            Assert.True(SdpSessionDescription.Parse(offer.Serialize().Replace("a=ice-options:trickle", "a=ice-lite")).IceLite);
             var video = offer.Media[1];
             Assert.Equal(0, video.Port);
             Assert.True(video.BundleOnly);
