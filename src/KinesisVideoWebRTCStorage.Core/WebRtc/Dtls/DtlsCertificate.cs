@@ -36,8 +36,6 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Dtls
         /// <summary>SHA-256 of the DER, for <c>a=fingerprint:sha-256 AB:CD:...</c>.</summary>
         public DtlsFingerprint Fingerprint { get; }
 
-        public DateTime NotAfter => Certificate.NotAfter;
-
         public static DtlsCertificate Generate()
         {
             var random = new SecureRandom();

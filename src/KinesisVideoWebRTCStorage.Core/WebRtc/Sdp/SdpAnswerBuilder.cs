@@ -152,7 +152,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Sdp
             foreach (var extmap in negotiated.Extensions) media.AddAttribute("extmap", extmap.ToString());
 
             bool peerReceives = PeerReceives(offered);
-            media.AddAttribute(peerReceives ? "sendonly" : "inactive");
+            media.AddAttribute((peerReceives ? SdpDirection.SendOnly : SdpDirection.Inactive).ToName());
             string trackId = negotiated.Kind == "video" ? options.VideoTrackId : options.AudioTrackId;
             if (peerReceives) media.AddAttribute("msid", options.StreamId + " " + trackId);
             media.AddAttribute("rtcp-mux");

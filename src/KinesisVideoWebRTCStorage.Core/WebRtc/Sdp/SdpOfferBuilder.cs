@@ -56,7 +56,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Sdp
             transport.AddTo(media);
             media.AddAttribute("mid", mid);
             foreach (var extmap in OfferedExtensions) media.AddAttribute("extmap", extmap.ToString());
-            media.AddAttribute("recvonly").AddAttribute("rtcp-mux");
+            media.AddAttribute(SdpDirection.RecvOnly.ToName()).AddAttribute("rtcp-mux");
             return media;
         }
     }
