@@ -1,0 +1,100 @@
+using System;
+using System.Collections.Concurrent;
+using System.IO;
+using System.Threading;
+using Org.BouncyCastle.Crypto.Tls;
+
+namespace KinesisVideoWebRTCStorage.WebRtc.Dtls
+{
+    /// <summary>
+    /// Bridges the blocking BouncyCastle <see cref="DatagramTransport"/> to our packet flow: the ICE layer calls
+    /// <see cref="Deliver"/> with each DTLS datagram, and what the TLS engine sends goes to the send callback. Datagrams
+    /// with bad record framing, oversize ones, and those arriving while the queue is full are dropped and counted.
+    /// </summary>
+    public sealed class DtlsDatagramBridge : DatagramTransport, IDisposable
+    {
+        /// <summary>Fits a UDP payload on a 1280-byte IPv6 path with room for IP, UDP and TURN headers.</summary>
+        public const int DefaultMtu = 1200;
+
+        private const int MaxDatagram = 16384 + 2048 + DtlsRecordHeader.Length;
+
+        private readonly Action<byte[]> _send;
+        private readonly int _mtu;
+        private readonly BlockingCollection<byte[]> _incoming;
+        private long _droppedMalformed;
+        private long _droppedOverflow;
+        private int _closed;
+
+        public DtlsDatagramBridge(Action<byte[]> send, int mtu = DefaultMtu, int queueCapacity = 128)
+        {
+            _send = send ?? throw new ArgumentNullException(nameof(send));
+            _mtu = mtu;
+            _incoming = new BlockingCollection<byte[]>(new ConcurrentQueue<byte[]>(), queueCapacity);
+        }
+
+        public long DroppedMalformed => Interlocked.Read(ref _droppedMalformed);
+        public long DroppedOverflow => Interlocked.Read(ref _droppedOverflow);
+        public bool IsClosed => Volatile.Read(ref _closed) != 0;
+
+        /// <summary>Hands a received datagram to the TLS engine; never throws on bad input.</summary>
+        public void Deliver(ReadOnlySpan<byte> datagram)
+        {
+            if (IsClosed) return;
+            try
+            {
+                if (datagram.Length > MaxDatagram) throw new DtlsFormatException("datagram is larger than any record");
+                DtlsRecordHeader.ParseDatagram(datagram);
+            }
+            catch (DtlsFormatException)
+            {
+                Interlocked.Increment(ref _droppedMalformed);
+                return;
+            }
+            try
+            {
+                if (!_incoming.TryAdd(datagram.ToArray())) Interlocked.Increment(ref _droppedOverflow);
+            }
+            catch (InvalidOperationException)
+            {
+                // Closed between the check and the add.
+            }
+        }
+
+        public int GetReceiveLimit() => MaxDatagram;
+
+        public int GetSendLimit() => _mtu;
+
+        public int Receive(byte[] buf, int off, int len, int waitMillis)
+        {
+            byte[]? datagram;
+            try
+            {
+                if (!_incoming.TryTake(out datagram, Math.Max(0, waitMillis))) return IsClosed ? throw Closed() : -1;
+            }
+            catch (InvalidOperationException)
+            {
+                throw Closed();
+            }
+            int length = Math.Min(len, datagram.Length);
+            Buffer.BlockCopy(datagram, 0, buf, off, length);
+            return length;
+        }
+
+        public void Send(byte[] buf, int off, int len)
+        {
+            if (IsClosed) return;
+            var datagram = new byte[len];
+            Buffer.BlockCopy(buf, off, datagram, 0, len);
+            _send(datagram);
+        }
+
+        public void Close()
+        {
+            if (Interlocked.Exchange(ref _closed, 1) == 0) _incoming.CompleteAdding();
+        }
+
+        public void Dispose() => Close();
+
+        private static IOException Closed() => new IOException("The DTLS transport is closed.");
+    }
+}

@@ -1,0 +1,73 @@
+using System.Collections;
+using Org.BouncyCastle.Crypto.Tls;
+
+namespace KinesisVideoWebRTCStorage.WebRtc.Dtls
+{
+    /// <summary>The DTLS 1.2 client role: offers use_srtp, authenticates with our certificate, pins the server's by fingerprint.</summary>
+    internal class DtlsSrtpClient : DefaultTlsClient
+    {
+        private readonly DtlsSrtpContext _srtp;
+
+        public DtlsSrtpClient(DtlsSrtpContext srtp)
+        {
+            _srtp = srtp;
+        }
+
+        public override ProtocolVersion ClientVersion => ProtocolVersion.DTLSv12;
+
+        public override ProtocolVersion MinimumVersion => ProtocolVersion.DTLSv12;
+
+        public override int[] GetCipherSuites() => new[]
+        {
+            CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, CipherSuite.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+            CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA, CipherSuite.TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA,
+        };
+
+        public override IDictionary GetClientExtensions()
+        {
+            IDictionary extensions = TlsExtensionsUtilities.EnsureExtensionsInitialised(base.GetClientExtensions());
+            DtlsSrtpContext.AddUseSrtp(extensions, DtlsSrtpContext.Profiles);
+            return extensions;
+        }
+
+        public override void ProcessServerExtensions(IDictionary serverExtensions)
+        {
+            base.ProcessServerExtensions(serverExtensions);
+            // RFC 5764 section 4.1.1: the server answers with exactly one of the offered profiles.
+            UseSrtpData? data = serverExtensions == null ? null : TlsSRTPUtils.GetUseSrtpExtension(serverExtensions);
+            int? chosen = DtlsSrtpContext.Choose(serverExtensions);
+            if (data == null || data.ProtectionProfiles.Length != 1 || chosen == null) throw new TlsFatalAlert(AlertDescription.illegal_parameter);
+            _srtp.Profile = (DtlsSrtpProfile)chosen.Value;
+        }
+
+        public override TlsAuthentication GetAuthentication() => new Authentication(this);
+
+        public override void NotifyHandshakeComplete()
+        {
+            base.NotifyHandshakeComplete();
+            _srtp.ExportKeys(mContext, isClient: true);
+        }
+
+        public override void NotifyAlertReceived(byte alertLevel, byte alertDescription)
+        {
+            base.NotifyAlertReceived(alertLevel, alertDescription);
+            _srtp.OnAlertReceived(alertDescription);
+        }
+
+        public override int GetHandshakeTimeoutMillis() => _srtp.HandshakeTimeoutMillis;
+
+        private sealed class Authentication : TlsAuthentication
+        {
+            private readonly DtlsSrtpClient _client;
+
+            public Authentication(DtlsSrtpClient client)
+            {
+                _client = client;
+            }
+
+            public void NotifyServerCertificate(Certificate serverCertificate) => _client._srtp.VerifyRemote(serverCertificate);
+
+            public TlsCredentials GetClientCredentials(CertificateRequest certificateRequest) => _client._srtp.SignerCredentials(_client.mContext);
+        }
+    }
+}

@@ -1,0 +1,78 @@
+using System;
+using System.Collections;
+using System.Linq;
+using Org.BouncyCastle.Crypto.Tls;
+
+namespace KinesisVideoWebRTCStorage.WebRtc.Dtls
+{
+    /// <summary>
+    /// What the BouncyCastle client and server share: our credentials, the fingerprint the peer must present, the SRTP
+    /// profiles, and the outcome (peer fingerprint, exported keys, whether the peer closed).
+    /// </summary>
+    internal sealed class DtlsSrtpContext
+    {
+        /// <summary>Our preference order; both profiles use 128-bit keys and 112-bit salts.</summary>
+        public static readonly int[] Profiles = { SrtpProtectionProfile.SRTP_AES128_CM_HMAC_SHA1_80, SrtpProtectionProfile.SRTP_AES128_CM_HMAC_SHA1_32 };
+
+        public DtlsSrtpContext(DtlsCertificate certificate, DtlsFingerprint expectedRemote, int handshakeTimeoutMillis)
+        {
+            Certificate = certificate;
+            ExpectedRemote = expectedRemote;
+            HandshakeTimeoutMillis = handshakeTimeoutMillis;
+        }
+
+        public DtlsCertificate Certificate { get; }
+        public DtlsFingerprint ExpectedRemote { get; }
+        public int HandshakeTimeoutMillis { get; }
+        public DtlsFingerprint? ActualRemote { get; private set; }
+        public bool FingerprintMismatch { get; private set; }
+        public DtlsSrtpProfile? Profile { get; set; }
+        public DtlsSrtpKeys? Keys { get; private set; }
+        public Action? RemoteClosed { get; set; }
+
+        public TlsSignerCredentials SignerCredentials(TlsContext context) =>
+            new DefaultTlsSignerCredentials(context, new Certificate(new[] { Certificate.Certificate.CertificateStructure }), Certificate.PrivateKey,
+                new SignatureAndHashAlgorithm(HashAlgorithm.sha256, SignatureAlgorithm.ecdsa));
+
+        /// <summary>Fails the handshake with bad_certificate unless the peer's leaf certificate hashes to the SDP fingerprint.</summary>
+        public void VerifyRemote(Certificate certificate)
+        {
+            if (certificate == null || certificate.IsEmpty)
+            {
+                FingerprintMismatch = true;
+                throw new TlsFatalAlert(AlertDescription.bad_certificate);
+            }
+            ActualRemote = DtlsFingerprint.Compute(ExpectedRemote.Algorithm, certificate.GetCertificateAt(0).GetEncoded());
+            if (ActualRemote == null || !ActualRemote.Matches(ExpectedRemote))
+            {
+                FingerprintMismatch = true;
+                throw new TlsFatalAlert(AlertDescription.bad_certificate);
+            }
+        }
+
+        public static void AddUseSrtp(IDictionary extensions, params int[] profiles) =>
+            TlsSRTPUtils.AddUseSrtpExtension(extensions, new UseSrtpData(profiles, TlsUtilities.EmptyBytes));
+
+        /// <summary>The first profile of ours that the peer listed, or null.</summary>
+        public static int? Choose(IDictionary? extensions)
+        {
+            UseSrtpData? data = extensions == null ? null : TlsSRTPUtils.GetUseSrtpExtension(extensions);
+            if (data == null) return null;
+            foreach (int profile in Profiles)
+                if (data.ProtectionProfiles.Contains(profile)) return profile;
+            return null;
+        }
+
+        public void ExportKeys(TlsContext context, bool isClient)
+        {
+            if (Profile == null) throw new TlsFatalAlert(AlertDescription.internal_error);
+            byte[] material = context.ExportKeyingMaterial(DtlsSrtpKeys.ExporterLabel, null, DtlsSrtpKeys.MaterialLength);
+            Keys = DtlsSrtpKeys.FromKeyingMaterial(Profile.Value, material, isClient);
+        }
+
+        public void OnAlertReceived(byte description)
+        {
+            if (description == AlertDescription.close_notify) RemoteClosed?.Invoke();
+        }
+    }
+}

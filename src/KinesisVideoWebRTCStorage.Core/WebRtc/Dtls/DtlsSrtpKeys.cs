@@ -1,0 +1,56 @@
+using System;
+
+namespace KinesisVideoWebRTCStorage.WebRtc.Dtls
+{
+    /// <summary>
+    /// SRTP master keys and salts exported after the handshake (RFC 5764 section 4.2): the client protects what it sends
+    /// with the client write key and salt, the server with the server ones.
+    /// </summary>
+    public sealed class DtlsSrtpKeys
+    {
+        public const string ExporterLabel = "EXTRACTOR-dtls_srtp";
+        public const int KeyLength = 16;
+        public const int SaltLength = 14;
+        public const int MaterialLength = 2 * (KeyLength + SaltLength);
+
+        private DtlsSrtpKeys(DtlsSrtpProfile profile, byte[] clientKey, byte[] serverKey, byte[] clientSalt, byte[] serverSalt, bool isClient)
+        {
+            Profile = profile;
+            ClientWriteKey = clientKey;
+            ServerWriteKey = serverKey;
+            ClientWriteSalt = clientSalt;
+            ServerWriteSalt = serverSalt;
+            IsClient = isClient;
+        }
+
+        public DtlsSrtpProfile Profile { get; }
+        public ReadOnlyMemory<byte> ClientWriteKey { get; }
+        public ReadOnlyMemory<byte> ServerWriteKey { get; }
+        public ReadOnlyMemory<byte> ClientWriteSalt { get; }
+        public ReadOnlyMemory<byte> ServerWriteSalt { get; }
+
+        /// <summary>Whether we were the DTLS client, which decides which half is ours.</summary>
+        public bool IsClient { get; }
+
+        public ReadOnlyMemory<byte> LocalKey => IsClient ? ClientWriteKey : ServerWriteKey;
+        public ReadOnlyMemory<byte> LocalSalt => IsClient ? ClientWriteSalt : ServerWriteSalt;
+        public ReadOnlyMemory<byte> RemoteKey => IsClient ? ServerWriteKey : ClientWriteKey;
+        public ReadOnlyMemory<byte> RemoteSalt => IsClient ? ServerWriteSalt : ClientWriteSalt;
+
+        /// <summary>Splits the exporter output laid out as client key, server key, client salt, server salt.</summary>
+        internal static DtlsSrtpKeys FromKeyingMaterial(DtlsSrtpProfile profile, byte[] material, bool isClient)
+        {
+            if (material.Length != MaterialLength) throw new ArgumentException("Keying material has the wrong length.", nameof(material));
+            byte[] Slice(int offset, int length)
+            {
+                var part = new byte[length];
+                Buffer.BlockCopy(material, offset, part, 0, length);
+                return part;
+            }
+            return new DtlsSrtpKeys(profile, Slice(0, KeyLength), Slice(KeyLength, KeyLength), Slice(2 * KeyLength, SaltLength),
+                Slice(2 * KeyLength + SaltLength, SaltLength), isClient);
+        }
+
+        public override string ToString() => $"SRTP keys ({Profile}, {(IsClient ? "client" : "server")})";
+    }
+}

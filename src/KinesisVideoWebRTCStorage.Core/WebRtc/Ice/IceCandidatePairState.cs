@@ -1,0 +1,10 @@
+namespace KinesisVideoWebRTCStorage.WebRtc.Ice
+{
+    public enum IceCandidatePairState
+    {
+        Waiting,
+        InProgress,
+        Succeeded,
+        Failed,
+    }
+}
