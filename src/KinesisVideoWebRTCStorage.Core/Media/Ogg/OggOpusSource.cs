@@ -148,6 +148,7 @@ namespace KinesisVideoWebRTCStorage.Media.Ogg
                 _completedLength += packet.Length;
                 pageSamples += samples;
             }
+            if (_headerPackets == 2 && _packets.Count > 0 && _pages.IsEnd && _position >= 0) TrimEnd(_position + pageSamples);
             if (_headerPackets == 2 && _packets.Count > 0 && _position < 0)
             {
                 // RFC 7845 4: the first audio page's granule position is the end of its last packet.
@@ -160,6 +161,14 @@ namespace KinesisVideoWebRTCStorage.Media.Ogg
                     _position = 0; // a stream of one page may end early: its samples are trimmed at the end, not the start
                 }
             }
+        }
+
+        /// <summary>RFC 7845 4.5: the last page's granule position may end the stream before its last packet does.</summary>
+        private void TrimEnd(long end)
+        {
+            long excess = end - _pages.GranulePosition;
+            var (offset, length, samples) = _packets[_packets.Count - 1];
+            if (excess > 0 && excess <= samples) _packets[_packets.Count - 1] = (offset, length, samples - (int)excess);
         }
 
         private void ReadHeader(ReadOnlySpan<byte> packet, long total)
