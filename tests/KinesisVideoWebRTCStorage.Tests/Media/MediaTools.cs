@@ -36,6 +36,10 @@ namespace KinesisVideoWebRTCStorage.Tests.Media
         {
             string directory = Path.Combine(Path.GetTempPath(), "kvs-media-tests-" + Environment.ProcessId);
             System.IO.Directory.CreateDirectory(directory);
+            AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+            {
+                try { System.IO.Directory.Delete(directory, recursive: true); } catch (IOException) { } // best effort: a leftover temp dir is harmless
+            };
             var fixtures = new Fixtures(directory);
             Ffmpeg($"-f lavfi -i testsrc=size=640x480:rate=30 -t 3 -c:v libx264 -profile:v baseline -pix_fmt yuv420p -g 30 -bf 0 -bsf:v h264_mp4toannexb -f h264 \"{fixtures.VideoH264}\"");
             Ffmpeg($"-f lavfi -i sine=frequency=440 -t 3 -c:a libopus -b:a 32k \"{fixtures.AudioOgg}\"");

@@ -76,7 +76,15 @@ namespace KinesisVideoWebRTCStorage.Media.Matroska
 
         private async Task ReadHeadersAsync(CancellationToken cancellationToken)
         {
-            var header = await NextHeaderAsync(cancellationToken).ConfigureAwait(false);
+            (bool Ok, uint Id, long Size, long Offset) header;
+            try
+            {
+                header = await NextHeaderAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (MatroskaFormatException)
+            {
+                header = default;
+            }
             if (!header.Ok || header.Id != MatroskaIds.Ebml) throw new MatroskaFormatException("no EBML header: not a Matroska or WebM stream", 0);
             await ReadElementAsync(header, "the EBML header", cancellationToken).ConfigureAwait(false);
             CheckEbmlHeader(header.Offset);
