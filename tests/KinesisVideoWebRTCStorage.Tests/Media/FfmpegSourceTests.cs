@@ -9,6 +9,7 @@ using Xunit;
 
 namespace KinesisVideoWebRTCStorage.Tests.Media
 {
+    [Collection(MediaTimingCollection.Name)]
     public class FfmpegSourceTests
     {
         private static bool IsRunning(int processId)

@@ -9,6 +9,7 @@ using Xunit;
 
 namespace KinesisVideoWebRTCStorage.Tests.Media
 {
+    [Collection(MediaTimingCollection.Name)]
     public class MediaPacerTests
     {
         [Fact]
@@ -32,7 +33,7 @@ namespace KinesisVideoWebRTCStorage.Tests.Media
             }
             Assert.InRange((last - first).TotalSeconds, 1.4, 1.55);
             lateness.Sort();
-            Assert.True(lateness[lateness.Count / 2] < 3, $"median lateness {lateness[lateness.Count / 2]} ms");
+            Assert.True(lateness[lateness.Count / 2] < 5, $"median lateness {lateness[lateness.Count / 2]} ms");
         }
 
         [Fact]

@@ -17,7 +17,7 @@ namespace KinesisVideoWebRTCStorage.Tests.Media.H264
                 while (source.ReadFrameAsync().GetAwaiter().GetResult() != null)
                 {
                 }
-            }, e => e is H264FormatException, length => 64 * 1024 + 8L * length);
+            }, e => e is H264FormatException, Ogg.OggHostileInputTests.StreamParserAllocationBound);
             // Most mutations still parse (garbage in slices is not the reader's business); some must be refused.
             Assert.InRange(rejected, 1_000, 99_000);
         }

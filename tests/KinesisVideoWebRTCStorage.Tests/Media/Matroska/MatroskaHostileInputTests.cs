@@ -18,7 +18,7 @@ namespace KinesisVideoWebRTCStorage.Tests.Media.Matroska
                 while (demuxer.ReadFrameAsync().GetAwaiter().GetResult() != null)
                 {
                 }
-            }, e => e is MatroskaFormatException || e is H264FormatException, length => 64 * 1024 + 8L * length);
+            }, e => e is MatroskaFormatException || e is H264FormatException, Ogg.OggHostileInputTests.StreamParserAllocationBound);
             Assert.InRange(rejected, 1_000, 99_000);
         }
     }
