@@ -1,0 +1,24 @@
+namespace KinesisVideoWebRTCStorage.Media
+{
+    /// <summary>How <see cref="FfmpegSource"/> runs ffmpeg.</summary>
+    public sealed class FfmpegSourceOptions
+    {
+        /// <summary>The ffmpeg executable: a path, or a name looked up on PATH. ffprobe is expected beside it.</summary>
+        public string FfmpegPath { get; set; } = "ffmpeg";
+
+        /// <summary>
+        /// ffmpeg options placed before -i, as command-line text: e.g. "-f v4l2" for a camera, "-re" to read a file in
+        /// real time, "-f lavfi" for a filter graph, "-rtsp_transport tcp" for RTSP.
+        /// </summary>
+        public string InputArguments { get; set; } = "";
+
+        /// <summary>When true (the default), H.264 that WebRTC can take as is (Baseline or Main, 4:2:0) is copied, not re-encoded.</summary>
+        public bool CopyCompatibleVideo { get; set; } = true;
+
+        /// <summary>Seconds between key frames when transcoding.</summary>
+        public double KeyFrameIntervalSeconds { get; set; } = 2;
+
+        /// <summary>How many of ffmpeg's last stderr lines to keep for error reports.</summary>
+        public int ErrorLinesKept { get; set; } = 20;
+    }
+}
