@@ -5,15 +5,13 @@ using System.Linq;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
+using KinesisVideoWebRTCStorage.Aws;
 
 namespace KinesisVideoWebRTCStorage.Emulator
 {
     /// <summary>The KinesisVideo, signaling-channel HTTPS and WebRTC storage operations, on JSON in and JSON out.</summary>
     public sealed class ControlPlane
     {
-        private static readonly Regex NamePattern = new Regex("^[a-zA-Z0-9_.-]{1,256}$", RegexOptions.CultureInvariant);
-
         private readonly EmulatorOptions options;
         private readonly EmulatorState state;
         private readonly Func<string> endpointUrl;
@@ -231,7 +229,7 @@ namespace KinesisVideoWebRTCStorage.Emulator
             if (asViewer)
             {
                 clientId = (string?)body["clientId"];
-                if (clientId == null || !NamePattern.IsMatch(clientId)) throw ApiError.InvalidArgument("clientId is required: 1 to 256 of [a-zA-Z0-9_.-].");
+                if (!ResourceNames.IsValid(clientId)) throw ApiError.InvalidArgument("clientId is required: 1 to 256 of [a-zA-Z0-9_.-].");
             }
             if (channel.StreamArn == null)
                 throw ApiError.InvalidArgument($"The channel {channel.Name} has no media storage configured; link a stream with UpdateMediaStorageConfiguration.");
@@ -246,7 +244,7 @@ namespace KinesisVideoWebRTCStorage.Emulator
         private static string Name(JsonObject body, string member)
         {
             var name = (string?)body[member];
-            if (name == null || !NamePattern.IsMatch(name)) throw ApiError.InvalidArgument($"{member} must be 1 to 256 of [a-zA-Z0-9_.-].");
+            if (!ResourceNames.IsValid(name)) throw ApiError.InvalidArgument($"{member} must be 1 to 256 of [a-zA-Z0-9_.-].");
             return name;
         }
 

@@ -6,10 +6,6 @@ namespace KinesisVideoWebRTCStorage.Aws
     /// <summary>A channel named either by a checked ARN or by its name.</summary>
     public sealed class ChannelReference
     {
-        // From the API model: 1 to 256 characters of [a-zA-Z0-9_.-].
-        private static readonly System.Text.RegularExpressions.Regex NamePattern =
-            new System.Text.RegularExpressions.Regex("^[a-zA-Z0-9_.-]{1,256}$", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
-
         private ChannelReference(string? arn, string? name)
         {
             Arn = arn;
@@ -23,7 +19,7 @@ namespace KinesisVideoWebRTCStorage.Aws
 
         public static ChannelReference FromName(string name)
         {
-            if (name == null || !NamePattern.IsMatch(name))
+            if (!ResourceNames.IsValid(name))
                 throw new ArgumentException($"'{name}' is not a valid channel name: use 1 to 256 letters, digits, '_', '.' or '-'.", nameof(name));
             return new ChannelReference(null, name);
         }

@@ -1,5 +1,4 @@
 using System;
-using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
 using KinesisVideoWebRTCStorage.Aws.Models;
@@ -9,9 +8,6 @@ namespace KinesisVideoWebRTCStorage.Aws
     /// <summary>The WebRTC storage API (JoinStorageSession, JoinStorageSessionAsViewer), on the channel's WEBRTC endpoint.</summary>
     public sealed class WebRtcStorageClient
     {
-        // From the API model: 1 to 256 characters of [a-zA-Z0-9_.-].
-        private static readonly Regex ClientIdPattern = new Regex("^[a-zA-Z0-9_.-]{1,256}$", RegexOptions.CultureInvariant);
-
         private readonly RestJsonClient http;
 
         public WebRtcStorageClient(RestJsonClient http, Uri webRtcEndpoint)
@@ -33,7 +29,7 @@ namespace KinesisVideoWebRTCStorage.Aws
         public Task JoinStorageSessionAsViewerAsync(string channelArn, string clientId, CancellationToken cancellationToken = default)
         {
             ChannelArn.Parse(channelArn);
-            if (clientId == null || !ClientIdPattern.IsMatch(clientId))
+            if (!ResourceNames.IsValid(clientId))
                 throw new ArgumentException($"'{clientId}' is not a valid client id: use 1 to 256 letters, digits, '_', '.' or '-'.", nameof(clientId));
             return http.PostAsync(Endpoint, "/joinStorageSessionAsViewer", "JoinStorageSessionAsViewer",
                 KvsJson.Serialize(new JoinStorageSessionAsViewerRequest { ChannelArn = channelArn, ClientId = clientId }), cancellationToken);

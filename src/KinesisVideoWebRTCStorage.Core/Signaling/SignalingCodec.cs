@@ -1,7 +1,7 @@
 using System;
 using System.IO;
 using System.Text.Json;
-using System.Text.RegularExpressions;
+using KinesisVideoWebRTCStorage.Aws;
 
 namespace KinesisVideoWebRTCStorage.Signaling
 {
@@ -16,12 +16,9 @@ namespace KinesisVideoWebRTCStorage.Signaling
         public const int MaxMessageBytes = 10 * 1024;
 
         private static readonly JsonDocumentOptions DocumentOptions = new JsonDocumentOptions { MaxDepth = 8 };
-        private static readonly Regex CorrelationIdPattern = new Regex("^[a-zA-Z0-9_.-]{1,256}$", RegexOptions.CultureInvariant);
-        private static readonly Regex ClientIdPattern = new Regex("^[a-zA-Z0-9_.-]{1,256}$", RegexOptions.CultureInvariant);
+        public static bool IsValidCorrelationId(string? value) => ResourceNames.IsValid(value);
 
-        public static bool IsValidCorrelationId(string? value) => value != null && CorrelationIdPattern.IsMatch(value);
-
-        public static bool IsValidClientId(string? value) => value != null && ClientIdPattern.IsMatch(value);
+        public static bool IsValidClientId(string? value) => ResourceNames.IsValid(value);
 
         public static byte[] Encode(ClientMessage message)
         {
