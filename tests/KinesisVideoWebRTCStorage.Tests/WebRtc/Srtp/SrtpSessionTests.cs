@@ -277,17 +277,26 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Srtp
             using var receiver = Create();
             const int perThread = 3000;
             var outputs = new byte[4][][];
+            var errors = new System.Collections.Concurrent.ConcurrentQueue<Exception>();
             var threads = Enumerable.Range(0, 4).Select(t => new System.Threading.Thread(() =>
             {
                 outputs[t] = new byte[perThread][];
-                for (int i = 0; i < perThread; i++)
+                try
                 {
-                    var packet = Rtp((ushort)i, payloadLength: 600, ssrc: (uint)(t + 1));
-                    outputs[t][i] = packet.AsSpan(0, sender.ProtectRtp(packet, 612)).ToArray();
+                    for (int i = 0; i < perThread; i++)
+                    {
+                        var packet = Rtp((ushort)i, payloadLength: 600, ssrc: (uint)(t + 1));
+                        outputs[t][i] = packet.AsSpan(0, sender.ProtectRtp(packet, 612)).ToArray();
+                    }
+                }
+                catch (Exception e)
+                {
+                    errors.Enqueue(e); // an unhandled exception on a thread would abort the whole test run
                 }
             })).ToList();
             threads.ForEach(t => t.Start());
             threads.ForEach(t => t.Join());
+            Assert.Empty(errors);
             foreach (var packet in outputs.SelectMany(o => o))
                 Assert.True(receiver.TryUnprotectRtp(packet, packet.Length, out _));
             Assert.Equal(4 * perThread, receiver.Counters.RtpUnprotected);
