@@ -115,6 +115,55 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Dtls
             transport.Close();
         }
 
+        [Theory]
+        [InlineData(new[] { 2 }, DtlsSrtpProfile.Aes128CmHmacSha1_32)]
+        [InlineData(new[] { 7, 2, 1 }, DtlsSrtpProfile.Aes128CmHmacSha1_80)] // AEAD_AES_128_GCM first, as Chromium orders it
+        public async Task ServerPicksAProfileWeSupportFromTheClientsList(int[] offered, DtlsSrtpProfile expected)
+        {
+            var link = new LossyLink();
+            var serverTask = DtlsSession.HandshakeAsync(DtlsRole.Server, link.B, ServerCertificate, DtlsCertificate.Shared.Fingerprint);
+            var context = new DtlsSrtpContext(DtlsCertificate.Shared, ServerCertificate.Fingerprint, 30_000);
+            var transport = await Task.Run(() => new Org.BouncyCastle.Crypto.Tls.DtlsClientProtocol(new Org.BouncyCastle.Security.SecureRandom())
+                .Connect(new ProfileClient(context, offered), link.A)).WaitAsync(TimeSpan.FromSeconds(30));
+            using var server = await serverTask.WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.Equal(expected, server.Profile);
+            Assert.Equal(expected, context.Keys!.Profile);
+            Assert.Equal(context.Keys.ServerWriteKey.ToArray(), server.SrtpKeys.LocalKey.ToArray());
+            transport.Close();
+        }
+
+        [Fact]
+        public async Task HandshakeFailsWithoutACommonSrtpProfile()
+        {
+            var link = new LossyLink();
+            var serverTask = DtlsSession.HandshakeAsync(DtlsRole.Server, link.B, ServerCertificate, DtlsCertificate.Shared.Fingerprint,
+                timeout: TimeSpan.FromSeconds(5));
+            var context = new DtlsSrtpContext(DtlsCertificate.Shared, ServerCertificate.Fingerprint, 1_000);
+            var client = Task.Run(() => new Org.BouncyCastle.Crypto.Tls.DtlsClientProtocol(new Org.BouncyCastle.Security.SecureRandom())
+                .Connect(new ProfileClient(context, new[] { 7 }), link.A));
+            await Assert.ThrowsAsync<IOException>(() => serverTask.WaitAsync(TimeSpan.FromSeconds(30)));
+            await Assert.ThrowsAnyAsync<Exception>(() => client.WaitAsync(TimeSpan.FromSeconds(30)));
+        }
+
+        /// <summary>A client offering its own list of SRTP protection profiles.</summary>
+        private sealed class ProfileClient : DtlsSrtpClient
+        {
+            private readonly int[] _profiles;
+
+            public ProfileClient(DtlsSrtpContext context, int[] profiles) : base(context)
+            {
+                _profiles = profiles;
+            }
+
+            public override System.Collections.IDictionary GetClientExtensions()
+            {
+                var extensions = base.GetClientExtensions();
+                extensions.Remove(Org.BouncyCastle.Crypto.Tls.ExtensionType.use_srtp);
+                DtlsSrtpContext.AddUseSrtp(extensions, _profiles);
+                return extensions;
+            }
+        }
+
         /// <summary>A client whose ClientHello carries what Chromium's does when DTLS 1.3 is enabled.</summary>
         private sealed class Dtls13CapableClient : DtlsSrtpClient
         {
