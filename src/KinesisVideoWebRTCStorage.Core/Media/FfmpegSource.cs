@@ -127,7 +127,7 @@ namespace KinesisVideoWebRTCStorage.Media
             Process probe;
             try
             {
-                probe = Start(ffprobe, $"-v error {options.InputArguments} -select_streams v:0 -show_entries stream=codec_name,profile,pix_fmt -of csv=p=0 -i {Quote(input)}", redirectStdin: false);
+                probe = Start(ffprobe, $"-v error {options.InputArguments} -select_streams v:0 -show_entries stream=codec_name,profile,pix_fmt,has_b_frames -of default=noprint_wrappers=1 -i {Quote(input)}", redirectStdin: false);
             }
             catch (FfmpegException)
             {
@@ -145,12 +145,21 @@ namespace KinesisVideoWebRTCStorage.Media
                     return false;
                 }
                 await drain.ConfigureAwait(false);
-                string[] fields = (await output.ConfigureAwait(false)).Trim().Split(',');
-                return fields.Length >= 3 && fields[0] == "h264"
-                    && (fields[1] == "Constrained Baseline" || fields[1] == "Baseline" || fields[1] == "Main")
-                    && (fields[2] == "yuv420p" || fields[2] == "yuvj420p");
+                var fields = new Dictionary<string, string>();
+                foreach (string line in (await output.ConfigureAwait(false)).Split('\n'))
+                {
+                    int equals = line.IndexOf('=');
+                    if (equals > 0) fields[line.Substring(0, equals)] = line.Substring(equals + 1).Trim();
+                }
+                // B-frames arrive out of order for WebRTC receivers, so Main with B-frames is transcoded too.
+                return Field(fields, "codec_name") == "h264"
+                    && Field(fields, "profile") is "Constrained Baseline" or "Baseline" or "Main"
+                    && Field(fields, "pix_fmt") is "yuv420p" or "yuvj420p"
+                    && Field(fields, "has_b_frames") == "0";
             }
         }
+
+        private static string Field(Dictionary<string, string> fields, string name) => fields.TryGetValue(name, out string? value) ? value : "";
 
         private static string FfprobePath(string ffmpegPath)
         {

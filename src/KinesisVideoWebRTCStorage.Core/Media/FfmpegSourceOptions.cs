@@ -12,7 +12,7 @@ namespace KinesisVideoWebRTCStorage.Media
         /// </summary>
         public string InputArguments { get; set; } = "";
 
-        /// <summary>When true (the default), H.264 that WebRTC can take as is (Baseline or Main, 4:2:0) is copied, not re-encoded.</summary>
+        /// <summary>When true (the default), H.264 that WebRTC can take as is (Baseline or Main, 4:2:0, no B-frames) is copied, not re-encoded.</summary>
         public bool CopyCompatibleVideo { get; set; } = true;
 
         /// <summary>Seconds between key frames when transcoding.</summary>

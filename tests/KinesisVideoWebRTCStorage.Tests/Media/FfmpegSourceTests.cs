@@ -89,17 +89,21 @@ namespace KinesisVideoWebRTCStorage.Tests.Media
             Assert.Equal(0, source.ExitCode);
         }
 
-        [Fact]
-        public async Task TranscodesOtherCodecs()
+        [Theory]
+        [InlineData("-c:v mpeg4")]
+        [InlineData("-c:v libx264 -pix_fmt yuv420p -profile:v main -bf 2")]
+        [InlineData("-c:v libx264 -pix_fmt yuv420p -profile:v high -bf 0")]
+        public async Task TranscodesWhatWebRtcCannotTake(string codec)
         {
-            string path = Path.Combine(MediaTools.Files.Directory, "ffmpeg-mpeg4.mkv");
-            MediaTools.Ffmpeg($"-f lavfi -i testsrc=size=96x64:rate=10 -t 1 -c:v mpeg4 \"{path}\"");
+            string path = Path.Combine(MediaTools.Files.Directory, $"ffmpeg-{codec.GetHashCode():x8}.mkv");
+            MediaTools.Ffmpeg($"-f lavfi -i testsrc=size=96x64:rate=10 -t 1 {codec} \"{path}\"");
             using var source = await FfmpegSource.OpenAsync(path);
             Assert.False(source.VideoCopied);
             var frames = await MediaTools.ReadAllAsync(source);
             Assert.Equal(10, frames.Count);
             Assert.True(frames[0].Frame.IsKeyFrame);
             Assert.Equal(96, source.Video!.Width);
+            Assert.Equal(66, source.Video.Parsed.ProfileIdc);
         }
 
         [Fact]

@@ -1,5 +1,4 @@
 using System;
-using System.Buffers;
 
 namespace KinesisVideoWebRTCStorage.Media.H264
 {
@@ -11,25 +10,24 @@ namespace KinesisVideoWebRTCStorage.Media.H264
     {
         private static readonly byte[] StartCode = { 0, 0, 0, 1 };
         private readonly int _maxLength;
-        private byte[] _buffer;
+        private readonly PooledBuffer _buffer = new PooledBuffer();
 
         public AccessUnitBuffer(int maxLength)
         {
             _maxLength = maxLength;
-            _buffer = ArrayPool<byte>.Shared.Rent(4096);
         }
 
-        public int Length { get; private set; }
+        public int Length => _buffer.Length;
         public bool HasSlice { get; private set; }
         public bool HasIdr { get; private set; }
         public bool HasSps { get; private set; }
         public bool HasPps { get; private set; }
 
-        public ReadOnlyMemory<byte> Memory => new ReadOnlyMemory<byte>(_buffer, 0, Length);
+        public ReadOnlyMemory<byte> Memory => _buffer.Memory;
 
         public void Clear()
         {
-            Length = 0;
+            _buffer.Length = 0;
             HasSlice = HasIdr = HasSps = HasPps = false;
         }
 
@@ -65,24 +63,10 @@ namespace KinesisVideoWebRTCStorage.Media.H264
 
         private void Write(ReadOnlySpan<byte> data)
         {
-            int needed = Length + data.Length;
-            if (needed > _maxLength) throw new H264FormatException($"access unit longer than {_maxLength} bytes");
-            if (needed > _buffer.Length)
-            {
-                var grown = ArrayPool<byte>.Shared.Rent(Math.Max(needed, Math.Min(_maxLength, _buffer.Length * 2)));
-                Buffer.BlockCopy(_buffer, 0, grown, 0, Length);
-                ArrayPool<byte>.Shared.Return(_buffer);
-                _buffer = grown;
-            }
-            data.CopyTo(new Span<byte>(_buffer, Length, data.Length));
-            Length = needed;
+            if (Length + data.Length > _maxLength) throw new H264FormatException($"access unit longer than {_maxLength} bytes");
+            _buffer.Append(data);
         }
 
-        public void Dispose()
-        {
-            var buffer = _buffer;
-            _buffer = Array.Empty<byte>();
-            if (buffer.Length > 0) ArrayPool<byte>.Shared.Return(buffer);
-        }
+        public void Dispose() => _buffer.Dispose();
     }
 }

@@ -10,6 +10,10 @@ namespace KinesisVideoWebRTCStorage.Media.H264
     /// first_mb_in_slice), keeps the latest SPS/PPS and puts them in front of every IDR, starts at the first IDR and
     /// stamps frames from a given frame rate or the SPS VUI timing.
     /// </summary>
+    /// <remarks>
+    /// Timestamps follow decoding order, which is presentation order only without B-frames (Baseline, and what WebRTC
+    /// sends); streams with B-frames are better read from Matroska or through ffmpeg.
+    /// </remarks>
     public sealed class H264AnnexBSource : IMediaSource
     {
         /// <summary>Larger than any sane access unit (a 4K IDR is a few MB); bounds memory on hostile input.</summary>

@@ -35,7 +35,6 @@ namespace KinesisVideoWebRTCStorage.Media.Matroska
         public const uint CodecPrivate = 0x63A2;
         public const uint CodecDelay = 0x56AA;
         public const uint SeekPreRoll = 0x56BB;
-        public const uint Language = 0x22B59C;
         public const uint Video = 0xE0;
         public const uint PixelWidth = 0xB0;
         public const uint PixelHeight = 0xBA;
@@ -48,8 +47,6 @@ namespace KinesisVideoWebRTCStorage.Media.Matroska
         public const uint SimpleBlock = 0xA3;
         public const uint BlockGroup = 0xA0;
         public const uint Block = 0xA1;
-        public const uint BlockDuration = 0x9B;
-        public const uint ReferenceBlock = 0xFB;
         public const uint Cues = 0x1C53BB6B;
         public const uint CuePoint = 0xBB;
         public const uint CueTime = 0xB3;

@@ -10,7 +10,10 @@ namespace KinesisVideoWebRTCStorage.Media.Matroska
     /// a crash plays up to its last cluster; on a clean <see cref="Dispose"/> of a seekable output the Cues, Duration,
     /// SeekHead and Segment size are filled in.
     /// </summary>
-    /// <remarks>Frames must come in timestamp order (per track, and across tracks within a few seconds).</remarks>
+    /// <remarks>
+    /// Frames must come in timestamp order (per track, and across tracks within a few seconds). Video before the first
+    /// key frame is dropped, since nothing could decode it.
+    /// </remarks>
     public sealed class MatroskaMuxer : IDisposable
     {
         private const ulong VideoTrackNumber = 1;
@@ -36,6 +39,7 @@ namespace KinesisVideoWebRTCStorage.Media.Matroska
         private long _clusterPosition;
         private int _clusterSizeAt;
         private bool _clusterHasCue;
+        private bool _seenVideoKey;
         private long _endMs;
         private bool _disposed;
 
@@ -140,6 +144,8 @@ namespace KinesisVideoWebRTCStorage.Media.Matroska
             if (ticks < 0) throw new ArgumentOutOfRangeException(nameof(frame), "Timestamps before the start of the recording cannot be written.");
             long timeMs = (ticks + TicksPerMillisecond / 2) / TicksPerMillisecond;
             bool videoKey = isVideo && frame.IsKeyFrame;
+            _seenVideoKey |= videoKey;
+            if (isVideo && !_seenVideoKey) return;
 
             bool audioOnly = _video == null;
             if (_clusterTimeMs < 0

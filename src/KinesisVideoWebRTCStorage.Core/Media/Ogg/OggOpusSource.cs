@@ -23,8 +23,7 @@ namespace KinesisVideoWebRTCStorage.Media.Ogg
         private readonly bool _leaveOpen;
         private readonly OggPageReader _pages;
         private readonly List<(int Offset, int Length, int Samples)> _packets = new List<(int, int, int)>();
-        private byte[] _partial = ArrayPool<byte>.Shared.Rent(4096); // a packet continued onto the next page
-        private int _partialLength;
+        private readonly PooledBuffer _partial = new PooledBuffer(); // a packet continued onto the next page
         private bool _inPacket;
         private long _partialTotal; // a packet's full length, counted even where only its start is kept (OpusTags)
         private byte[] _completed = ArrayPool<byte>.Shared.Rent(OggPageReader.MaxPageLength); // packets finished on the current page
@@ -132,9 +131,9 @@ namespace KinesisVideoWebRTCStorage.Media.Ogg
                 _inPacket = true;
                 if (size == 255) continue;
                 _inPacket = false;
-                var packet = new ReadOnlySpan<byte>(_partial, 0, _partialLength);
+                var packet = _partial.Span;
                 long total = _partialTotal;
-                _partialLength = 0;
+                _partial.Length = 0;
                 _partialTotal = 0;
                 if (_headerPackets < 2)
                 {
@@ -189,32 +188,19 @@ namespace KinesisVideoWebRTCStorage.Media.Ogg
         {
             _partialTotal += data.Length;
             // OpusTags may hold cover art of any size; only its magic matters, so keep just the start of it.
-            int keep = _headerPackets == 1 ? Math.Max(0, Math.Min(data.Length, 8 - _partialLength)) : data.Length;
-            if (_partialLength + keep > MaxPacketLength) throw new OggFormatException($"packet longer than {MaxPacketLength} bytes", _pages.PageOffset);
-            if (_partialLength + keep > _partial.Length)
-            {
-                var grown = ArrayPool<byte>.Shared.Rent(Math.Min(MaxPacketLength, Math.Max(_partialLength + keep, _partial.Length * 2)));
-                Buffer.BlockCopy(_partial, 0, grown, 0, _partialLength);
-                ArrayPool<byte>.Shared.Return(_partial);
-                _partial = grown;
-            }
-            data.Slice(0, keep).CopyTo(new Span<byte>(_partial, _partialLength, keep));
-            _partialLength += keep;
+            int keep = _headerPackets == 1 ? Math.Max(0, Math.Min(data.Length, 8 - _partial.Length)) : data.Length;
+            if (_partial.Length + keep > MaxPacketLength) throw new OggFormatException($"packet longer than {MaxPacketLength} bytes", _pages.PageOffset);
+            _partial.Append(data.Slice(0, keep));
         }
 
         public void Dispose()
         {
             _pages.Dispose();
-            Return(ref _partial);
-            Return(ref _completed);
+            _partial.Dispose();
+            var completed = _completed;
+            _completed = Array.Empty<byte>();
+            if (completed.Length > 0) ArrayPool<byte>.Shared.Return(completed);
             if (!_leaveOpen) _stream.Dispose();
-        }
-
-        private static void Return(ref byte[] buffer)
-        {
-            var b = buffer;
-            buffer = Array.Empty<byte>();
-            if (b.Length > 0) ArrayPool<byte>.Shared.Return(b);
         }
     }
 }

@@ -106,6 +106,25 @@ namespace KinesisVideoWebRTCStorage.Tests.Media.Matroska
         }
 
         [Fact]
+        public async Task DropsVideoBeforeTheFirstKeyFrame()
+        {
+            string path = Path.Combine(MediaTools.Files.Directory, "late-join.mkv");
+            using (var source = await OpenAnnexBAndOggAsync())
+            using (var muxer = new MatroskaMuxer(File.Create(path), source.Video, source.Audio))
+            {
+                var frames = await MediaTools.ReadAllAsync(source);
+                // A recorder joining mid-stream sees P frames first: replay frames 1..29 (no IDR) ahead of the whole stream.
+                var shift = TimeSpan.FromSeconds(1);
+                foreach (var (frame, payload) in frames.Where(f => f.Frame.Kind == MediaTrackKind.Video).Skip(1).Take(29))
+                    muxer.WriteFrame(new MediaFrame(frame.Kind, frame.Timestamp, frame.Duration, frame.IsKeyFrame, payload));
+                foreach (var (frame, payload) in frames)
+                    muxer.WriteFrame(new MediaFrame(frame.Kind, frame.Timestamp + shift, frame.Duration, frame.IsKeyFrame, payload));
+            }
+            Assert.Equal(90, MediaTools.PacketCount(path, "v:0"));
+            Assert.Equal("", MediaTools.DecodeErrors(path));
+        }
+
+        [Fact]
         public async Task WritesToANonSeekablePipe()
         {
             using var source = await OpenAnnexBAndOggAsync();
