@@ -1,72 +1,9 @@
 using System;
 using System.Buffers.Binary;
 using System.Collections.Generic;
-using System.Text;
 
 namespace KinesisVideoWebRTCStorage.WebRtc.Rtcp
 {
-    /// <summary>SDES item types (RFC 3550 §6.5).</summary>
-    public enum SdesItemType : byte
-    {
-        End = 0,
-        CName = 1,
-        Name = 2,
-        Email = 3,
-        Phone = 4,
-        Location = 5,
-        Tool = 6,
-        Note = 7,
-        Private = 8,
-    }
-
-    /// <summary>One SDES item: a type and up to 255 bytes of UTF-8 text.</summary>
-    public readonly struct SdesItem
-    {
-        public SdesItem(SdesItemType type, string text)
-        {
-            if (type == SdesItemType.End) throw new ArgumentException("END is a terminator, not an item.", nameof(type));
-            if (Encoding.UTF8.GetByteCount(text) > RtcpText.MaxLength) throw new ArgumentException("SDES text is at most 255 bytes.", nameof(text));
-            Type = type;
-            Text = text;
-        }
-
-        // Received text is taken as is (see RtcpText).
-        private SdesItem(string text, SdesItemType type)
-        {
-            Type = type;
-            Text = text;
-        }
-
-        internal static SdesItem FromWire(SdesItemType type, string text) => new SdesItem(text, type);
-
-        public SdesItemType Type { get; }
-        public string Text { get; }
-    }
-
-    /// <summary>The items describing one source.</summary>
-    public sealed class SdesChunk
-    {
-        public SdesChunk(uint source, IReadOnlyList<SdesItem> items)
-        {
-            Source = source;
-            Items = items;
-        }
-
-        public uint Source { get; }
-        public IReadOnlyList<SdesItem> Items { get; }
-
-        /// <summary>Source, items, the END octet, padded to 32 bits.</summary>
-        internal int Length
-        {
-            get
-            {
-                int length = 4;
-                foreach (var item in Items) length += 1 + RtcpText.EncodedLength(item.Text);
-                return (length + 1 + 3) & ~3;
-            }
-        }
-    }
-
     /// <summary>SDES (RFC 3550 §6.5); WebRTC needs only CNAME.</summary>
     public sealed class SourceDescription : RtcpPacket
     {

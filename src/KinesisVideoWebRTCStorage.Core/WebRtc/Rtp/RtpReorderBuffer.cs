@@ -37,6 +37,9 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Rtp
         public long DroppedLateOrDuplicate { get; private set; }
         public long DroppedInvalid { get; private set; }
 
+        /// <summary>Times a packet far behind the window was taken as a restart of the sequence.</summary>
+        public long Restarts { get; private set; }
+
         /// <summary>Takes one RTP packet (header at least); releases every packet that is now in order.</summary>
         public void Push(ReadOnlySpan<byte> packet)
         {
@@ -48,17 +51,32 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Rtp
             ushort sequence = BinaryPrimitives.ReadUInt16BigEndian(packet.Slice(2));
             if (_next < 0) _next = sequence;
             int ahead = SequenceNumber.Distance((ushort)_next, sequence);
-            if (ahead < 0)
+            if (ahead < -ReceiveSequenceTracker.MaxMisorder)
+            {
+                // Far behind: the source restarted its numbering; waiting for it to catch up would drop everything.
+                Flush();
+                Restarts++;
+                _next = sequence;
+                ahead = 0;
+            }
+            else if (ahead < 0)
             {
                 DroppedLateOrDuplicate++;
                 return;
             }
             // Too far ahead to hold: give up on the oldest gaps, releasing what is held, until the packet fits the window.
-            while (ahead >= _slots.Length)
+            while (ahead >= _slots.Length && _held > 0)
             {
                 ReleaseSlot((ushort)_next, countMissing: true);
                 _next = (ushort)(_next + 1);
                 ahead--;
+            }
+            if (ahead >= _slots.Length)
+            {
+                // Nothing held: the rest of the jump is arithmetic, not a loop over up to 32767 empty slots.
+                int skip = ahead - _slots.Length + 1;
+                Skipped += skip;
+                _next = (ushort)(_next + skip);
             }
             int slot = sequence % _slots.Length;
             if (_lengths[slot] != 0)

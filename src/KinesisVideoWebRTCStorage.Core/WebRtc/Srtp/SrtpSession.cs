@@ -32,6 +32,9 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Srtp
         private readonly byte[] _receivedTag = new byte[SrtpProtectionProfiles.RtcpAuthTagLength];
         private readonly object _gate = new object();
 
+        /// <param name="masterKey">16 bytes. With DTLS-SRTP (RFC 5764 §4.2) the sending session takes this endpoint's write
+        /// key and salt, the receiving session the peer's.</param>
+        /// <param name="masterSalt">14 bytes.</param>
         public SrtpSession(SrtpProtectionProfile profile, ReadOnlySpan<byte> masterKey, ReadOnlySpan<byte> masterSalt)
             : this(profile, masterKey, masterSalt, HmacSha1.Create)
         {
@@ -63,19 +66,6 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Srtp
 
         /// <summary>Bytes <see cref="ProtectRtp"/> appends.</summary>
         public int RtpTrailerLength => _rtpTagLength;
-
-        /// <summary>
-        /// Splits DTLS-SRTP exported keying material (RFC 5764 §4.2: client key, server key, client salt, server salt) into
-        /// the sending and the receiving session for this endpoint.
-        /// </summary>
-        public static (SrtpSession Outbound, SrtpSession Inbound) CreatePair(SrtpProtectionProfile profile, ReadOnlySpan<byte> keyingMaterial, bool isDtlsClient)
-        {
-            const int k = SrtpProtectionProfiles.MasterKeyLength, s = SrtpProtectionProfiles.MasterSaltLength;
-            if (keyingMaterial.Length < 2 * (k + s)) throw new ArgumentException($"DTLS-SRTP keying material is {2 * (k + s)} bytes.", nameof(keyingMaterial));
-            var client = new SrtpSession(profile, keyingMaterial.Slice(0, k), keyingMaterial.Slice(2 * k, s));
-            var server = new SrtpSession(profile, keyingMaterial.Slice(k, k), keyingMaterial.Slice(2 * k + s, s));
-            return isDtlsClient ? (client, server) : (server, client);
-        }
 
         /// <summary>
         /// Encrypts and authenticates the RTP packet in <c>buffer[..length]</c> in place and appends the tag; the buffer needs

@@ -45,6 +45,20 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Rtp
         }
 
         [Fact]
+        public void JumpsFarAheadWithoutLosingHeldPacketsAndTreatsFarBehindAsARestart()
+        {
+            Push(100, 102, 103);
+            Push(30000); // far ahead: 102 and 103 go out; 30000 waits with the 7 numbers before it still open
+            Assert.Equal(new[] { 100, 102, 103 }, _released);
+            Assert.Equal(29993 - 101 - 2, _buffer.Skipped);
+            Push(29950); // a little behind: late
+            Assert.Equal(1, _buffer.DroppedLateOrDuplicate);
+            Push(5, 6); // far behind: a restart, not 32 thousand late packets
+            Assert.Equal(new[] { 100, 102, 103, 30000, 5, 6 }, _released);
+            Assert.Equal(1, _buffer.Restarts);
+        }
+
+        [Fact]
         public void DropsDuplicatesAndFlushesHeldPackets()
         {
             Push(1, 3, 3, 5);

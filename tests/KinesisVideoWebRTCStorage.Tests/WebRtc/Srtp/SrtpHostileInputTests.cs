@@ -10,17 +10,16 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Srtp
         private const long NewStreamState = 1024;
 
         [Fact]
-        public void UnprotectRtpDropsMutationsWithoutThrowingOrAllocating()
+        public void UnprotectRtpDropsMutationsWithoutThrowingOrAllocating() // any exception fails HostileInput.Run
         {
             using var receiver = SrtpSessionTests.Create();
             using var receiver32 = SrtpSessionTests.Create(SrtpProtectionProfile.Aes128CmHmacSha1_32);
             int accepted = 0;
-            int rejected = HostileInput.Run(SeedCorpus.Load("srtp"), 100_000, 3711, input =>
+            HostileInput.Run(SeedCorpus.Load("srtp"), 100_000, 3711, input =>
             {
                 if (receiver.TryUnprotectRtp(input, input.Length, out _)) accepted++;
                 else if (receiver32.TryUnprotectRtp(input, input.Length, out _)) accepted++;
             }, _ => false, _ => NewStreamState);
-            Assert.Equal(0, rejected);
             // Only unmodified seeds authenticate, once each per session (an 80-bit-tag seed cut 6 bytes short is a valid
             // 32-bit-tag packet under the same keys); everything else is dropped and counted.
             Assert.InRange(accepted, 1, 5);
