@@ -105,6 +105,23 @@ namespace KinesisVideoWebRTCStorage.Tests.Media.Matroska
             Assert.Equal("", MediaTools.DecodeErrors(crashed));
         }
 
+        [Theory]
+        [InlineData(true)]
+        [InlineData(false)]
+        public async Task WritesASingleTrack(bool video)
+        {
+            IMediaSource source = video
+                ? await H264AnnexBSource.OpenAsync(File.OpenRead(MediaTools.Files.VideoH264))
+                : await OggOpusSource.OpenAsync(File.OpenRead(MediaTools.Files.AudioOgg));
+            string path = await RemuxAsync(source, $"single-{(video ? "video" : "audio")}.mkv");
+            string stream = video ? "v:0" : "a:0";
+            string input = video ? MediaTools.Files.VideoH264 : MediaTools.Files.AudioOgg;
+            Assert.Equal(video ? 90 : MediaTools.PacketCount(input, "a:0"), MediaTools.PacketCount(path, stream));
+            Assert.Equal((video ? "h264" : "opus"), MediaTools.Ffprobe($"-show_entries stream=codec_name -of csv=p=0 \"{path}\"").Trim().TrimEnd(','));
+            Assert.Equal("", MediaTools.DecodeErrors(path));
+            Assert.Equal("", MediaTools.ProbeWarnings(path));
+        }
+
         [Fact]
         public async Task DropsVideoBeforeTheFirstKeyFrame()
         {
