@@ -12,6 +12,10 @@ namespace KinesisVideoWebRTCStorage.Media.Matroska
     /// live pipe: unknown-size segments and clusters, SimpleBlock and BlockGroup, all lacing modes. Video comes out as
     /// Annex-B access units with SPS/PPS before every IDR, starting at the first IDR.
     /// </summary>
+    /// <remarks>
+    /// Hostile input cannot nest it deeply: it never recurses, entering only the known masters at their fixed levels
+    /// (Segment, Cluster, BlockGroup; Tracks and TrackEntry read whole from memory) and skipping everything else by size.
+    /// </remarks>
     public sealed class MatroskaDemuxer : IMediaSource
     {
         public const string ReencodeAdvice = "re-encode with ffmpeg (e.g. ffmpeg -i in -c:v libx264 -c:a libopus out.mkv), or use -InputUri, which transcodes";
