@@ -251,7 +251,9 @@ namespace KinesisVideoWebRTCStorage.Media.Matroska
                 _laceTicks += duration.Ticks;
                 return new MediaFrame(MediaTrackKind.Audio, TimeSpan.FromTicks(ticks - _audioTrack!.CodecDelayNs / 100), duration, true, payload);
             }
-            long frameTicks = _videoTrack!.DefaultDurationNs / 100;
+            // Without DefaultDuration, the SPS frame rate gives a nominal duration (laced video needs one to step by).
+            long frameTicks = _videoTrack!.DefaultDurationNs > 0 ? _videoTrack.DefaultDurationNs / 100
+                : Video!.Parsed.FrameRate is double rate ? (long)(TimeSpan.TicksPerSecond / rate) : 0;
             _laceTicks += frameTicks;
             ToAnnexB(payload.Span);
             if (!_unit.HasSlice) return null;
