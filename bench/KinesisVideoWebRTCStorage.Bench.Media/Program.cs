@@ -73,11 +73,14 @@ namespace KinesisVideoWebRTCStorage.Bench.Media
             await DemuxAllAsync(big);
             double ours = double.MaxValue;
             (int Count, long Bytes) frames = default;
+            long allocated = 0;
             for (int i = 0; i < 3; i++)
             {
+                long before = GC.GetTotalAllocatedBytes(precise: true);
                 var clock = Stopwatch.StartNew();
                 frames = await DemuxAllAsync(big);
                 ours = Math.Min(ours, clock.Elapsed.TotalSeconds);
+                allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
             }
             double theirs = BestOfThree(() => Run("ffmpeg", $"-hide_banner -v error -f matroska -i \"{big}\" -c copy -f null -"));
             // ffmpeg's time includes starting a process; a run on a tiny file measures that to set it apart.
@@ -86,6 +89,7 @@ namespace KinesisVideoWebRTCStorage.Bench.Media
             Console.WriteLine($"demux: {megabytes:F1} MB, {frames.Count} frames, {frames.Bytes / 1e6:F1} MB of payload ({seconds} s of 720p30 H.264 6 Mb/s + Opus)");
             Console.WriteLine($"demux: ours {megabytes / ours:F0} MB/s ({ours * 1000:F1} ms); ffmpeg -c copy -f null {megabytes / theirs:F0} MB/s ({theirs * 1000:F0} ms, " +
                 $"of which {startup * 1000:F0} ms is process start-up, so {megabytes / theirsDemux:F0} MB/s without it)");
+            Console.WriteLine($"demux: {allocated / 1024.0:F0} KB allocated per pass, {(double)allocated / frames.Count:F1} bytes per frame");
             Console.WriteLine($"demux: ratio ours/ffmpeg {theirs / ours:F2} (whole run), {theirsDemux / ours:F2} (start-up excluded)");
         }
 

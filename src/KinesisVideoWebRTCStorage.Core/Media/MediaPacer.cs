@@ -59,6 +59,7 @@ namespace KinesisVideoWebRTCStorage.Media
             return frame;
         }
 
+        /// <summary>Disposes the source: the pacer owns it.</summary>
         public void Dispose() => _source.Dispose();
     }
 }

@@ -32,18 +32,25 @@ namespace KinesisVideoWebRTCStorage.Media.H264
         }
 
         /// <summary>
-        /// Appends a NAL unit; before the first IDR slice, appends whichever of <paramref name="sps"/> and
-        /// <paramref name="pps"/> the unit lacks, so every IDR can be decoded on its own.
+        /// Appends a NAL unit; before the first IDR slice, appends the known SPS or PPS units when the access unit has
+        /// none of its own, so every IDR can be decoded on its own.
         /// </summary>
-        public void Append(ReadOnlySpan<byte> nal, byte[]? sps, byte[]? pps)
+        public void Append(ReadOnlySpan<byte> nal, ParameterSets? sets)
         {
             if (nal.IsEmpty) throw new H264FormatException("empty NAL unit");
             int type = NalUnitType.Of(nal[0]);
             if (type == NalUnitType.IdrSlice && !HasIdr)
             {
-                if ((!HasSps && sps == null) || (!HasPps && pps == null)) throw new H264FormatException("IDR slice before any SPS and PPS");
-                if (!HasSps) Append(sps, null, null);
-                if (!HasPps) Append(pps, null, null);
+                if ((!HasSps && (sets == null || sets.Sps.Count == 0)) || (!HasPps && (sets == null || sets.Pps.Count == 0)))
+                    throw new H264FormatException("IDR slice before any SPS and PPS");
+                if (!HasSps)
+                {
+                    foreach (var sps in sets!.Sps) Append(sps, null);
+                }
+                if (!HasPps)
+                {
+                    foreach (var pps in sets!.Pps) Append(pps, null);
+                }
             }
             switch (type)
             {

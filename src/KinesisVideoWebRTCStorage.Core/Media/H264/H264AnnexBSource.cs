@@ -23,8 +23,7 @@ namespace KinesisVideoWebRTCStorage.Media.H264
         private readonly bool _leaveOpen;
         private readonly AnnexBNalReader _nals;
         private readonly AccessUnitBuffer _unit = new AccessUnitBuffer(MaxAccessUnitLength);
-        private byte[]? _sps;
-        private byte[]? _pps;
+        private readonly ParameterSets _parameterSets = new ParameterSets();
         private ReadOnlyMemory<byte> _carried; // the NAL unit that ended the previous access unit
         private bool _holdingFirst; // _unit holds the first IDR, read by OpenAsync and not yet returned
         private double _frameRate;
@@ -60,9 +59,10 @@ namespace KinesisVideoWebRTCStorage.Media.H264
                     if (!await source.ReadAccessUnitAsync(cancellationToken).ConfigureAwait(false)) throw new H264FormatException("no IDR access unit with SPS and PPS in the stream");
                     if (source._unit.HasIdr) break;
                 }
-                var sps = H264Sps.Parse(source._sps!);
+                var sets = source._parameterSets;
+                var sps = H264Sps.Parse(sets.LatestSps!);
                 source._frameRate = frameRate ?? sps.FrameRate ?? throw new H264FormatException("the SPS has no VUI frame rate; give the frame rate explicitly");
-                source.Video = new H264CodecInfo(source._sps!, source._pps!, sps);
+                source.Video = new H264CodecInfo(sets.LatestSps!, sets.LatestPps!, sps);
                 source._holdingFirst = true;
                 return source;
             }
@@ -121,18 +121,8 @@ namespace KinesisVideoWebRTCStorage.Media.H264
 
         private void Add(ReadOnlySpan<byte> nal)
         {
-            int type = NalUnitType.Of(nal[0]);
-            if (type == NalUnitType.Sps)
-            {
-                H264Sps.Parse(nal);
-                if (_sps == null || !nal.SequenceEqual(_sps)) _sps = nal.ToArray();
-            }
-            else if (type == NalUnitType.Pps)
-            {
-                if (nal.Length > H264Sps.MaxLength) throw new H264FormatException($"PPS of {nal.Length} bytes is too long");
-                if (_pps == null || !nal.SequenceEqual(_pps)) _pps = nal.ToArray();
-            }
-            _unit.Append(nal, _sps, _pps);
+            _parameterSets.Update(nal);
+            _unit.Append(nal, _parameterSets);
         }
 
         public void Dispose()

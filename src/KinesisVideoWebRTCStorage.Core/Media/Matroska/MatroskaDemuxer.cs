@@ -12,6 +12,10 @@ namespace KinesisVideoWebRTCStorage.Media.Matroska
     /// live pipe: unknown-size segments and clusters, SimpleBlock and BlockGroup, all lacing modes. Video comes out as
     /// Annex-B access units with SPS/PPS before every IDR, starting at the first IDR.
     /// </summary>
+    /// <remarks>
+    /// Hostile input cannot nest it deeply: it never recurses, entering only the known masters at their fixed levels
+    /// (Segment, Cluster, BlockGroup; Tracks and TrackEntry read whole from memory) and skipping everything else by size.
+    /// </remarks>
     public sealed class MatroskaDemuxer : IMediaSource
     {
         public const string ReencodeAdvice = "re-encode with ffmpeg (e.g. ffmpeg -i in -c:v libx264 -c:a libopus out.mkv), or use -InputUri, which transcodes";
@@ -28,6 +32,7 @@ namespace KinesisVideoWebRTCStorage.Media.Matroska
         private readonly PooledBuffer _element = new PooledBuffer();
         private readonly AccessUnitBuffer _unit = new AccessUnitBuffer(H264AnnexBSource.MaxAccessUnitLength);
         private readonly List<(int Offset, int Length)> _laces = new List<(int, int)>();
+        private readonly ParameterSets _parameterSets = new ParameterSets();
         private long _segmentEnd = long.MaxValue;
         private long _timestampScale = 1_000_000;
         private MatroskaTrack? _videoTrack;
@@ -181,6 +186,8 @@ namespace KinesisVideoWebRTCStorage.Media.Matroska
             {
                 CheckCodec(_videoTrack, "V_MPEG4/ISO/AVC", "video", "H.264", offset);
                 _avc = AvcDecoderConfigurationRecord.Parse(_videoTrack.CodecPrivate ?? throw new MatroskaFormatException("the H.264 track has no CodecPrivate (avcC)", offset));
+                foreach (var set in _avc.Sps) _parameterSets.Update(set);
+                foreach (var set in _avc.Pps) _parameterSets.Update(set);
                 Video = new H264CodecInfo(_avc.Sps[0], _avc.Pps[0], H264Sps.Parse(_avc.Sps[0]));
             }
             if (_audioTrack != null)
@@ -247,7 +254,9 @@ namespace KinesisVideoWebRTCStorage.Media.Matroska
                 _laceTicks += duration.Ticks;
                 return new MediaFrame(MediaTrackKind.Audio, TimeSpan.FromTicks(ticks - _audioTrack!.CodecDelayNs / 100), duration, true, payload);
             }
-            long frameTicks = _videoTrack!.DefaultDurationNs / 100;
+            // Without DefaultDuration, the SPS frame rate gives a nominal duration (laced video needs one to step by).
+            long frameTicks = _videoTrack!.DefaultDurationNs > 0 ? _videoTrack.DefaultDurationNs / 100
+                : Video!.Parsed.FrameRate is double rate ? (long)(TimeSpan.TicksPerSecond / rate) : 0;
             _laceTicks += frameTicks;
             ToAnnexB(payload.Span);
             if (!_unit.HasSlice) return null;
@@ -260,15 +269,18 @@ namespace KinesisVideoWebRTCStorage.Media.Matroska
         {
             _unit.Clear();
             int lengthSize = _avc!.LengthSize;
-            var sps = _avc.Sps[0];
-            var pps = _avc.Pps[0];
             while (!frame.IsEmpty)
             {
                 if (frame.Length < lengthSize) throw new MatroskaFormatException("H.264 NAL unit length prefix runs past the frame", _blockOffset);
                 int length = 0;
                 for (int i = 0; i < lengthSize; i++) length = (length << 8) | frame[i];
                 if (length < 0 || length > frame.Length - lengthSize) throw new MatroskaFormatException($"H.264 NAL unit of {length} bytes runs past the frame", _blockOffset);
-                if (length > 0) _unit.Append(frame.Slice(lengthSize, length), sps, pps);
+                if (length > 0)
+                {
+                    var nal = frame.Slice(lengthSize, length);
+                    _parameterSets.Update(nal);
+                    _unit.Append(nal, _parameterSets);
+                }
                 frame = frame.Slice(lengthSize + length);
             }
         }

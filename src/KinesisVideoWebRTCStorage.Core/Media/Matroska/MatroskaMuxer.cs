@@ -22,6 +22,7 @@ namespace KinesisVideoWebRTCStorage.Media.Matroska
         private const long MaxClusterMilliseconds = 5000;
         private const int SeekHeadReserve = 160; // room for a SeekHead with Info, Tracks and Cues entries
         private const int DurationLength = 11; // 2-byte ID, 1-byte size, 8-byte float; reserved as a Void of equal size
+        private const long UnknownSize = (1L << 56) - 1; // all value bits of an 8-byte size set
 
         private readonly Stream _output;
         private readonly bool _leaveOpen;
@@ -89,9 +90,6 @@ namespace KinesisVideoWebRTCStorage.Media.Matroska
             _output.Flush();
         }
 
-        /// <summary>All value bits set: the EBML marker for an unknown size.</summary>
-        private const long UnknownSize = (1L << 56) - 1;
-
         private void WriteTracks(PooledBuffer buffer)
         {
             int tracks = EbmlWriter.StartMaster(buffer, MatroskaIds.Tracks);
@@ -149,7 +147,7 @@ namespace KinesisVideoWebRTCStorage.Media.Matroska
 
             bool audioOnly = _video == null;
             if (_clusterTimeMs < 0
-                || (videoKey && _cluster.Length > 0)
+                || videoKey
                 || timeMs - _clusterTimeMs > short.MaxValue || timeMs - _clusterTimeMs < short.MinValue
                 || (audioOnly && timeMs - _clusterTimeMs >= MaxClusterMilliseconds)
                 || timeMs - _clusterTimeMs >= 4 * MaxClusterMilliseconds)

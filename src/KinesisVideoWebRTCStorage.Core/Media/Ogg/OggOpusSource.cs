@@ -1,5 +1,4 @@
 using System;
-using System.Buffers;
 using System.Collections.Generic;
 using System.IO;
 using System.Threading;
@@ -25,9 +24,7 @@ namespace KinesisVideoWebRTCStorage.Media.Ogg
         private readonly List<(int Offset, int Length, int Samples)> _packets = new List<(int, int, int)>();
         private readonly PooledBuffer _partial = new PooledBuffer(); // a packet continued onto the next page
         private bool _inPacket;
-        private long _partialTotal; // a packet's full length, counted even where only its start is kept (OpusTags)
-        private byte[] _completed = ArrayPool<byte>.Shared.Rent(OggPageReader.MaxPageLength); // packets finished on the current page
-        private int _completedLength;
+        private readonly PooledBuffer _completed = new PooledBuffer(); // packets finished on the current page
         private int _next; // index in _packets of the next packet to return
         private uint _serial;
         private uint _expectedSequence;
@@ -80,7 +77,7 @@ namespace KinesisVideoWebRTCStorage.Media.Ogg
             var (offset, length, samples) = _packets[_next++];
             var timestamp = SamplesToTime(_position - Audio!.PreSkip);
             _position += samples;
-            return new MediaFrame(MediaTrackKind.Audio, timestamp, SamplesToTime(samples), true, new ReadOnlyMemory<byte>(_completed, offset, length));
+            return new MediaFrame(MediaTrackKind.Audio, timestamp, SamplesToTime(samples), true, _completed.Memory.Slice(offset, length));
         }
 
         private static TimeSpan SamplesToTime(long samples) => TimeSpan.FromTicks(samples * TimeSpan.TicksPerSecond / OpusCodecInfo.ClockRate);
@@ -116,7 +113,7 @@ namespace KinesisVideoWebRTCStorage.Media.Ogg
         {
             _packets.Clear();
             _next = 0;
-            _completedLength = 0;
+            _completed.Length = 0;
             if (_pages.IsContinuation != _inPacket)
                 throw new OggFormatException(_inPacket ? "a packet is cut off by a page that does not continue it" : "a page continues a packet that never began", _pages.PageOffset);
             var lacing = _pages.Lacing;
@@ -132,19 +129,15 @@ namespace KinesisVideoWebRTCStorage.Media.Ogg
                 if (size == 255) continue;
                 _inPacket = false;
                 var packet = _partial.Span;
-                long total = _partialTotal;
                 _partial.Length = 0;
-                _partialTotal = 0;
                 if (_headerPackets < 2)
                 {
-                    ReadHeader(packet, total);
+                    ReadHeader(packet);
                     continue;
                 }
                 if (!OpusPacket.TryGetSampleCount(packet, out int samples)) throw new OggFormatException("an Opus packet has an invalid TOC", _pages.PageOffset);
-                if (_completedLength + packet.Length > _completed.Length) throw new OggFormatException("a page completes more packet data than a page holds", _pages.PageOffset);
-                packet.CopyTo(new Span<byte>(_completed, _completedLength, packet.Length));
-                _packets.Add((_completedLength, packet.Length, samples));
-                _completedLength += packet.Length;
+                _packets.Add((_completed.Length, packet.Length, samples));
+                _completed.Append(packet);
                 pageSamples += samples;
             }
             if (_headerPackets == 2 && _packets.Count > 0 && _pages.IsEnd && _position >= 0) TrimEnd(_position + pageSamples);
@@ -170,12 +163,12 @@ namespace KinesisVideoWebRTCStorage.Media.Ogg
             if (excess > 0 && excess <= samples) _packets[_packets.Count - 1] = (offset, length, samples - (int)excess);
         }
 
-        private void ReadHeader(ReadOnlySpan<byte> packet, long total)
+        private void ReadHeader(ReadOnlySpan<byte> packet)
         {
             if (_headerPackets == 0)
             {
                 Audio = OpusHead.TryParse(packet, out string error) ?? throw new OggFormatException(error, _pages.PageOffset);
-                if (!_pages.IsBeginning || total != packet.Length) throw new OggFormatException("the OpusHead packet must fill the first page alone", _pages.PageOffset);
+                if (!_pages.IsBeginning) throw new OggFormatException("the OpusHead packet does not start on the beginning page", _pages.PageOffset);
             }
             else if (packet.Length < 8 || !packet.Slice(0, 8).SequenceEqual(TagsMagic))
             {
@@ -186,7 +179,6 @@ namespace KinesisVideoWebRTCStorage.Media.Ogg
 
         private void AppendToPartial(ReadOnlySpan<byte> data)
         {
-            _partialTotal += data.Length;
             // OpusTags may hold cover art of any size; only its magic matters, so keep just the start of it.
             int keep = _headerPackets == 1 ? Math.Max(0, Math.Min(data.Length, 8 - _partial.Length)) : data.Length;
             if (_partial.Length + keep > MaxPacketLength) throw new OggFormatException($"packet longer than {MaxPacketLength} bytes", _pages.PageOffset);
@@ -197,9 +189,7 @@ namespace KinesisVideoWebRTCStorage.Media.Ogg
         {
             _pages.Dispose();
             _partial.Dispose();
-            var completed = _completed;
-            _completed = Array.Empty<byte>();
-            if (completed.Length > 0) ArrayPool<byte>.Shared.Return(completed);
+            _completed.Dispose();
             if (!_leaveOpen) _stream.Dispose();
         }
     }

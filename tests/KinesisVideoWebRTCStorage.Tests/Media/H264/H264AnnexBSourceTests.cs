@@ -41,6 +41,19 @@ namespace KinesisVideoWebRTCStorage.Tests.Media.H264
         }
 
         [Fact]
+        public async Task KeepsTheSlicesOfOnePictureInOneAccessUnit()
+        {
+            string path = Path.Combine(MediaTools.Files.Directory, "slices.h264");
+            MediaTools.Ffmpeg($"-f lavfi -i testsrc=size=320x240:rate=30 -t 1 -c:v libx264 -profile:v baseline -pix_fmt yuv420p -x264-params slices=4 -g 10 -f h264 \"{path}\"");
+            using var source = await H264AnnexBSource.OpenAsync(File.OpenRead(path));
+            var frames = await MediaTools.ReadAllAsync(source);
+            Assert.Equal(30, frames.Count);
+            Assert.Equal(MediaTools.PacketCount(path, "v:0"), frames.Count);
+            Assert.All(frames, f => Assert.Equal(4, NalTypes(f.Payload).Count(t => t is 1 or 5)));
+            Assert.Equal(3, frames.Count(f => f.Frame.IsKeyFrame));
+        }
+
+        [Fact]
         public async Task PrependsParameterSetsToIdrsThatLackThem()
         {
             // Without mp4toannexb-style repetition, only the first IDR carries SPS/PPS; the reader adds them to the rest.

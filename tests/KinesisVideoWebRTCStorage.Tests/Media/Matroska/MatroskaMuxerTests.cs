@@ -106,6 +106,38 @@ namespace KinesisVideoWebRTCStorage.Tests.Media.Matroska
         }
 
         [Fact]
+        public async Task RemuxesHighProfileWithBFramesFromMatroska()
+        {
+            // B-frames come in decoding order with presentation timestamps that go back and forth; Matroska keeps both.
+            string input = Path.Combine(MediaTools.Files.Directory, "high-b.mkv");
+            MediaTools.Ffmpeg($"-f lavfi -i testsrc=size=320x240:rate=25 -f lavfi -i sine -t 2 -c:v libx264 -profile:v high -pix_fmt yuv420p -bf 2 -g 25 -c:a libopus \"{input}\"");
+            string path = await RemuxAsync(await MatroskaDemuxer.OpenAsync(File.OpenRead(input)), "high-b-out.mkv");
+            Assert.Equal(50, MediaTools.PacketCount(path, "v:0"));
+            Assert.Equal(MediaTools.PacketCount(input, "a:0"), MediaTools.PacketCount(path, "a:0"));
+            Assert.Equal("", MediaTools.DecodeErrors(path));
+            Assert.Equal("", MediaTools.ProbeWarnings(path));
+            string pts(string file) => MediaTools.Ffprobe($"-select_streams v:0 -show_entries packet=pts_time -of csv=p=0 \"{file}\"");
+            Assert.Equal(pts(input), pts(path));
+        }
+
+        [Theory]
+        [InlineData(true)]
+        [InlineData(false)]
+        public async Task WritesASingleTrack(bool video)
+        {
+            IMediaSource source = video
+                ? await H264AnnexBSource.OpenAsync(File.OpenRead(MediaTools.Files.VideoH264))
+                : await OggOpusSource.OpenAsync(File.OpenRead(MediaTools.Files.AudioOgg));
+            string path = await RemuxAsync(source, $"single-{(video ? "video" : "audio")}.mkv");
+            string stream = video ? "v:0" : "a:0";
+            string input = video ? MediaTools.Files.VideoH264 : MediaTools.Files.AudioOgg;
+            Assert.Equal(video ? 90 : MediaTools.PacketCount(input, "a:0"), MediaTools.PacketCount(path, stream));
+            Assert.Equal((video ? "h264" : "opus"), MediaTools.Ffprobe($"-show_entries stream=codec_name -of csv=p=0 \"{path}\"").Trim().TrimEnd(','));
+            Assert.Equal("", MediaTools.DecodeErrors(path));
+            Assert.Equal("", MediaTools.ProbeWarnings(path));
+        }
+
+        [Fact]
         public async Task DropsVideoBeforeTheFirstKeyFrame()
         {
             string path = Path.Combine(MediaTools.Files.Directory, "late-join.mkv");

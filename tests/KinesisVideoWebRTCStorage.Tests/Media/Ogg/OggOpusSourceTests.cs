@@ -66,6 +66,27 @@ namespace KinesisVideoWebRTCStorage.Tests.Media.Ogg
             Assert.Equal("", MediaTools.DecodeErrors(path));
         }
 
+        [Fact]
+        public async Task ReadsAPacketLongerThanAPageAndRefusesAHugeOne()
+        {
+            var head = (await ReadAllAsync(MediaTools.Files.AudioOgg)).Head;
+            byte[] tags = System.Text.Encoding.ASCII.GetBytes("OpusTags\0\0\0\0\0\0\0\0");
+            byte[] Packet(int size) => new byte[] { 0xF8 }.Concat(Enumerable.Range(0, size - 1).Select(i => (byte)i)).ToArray();
+            var big = Packet(150_000);
+            var small = Packet(300);
+            var paged = OggPaginator.Write(head, tags, new List<(byte[], long)> { (big, 960 + 312), (small, 1920 + 312) }, maxSegments: 255);
+            using (var source = await OggOpusSource.OpenAsync(new MemoryStream(paged)))
+            {
+                var frames = await MediaTools.ReadAllAsync(source);
+                Assert.Equal(new[] { big, small }, frames.Select(f => f.Payload));
+            }
+
+            var huge = OggPaginator.Write(head, tags, new List<(byte[], long)> { (Packet(OggOpusSource.MaxPacketLength + 1), 960 + 312) }, maxSegments: 255);
+            using var hugeSource = await OggOpusSource.OpenAsync(new MemoryStream(huge));
+            var ex = await Assert.ThrowsAsync<OggFormatException>(() => MediaTools.ReadAllAsync(hugeSource));
+            Assert.Contains("packet longer than", ex.Message);
+        }
+
         private static long GranuleAfter(MediaFrame frame, int preSkip) => (frame.Timestamp + frame.Duration).Ticks * 48000 / TimeSpan.TicksPerSecond + preSkip;
 
         private static async Task<(byte[] Head, int PreSkip, System.Collections.Generic.List<(MediaFrame Frame, byte[] Payload)> Frames)> ReadAllAsync(string path)
