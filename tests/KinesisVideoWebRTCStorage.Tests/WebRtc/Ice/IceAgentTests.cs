@@ -305,6 +305,9 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Ice
             Assert.All(a.Pairs, p => Assert.Equal(p.Local.EndPoint!.AddressFamily, p.RemoteEndPoint.AddressFamily));
             Assert.Equal(4, a.Pairs.Count + b.Pairs.Count);
             Assert.Contains(a.LocalCandidates, c => c.EndPoint!.Address.Equals(IPAddress.IPv6Loopback));
+            // Regular nomination settles on the best pair (IPv4 here, gathered first), not merely the first to succeed.
+            Assert.Equal(a.Pairs.Max(p => p.Priority(a.Role)), a.SelectedPair!.Priority(a.Role));
+            Assert.Same(a.SelectedPair.Local, a.LocalCandidates.First());
         }
 
         /// <summary>A STUN server on loopback that claims every client sits behind 203.0.113.9 (a documentation address).</summary>
