@@ -156,5 +156,20 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Sdp
             Assert.Equal(SdpDirection.Inactive, video.Direction);
             Assert.Empty(video.Ssrcs);
         }
+
+        [Fact]
+        public void MalformedLinesOfUnusedCodecsDoNotFailTheAnswer()
+        {
+            string offer = SdpTestData.Offer("chromium-recvonly-offer.sdp").Serialize()
+                .Replace("a=rtpmap:96 VP8/90000", "a=rtpmap:96 VP8")
+                .Replace("a=fmtp:98 profile-id=0", "a=fmtp:x profile-id=0")
+                .Replace("a=rtcp-fb:96 goog-remb", "a=rtcp-fb:96");
+            var parsed = SdpSessionDescription.Parse(offer);
+            Assert.Equal(3, parsed.Media[0].MalformedAttributes);
+            Assert.Equal(0, parsed.Media[1].MalformedAttributes);
+            Assert.DoesNotContain(parsed.Media[0].RtpMaps, m => m.PayloadType == 96);
+            var result = SdpAnswerBuilder.Build(parsed, SdpTestData.AnswerOptions());
+            Assert.Equal(106, result.Video!.PayloadType);
+        }
     }
 }
