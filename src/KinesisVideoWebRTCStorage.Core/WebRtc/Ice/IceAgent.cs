@@ -190,7 +190,17 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Ice
             lock (_lock)
             {
                 if (candidate.EndPoint == null || candidate.Transport != "udp" || candidate.Component != 1) return;
-                if (_remoteCandidates.Count >= MaxRemoteCandidates || _remoteCandidates.Any(c => c.EndPoint!.Equals(candidate.EndPoint))) return;
+                var known = _remoteCandidates.FirstOrDefault(c => c.EndPoint!.Equals(candidate.EndPoint));
+                if (known != null)
+                {
+                    // A signalled candidate supersedes the peer-reflexive one its checks taught us (RFC 8445 section
+                    // 7.3.1.3), so pair priorities use its real type.
+                    if (known.Type != IceCandidateType.PeerReflexive) return;
+                    _remoteCandidates[_remoteCandidates.IndexOf(known)] = candidate;
+                    foreach (var pair in _pairs.Where(p => p.Remote == known)) pair.Remote = candidate;
+                    return;
+                }
+                if (_remoteCandidates.Count >= MaxRemoteCandidates) return;
                 _remoteCandidates.Add(candidate);
                 AddPairs(candidate);
             }

@@ -24,7 +24,7 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Ice
             IncludeIPv6 = false,
             CheckInterval = TimeSpan.FromMilliseconds(10),
             CheckRetransmitTimeout = TimeSpan.FromMilliseconds(50),
-            CheckAttempts = 4,
+            CheckAttempts = 5, // 50+100+200+400+800 ms: generous enough for a loaded build machine
             ConsentInterval = TimeSpan.FromMilliseconds(100),
             ConsentTimeout = TimeSpan.FromMilliseconds(1000),
         };
@@ -144,8 +144,11 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Ice
             await WaitFor(() => a.State == IceConnectionState.Connected && b.State == IceConnectionState.Connected);
             Assert.Equal(IceCandidateType.PeerReflexive, b.SelectedPair!.Remote.Type);
 
-            // A late trickled copy of the same address is a duplicate and changes nothing.
+            // The late trickled host candidate for the same address replaces the peer-reflexive one without a new pair.
             b.AddRemoteCandidate(a.LocalCandidates.Single());
+            Assert.Equal(IceCandidateType.Host, b.Pairs.Single().Remote.Type);
+            Assert.Same(b.SelectedPair, b.Pairs.Single());
+            b.AddRemoteCandidate(IceCandidate.Parse(a.LocalCandidates.Single().ToAttributeValue()));
             Assert.Single(b.Pairs);
         }
 
