@@ -85,10 +85,14 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Ice
         [Fact]
         public async Task ConsentKeepsThePairAliveAndItsLossFailsTheAgent()
         {
-            using var a = new IceAgent(Options(IceRole.Controlling));
-            var b = new IceAgent(Options(IceRole.Controlled));
+            // A 2 s consent timeout leaves room for a loaded machine while checks still go out every ~100 ms.
+            var optionsA = Options(IceRole.Controlling);
+            var optionsB = Options(IceRole.Controlled);
+            optionsA.ConsentTimeout = optionsB.ConsentTimeout = TimeSpan.FromSeconds(2);
+            using var a = new IceAgent(optionsA);
+            var b = new IceAgent(optionsB);
             await Connect(a, b);
-            await Task.Delay(2500); // 2.5x the consent timeout
+            await Task.Delay(3000); // 1.5x the consent timeout
             Assert.Equal(IceConnectionState.Connected, a.State);
             Assert.Equal(IceConnectionState.Connected, b.State);
             Assert.True(a.ConsentResponses >= 5, $"only {a.ConsentResponses} consent responses");
@@ -97,7 +101,7 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Ice
             var failed = new TaskCompletionSource<bool>();
             a.StateChanged += s => { if (s == IceConnectionState.Failed) failed.TrySetResult(true); };
             b.Dispose(); // the peer goes silent
-            Assert.True(await failed.Task.WaitAsync(TimeSpan.FromSeconds(5)));
+            Assert.True(await failed.Task.WaitAsync(TimeSpan.FromSeconds(10)));
             Assert.Throws<InvalidOperationException>(() => b.Send(new byte[] { 0x80 }));
         }
 
@@ -121,6 +125,7 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Ice
             IPEndPoint? from = null;
             Assert.Throws<SocketException>(() => attacker.Receive(ref from));
             Assert.Empty(a.Pairs);
+            attacker.Client.ReceiveTimeout = 10_000;
 
             // The same request with the right password is answered, so the silence above was the integrity check.
             byte[] genuine = Request(a.LocalCredentials.Password);
