@@ -214,12 +214,28 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Ice
 
         /// <summary>
         /// ICE restart (RFC 8445 section 9): new local credentials, remote credentials and candidates forgotten. The
-        /// selected pair keeps carrying media until checks with the new credentials select a pair again.
+        /// selected pair keeps carrying media until checks with the new credentials select a pair again; a failed agent
+        /// goes back to checking.
         /// </summary>
         public IceCredentials Restart()
         {
+            var events = new List<Action>();
+            try
+            {
+                return RestartLocked(events);
+            }
+            finally
+            {
+                Raise(events);
+            }
+        }
+
+        private IceCredentials RestartLocked(List<Action> events)
+        {
             lock (_lock)
             {
+                if (_state == IceConnectionState.Closed) throw new ObjectDisposedException(nameof(IceAgent));
+                if (_state == IceConnectionState.Failed) SetState(IceConnectionState.Checking, events);
                 LocalCredentials = IceCredentials.Generate();
                 _remoteCredentials = null;
                 _remoteCandidates.Clear();

@@ -434,5 +434,26 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Ice
             Assert.Equal(1, agent.GatheringFailures);
             Assert.DoesNotContain(agent.LocalCandidates, c => c.Type == IceCandidateType.Relayed);
         }
+
+        [Fact]
+        public async Task RestartRecoversAFailedAgent()
+        {
+            using var a = new IceAgent(Options(IceRole.Controlling));
+            using var b = new IceAgent(Options(IceRole.Controlled));
+            a.GatherCandidates();
+            a.SetRemoteCredentials("gone", "gonegonegonegonegonegone");
+            using (var silent = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0)))
+            {
+                a.AddRemoteCandidate(IceCandidate.Parse($"candidate:1 1 udp 2130706431 127.0.0.1 {((IPEndPoint)silent.Client.LocalEndPoint!).Port} typ host"));
+                a.EndOfRemoteCandidates();
+                await WaitFor(() => a.State == IceConnectionState.Failed);
+            }
+
+            a.Restart();
+            Assert.Equal(IceConnectionState.Checking, a.State);
+            Assert.Empty(a.Pairs);
+            await Connect(a, b);
+            Assert.Equal(b.LocalCandidates.Single().EndPoint, a.SelectedPair!.RemoteEndPoint);
+        }
     }
 }
