@@ -37,23 +37,13 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Ice
             to.EndOfRemoteCandidates();
         }
 
-        private static async Task WaitFor(Func<bool> condition, int milliseconds = 5000, Func<string>? describe = null)
-        {
-            var deadline = DateTime.UtcNow.AddMilliseconds(milliseconds);
-            while (!condition())
-            {
-                if (DateTime.UtcNow > deadline) throw new TimeoutException("condition not met in time: " + describe?.Invoke());
-                await Task.Delay(10);
-            }
-        }
-
         private static async Task Connect(IceAgent a, IceAgent b)
         {
             a.GatherCandidates();
             b.GatherCandidates();
             Exchange(a, b);
             Exchange(b, a);
-            await WaitFor(() => a.State == IceConnectionState.Connected && b.State == IceConnectionState.Connected);
+            await Eventually.True(() => a.State == IceConnectionState.Connected && b.State == IceConnectionState.Connected);
         }
 
         [Theory]
@@ -76,7 +66,7 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Ice
 
             a.Send(new byte[] { 22, 0xFE, 0xFD, 1 });
             b.Send(new byte[] { 0x80, 96, 0, 1 });
-            await WaitFor(() => atB.Count == 1 && atA.Count == 1);
+            await Eventually.True(() => atB.Count == 1 && atA.Count == 1);
             Assert.Equal(PacketKind.Dtls, atB.Single().Item1);
             Assert.Equal(new byte[] { 22, 0xFE, 0xFD, 1 }, atB.Single().Item2);
             Assert.Equal(PacketKind.Rtp, atA.Single().Item1);
@@ -121,7 +111,7 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Ice
             byte[] forged = Request("wrong-password-wrong-pwd");
             attacker.Send(forged, forged.Length, target);
             attacker.Send(new byte[] { 22, 0xFE, 0xFD, 0 }, 4, target); // DTLS from an endpoint that never authenticated
-            await WaitFor(() => a.BadIntegrityDropped == 1 && a.UnauthenticatedDataDropped == 1, describe: () => $"bad {a.BadIntegrityDropped} unauth {a.UnauthenticatedDataDropped} malformed {a.MalformedDropped}");
+            await Eventually.True(() => a.BadIntegrityDropped == 1 && a.UnauthenticatedDataDropped == 1, describe: () => $"bad {a.BadIntegrityDropped} unauth {a.UnauthenticatedDataDropped} malformed {a.MalformedDropped}");
             IPEndPoint? from = null;
             Assert.Throws<SocketException>(() => attacker.Receive(ref from));
             Assert.Empty(a.Pairs);
@@ -146,7 +136,7 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Ice
             b.GatherCandidates();
             Exchange(b, a);
             Exchange(a, b, candidates: false); // A's candidates have not trickled to B yet
-            await WaitFor(() => a.State == IceConnectionState.Connected && b.State == IceConnectionState.Connected);
+            await Eventually.True(() => a.State == IceConnectionState.Connected && b.State == IceConnectionState.Connected);
             Assert.Equal(IceCandidateType.PeerReflexive, b.SelectedPair!.Remote.Type);
 
             // The late trickled host candidate for the same address replaces the peer-reflexive one without a new pair.
@@ -168,7 +158,7 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Ice
             a.AddRemoteCandidate(IceCandidate.Parse($"candidate:1 1 udp 2130706431 127.0.0.1 {port} typ host"));
             a.AddRemoteCandidate(IceCandidate.Parse("candidate:2 1 udp 2130706431 abc.local 9 typ host")); // mDNS: ignored
             a.EndOfRemoteCandidates();
-            await WaitFor(() => a.State == IceConnectionState.Failed);
+            await Eventually.True(() => a.State == IceConnectionState.Failed);
             Assert.Equal(IceCandidatePairState.Failed, a.Pairs.Single().State);
         }
 
@@ -200,7 +190,7 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Ice
 
             Exchange(a, b);
             Exchange(b, a);
-            await WaitFor(() => b.SelectedPair != oldSelected && a.Pairs.Any(p => p.Nominated), describe: () => $"a: {string.Join(";", a.Pairs)} sel {a.SelectedPair} b: {string.Join(";", b.Pairs)} sel {b.SelectedPair} bad {a.BadIntegrityDropped}/{b.BadIntegrityDropped}");
+            await Eventually.True(() => b.SelectedPair != oldSelected && a.Pairs.Any(p => p.Nominated), describe: () => $"a: {string.Join(";", a.Pairs)} sel {a.SelectedPair} b: {string.Join(";", b.Pairs)} sel {b.SelectedPair} bad {a.BadIntegrityDropped}/{b.BadIntegrityDropped}");
             Assert.Equal(IceConnectionState.Connected, b.State);
 
             // B's old password no longer authenticates checks to B.
@@ -210,7 +200,7 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Ice
                 .AddUsername(b.LocalCredentials.Ufrag + ":" + oldA.Ufrag).AddMessageIntegrity(StunCredentials.ShortTermKey(oldB.Password))
                 .AddFingerprint().ToArray();
             probe.Send(stale, stale.Length, b.LocalCandidates.Single().EndPoint!);
-            await WaitFor(() => b.BadIntegrityDropped == before + 1);
+            await Eventually.True(() => b.BadIntegrityDropped == before + 1);
         }
 
         [Fact]
@@ -288,7 +278,7 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Ice
                 attacker.Send(datagram, datagram.Length, target);
                 if (++sent % 200 == 0) await Task.Delay(1);
             }
-            await WaitFor(() => b.MalformedDropped + b.BadIntegrityDropped + b.UnauthenticatedDataDropped > 1000,
+            await Eventually.True(() => b.MalformedDropped + b.BadIntegrityDropped + b.UnauthenticatedDataDropped > 1000,
                 describe: () => $"malformed {b.MalformedDropped} bad {b.BadIntegrityDropped} unauth {b.UnauthenticatedDataDropped}");
 
             // A few mutations leave the seeds intact, and the check seed carries valid credentials, so the attacker's
@@ -297,7 +287,7 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Ice
             Assert.Equal(peer, b.SelectedPair!.RemoteEndPoint);
             Assert.Equal(0, b.ContainedErrors);
             a.Send(new byte[] { 0x80, 96, 0, 2 });
-            await WaitFor(() => fromPeer == 1);
+            await Eventually.True(() => fromPeer == 1);
         }
 
         [Fact]
@@ -408,7 +398,7 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Ice
             a.SetRemoteCredentials(b.LocalCredentials.Ufrag, b.LocalCredentials.Password);
             foreach (var host in b.GatherCandidates()) a.AddRemoteCandidate(host);
             a.EndOfRemoteCandidates();
-            await WaitFor(() => a.State == IceConnectionState.Connected && b.State == IceConnectionState.Connected,
+            await Eventually.True(() => a.State == IceConnectionState.Connected && b.State == IceConnectionState.Connected,
                 describe: () => $"a {a.State} {string.Join(";", a.Pairs)} b {b.State} {string.Join(";", b.Pairs)}");
 
             Assert.Equal(IceCandidateType.Relayed, a.SelectedPair!.Local.Type);
@@ -416,7 +406,7 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Ice
             Assert.True(turn.Permissions >= 1);
             a.Send(new byte[] { 0x80, 1 });
             b.Send(new byte[] { 22, 0xFE, 0xFD });
-            await WaitFor(() => atA.Count == 1 && atB.Count == 1);
+            await Eventually.True(() => atA.Count == 1 && atB.Count == 1);
             Assert.Equal(new byte[] { 22, 0xFE, 0xFD }, atA.Single());
         }
 
@@ -446,7 +436,7 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Ice
             {
                 a.AddRemoteCandidate(IceCandidate.Parse($"candidate:1 1 udp 2130706431 127.0.0.1 {((IPEndPoint)silent.Client.LocalEndPoint!).Port} typ host"));
                 a.EndOfRemoteCandidates();
-                await WaitFor(() => a.State == IceConnectionState.Failed);
+                await Eventually.True(() => a.State == IceConnectionState.Failed);
             }
 
             a.Restart();
