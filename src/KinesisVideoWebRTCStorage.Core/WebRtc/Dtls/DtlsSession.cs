@@ -42,7 +42,8 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Dtls
         public event Action? RemoteClosed;
 
         /// <summary>
-        /// Runs the handshake on a worker thread (BouncyCastle blocks). Throws <see cref="DtlsFingerprintMismatchException"/>
+        /// Runs the handshake on a dedicated thread: BouncyCastle blocks for up to the timeout, which on the thread pool
+        /// would starve timers such as ICE's. Throws <see cref="DtlsFingerprintMismatchException"/>
         /// when the peer's certificate is not the one its SDP announced, <see cref="OperationCanceledException"/> when
         /// cancelled, and <see cref="IOException"/> for other handshake failures.
         /// </summary>
@@ -50,7 +51,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Dtls
             DtlsFingerprint expectedRemoteFingerprint, CancellationToken cancellationToken = default, TimeSpan? timeout = null)
         {
             var context = new DtlsSrtpContext(certificate, expectedRemoteFingerprint, (int)(timeout ?? DefaultHandshakeTimeout).TotalMilliseconds);
-            return Task.Run(() =>
+            return Task.Factory.StartNew(() =>
             {
                 using var registration = cancellationToken.Register(bridge.Close);
                 try
@@ -68,7 +69,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Dtls
                     cancellationToken.ThrowIfCancellationRequested();
                     throw new IOException($"DTLS handshake as {role} failed: {e.Message}", e);
                 }
-            });
+            }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         }
 
         private void ReadLoop()

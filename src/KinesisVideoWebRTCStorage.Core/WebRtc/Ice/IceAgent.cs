@@ -49,6 +49,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Ice
         private bool _remoteEndOfCandidates;
         private int _pendingGathering;
         private bool _restarting;
+        private DateTime? _firstValid;
         private IceCandidatePair? _selected;
         private IIceTransport? _selectedTransport;
         private DateTime _nextConsent;
@@ -189,7 +190,17 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Ice
             lock (_lock)
             {
                 if (candidate.EndPoint == null || candidate.Transport != "udp" || candidate.Component != 1) return;
-                if (_remoteCandidates.Count >= MaxRemoteCandidates || _remoteCandidates.Any(c => c.EndPoint!.Equals(candidate.EndPoint))) return;
+                var known = _remoteCandidates.FirstOrDefault(c => c.EndPoint!.Equals(candidate.EndPoint));
+                if (known != null)
+                {
+                    // A signalled candidate supersedes the peer-reflexive one its checks taught us (RFC 8445 section
+                    // 7.3.1.3), so pair priorities use its real type.
+                    if (known.Type != IceCandidateType.PeerReflexive) return;
+                    _remoteCandidates[_remoteCandidates.IndexOf(known)] = candidate;
+                    foreach (var pair in _pairs.Where(p => p.Remote == known)) pair.Remote = candidate;
+                    return;
+                }
+                if (_remoteCandidates.Count >= MaxRemoteCandidates) return;
                 _remoteCandidates.Add(candidate);
                 AddPairs(candidate);
             }
@@ -203,12 +214,28 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Ice
 
         /// <summary>
         /// ICE restart (RFC 8445 section 9): new local credentials, remote credentials and candidates forgotten. The
-        /// selected pair keeps carrying media until checks with the new credentials select a pair again.
+        /// selected pair keeps carrying media until checks with the new credentials select a pair again; a failed agent
+        /// goes back to checking.
         /// </summary>
         public IceCredentials Restart()
         {
+            var events = new List<Action>();
+            try
+            {
+                return RestartLocked(events);
+            }
+            finally
+            {
+                Raise(events);
+            }
+        }
+
+        private IceCredentials RestartLocked(List<Action> events)
+        {
             lock (_lock)
             {
+                if (_state == IceConnectionState.Closed) throw new ObjectDisposedException(nameof(IceAgent));
+                if (_state == IceConnectionState.Failed) SetState(IceConnectionState.Checking, events);
                 LocalCredentials = IceCredentials.Generate();
                 _remoteCredentials = null;
                 _remoteCandidates.Clear();
@@ -217,6 +244,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Ice
                 _triggered.Clear();
                 _remoteEndOfCandidates = false;
                 _restarting = true;
+                _firstValid = null;
                 return LocalCredentials;
             }
         }
@@ -456,10 +484,9 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Ice
                     pair.Nominated = true;
                     Select(pair, events);
                 }
-                else if (_options.Nomination == IceNominationMode.Regular && !_pairs.Any(p => p.NominationRequested && p.State != IceCandidatePairState.Failed))
+                else
                 {
-                    pair.NominationRequested = true;
-                    _triggered.Enqueue((pair, true));
+                    _firstValid ??= DateTime.UtcNow; // regular nomination follows from Tick
                 }
             }
             else if (pair.Nominated)
@@ -592,6 +619,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Ice
             }
 
             if (_state == IceConnectionState.Failed) return;
+            if (Role == IceRole.Controlling && !Aggressive && (_selected == null || _restarting)) NominateBestValidPair(now);
             if (_remoteCredentials != null) StartNextCheck(now);
 
             if (_selected != null && _state == IceConnectionState.Connected)
@@ -611,6 +639,22 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Ice
             bool exhausted = _remoteEndOfCandidates && _transactions.Count == 0 && _triggered.Count == 0
                 && _pairs.All(p => p.State == IceCandidatePairState.Failed);
             if (_state == IceConnectionState.Checking && _selected == null && exhausted) SetState(IceConnectionState.Failed, events);
+        }
+
+        /// <summary>
+        /// Regular nomination (RFC 8445 section 8.1.1): nominate the best valid pair once no better pair is still being
+        /// checked, or once <see cref="IceAgentOptions.NominationDelay"/> has passed since the first pair became valid.
+        /// </summary>
+        private void NominateBestValidPair(DateTime now)
+        {
+            if (_firstValid == null || _pairs.Any(p => p.NominationRequested && p.State != IceCandidatePairState.Failed)) return;
+            var best = _pairs.Where(p => p.State == IceCandidatePairState.Succeeded).OrderByDescending(p => p.Priority(Role)).FirstOrDefault();
+            if (best == null) return;
+            bool betterPending = _pairs.Any(p => (p.State == IceCandidatePairState.Waiting || p.State == IceCandidatePairState.InProgress)
+                && p.Priority(Role) > best.Priority(Role));
+            if (betterPending && now - _firstValid.Value < _options.NominationDelay) return;
+            best.NominationRequested = true;
+            _triggered.Enqueue((best, true));
         }
 
         /// <summary>One new check per tick (pacing Ta): a triggered check first, else the best waiting pair.</summary>

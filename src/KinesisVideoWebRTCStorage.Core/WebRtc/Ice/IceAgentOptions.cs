@@ -9,6 +9,9 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Ice
     {
         public IceRole Role { get; set; } = IceRole.Controlled;
         public IceNominationMode Nomination { get; set; } = IceNominationMode.Regular;
+
+        /// <summary>With regular nomination, how long to wait for better pairs after the first one succeeds.</summary>
+        public TimeSpan NominationDelay { get; set; } = TimeSpan.FromMilliseconds(500);
         public IceTransportPolicy TransportPolicy { get; set; } = IceTransportPolicy.All;
 
         /// <summary>Gather only 127.0.0.1 (and ::1 with IPv6), for tests that must not touch other networks.</summary>

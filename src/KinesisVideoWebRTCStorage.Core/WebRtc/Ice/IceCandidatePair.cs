@@ -14,7 +14,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Ice
         }
 
         public IceCandidate Local { get; }
-        public IceCandidate Remote { get; }
+        public IceCandidate Remote { get; internal set; }
         public IPEndPoint RemoteEndPoint { get; }
         public IceCandidatePairState State { get; internal set; }
 

@@ -110,6 +110,13 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Sdp
                     new KeyValuePair<string, string>("profile-level-id", fmtp?["profile-level-id"] ?? H264ProfileLevelId.Default.ToString()),
                 });
             }
+            else if (fmtp != null)
+            {
+                // Opus sprop-* parameters describe the offerer's own sending (RFC 7587 section 7); echoing them would
+                // misdescribe our stream. The receiver preferences (minptime, useinbandfec, ...) are mirrored.
+                fmtp = new SdpFmtp(codec.PayloadType, fmtp.Parameters.Where(p => !p.Key.StartsWith("sprop-", StringComparison.OrdinalIgnoreCase)));
+                if (fmtp.Parameters.Count == 0) fmtp = null;
+            }
 
             var offeredFeedback = offered.RtcpFeedbackFor(codec.PayloadType).ToList();
             var feedback = options.SupportedFeedback.Where(s => offeredFeedback.Any(o => o.SameKind(s)))

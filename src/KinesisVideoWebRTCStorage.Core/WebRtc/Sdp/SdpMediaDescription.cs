@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
@@ -52,11 +53,42 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Sdp
         /// <summary>The <c>a=candidate</c> values, without the "candidate:" prefix of the attribute name.</summary>
         public IEnumerable<string> Candidates => Attributes.GetAll("candidate");
 
-        public IEnumerable<SdpRtpMap> RtpMaps => Attributes.GetAll("rtpmap").Select(SdpRtpMap.Parse);
-        public IEnumerable<SdpFmtp> Fmtps => Attributes.GetAll("fmtp").Select(SdpFmtp.Parse);
-        public IEnumerable<SdpRtcpFeedback> RtcpFeedback => Attributes.GetAll("rtcp-fb").Select(SdpRtcpFeedback.Parse);
-        public IEnumerable<SdpExtmap> Extmaps => Attributes.GetAll("extmap").Select(SdpExtmap.Parse);
-        public IEnumerable<SdpSsrc> Ssrcs => Attributes.GetAll("ssrc").Select(SdpSsrc.Parse);
+        // The typed lists skip values that do not parse, so one peer quirk in a codec nobody uses cannot fail a whole
+        // negotiation; MalformedAttributes counts what was skipped.
+        public IEnumerable<SdpRtpMap> RtpMaps => ParseEach("rtpmap", SdpRtpMap.Parse);
+        public IEnumerable<SdpFmtp> Fmtps => ParseEach("fmtp", SdpFmtp.Parse);
+        public IEnumerable<SdpRtcpFeedback> RtcpFeedback => ParseEach("rtcp-fb", SdpRtcpFeedback.Parse);
+        public IEnumerable<SdpExtmap> Extmaps => ParseEach("extmap", SdpExtmap.Parse);
+        public IEnumerable<SdpSsrc> Ssrcs => ParseEach("ssrc", SdpSsrc.Parse);
+
+        /// <summary>rtpmap, fmtp, rtcp-fb, extmap and ssrc values that did not parse and are left out of the typed lists.</summary>
+        public int MalformedAttributes =>
+            CountMalformed("rtpmap", SdpRtpMap.Parse) + CountMalformed("fmtp", SdpFmtp.Parse) + CountMalformed("rtcp-fb", SdpRtcpFeedback.Parse)
+            + CountMalformed("extmap", SdpExtmap.Parse) + CountMalformed("ssrc", SdpSsrc.Parse);
+
+        private IEnumerable<T> ParseEach<T>(string name, Func<string, T> parse) where T : class
+        {
+            foreach (string value in Attributes.GetAll(name))
+            {
+                T? parsed = TryParse(parse, value);
+                if (parsed != null) yield return parsed;
+            }
+        }
+
+        private int CountMalformed<T>(string name, Func<string, T> parse) where T : class =>
+            Attributes.GetAll(name).Count(value => TryParse(parse, value) == null);
+
+        private static T? TryParse<T>(Func<string, T> parse, string value) where T : class
+        {
+            try
+            {
+                return parse(value);
+            }
+            catch (SdpFormatException)
+            {
+                return null;
+            }
+        }
 
         public SdpFmtp? FmtpFor(int payloadType) => Fmtps.FirstOrDefault(f => f.PayloadType == payloadType);
 

@@ -12,13 +12,10 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Stun
         public int Code { get; }
         public string Reason { get; }
 
-        public const int TryAlternate = 300;
-        public const int BadRequest = 400;
         public const int Unauthorized = 401;
         public const int UnknownAttribute = 420;
         public const int StaleNonce = 438;
         public const int RoleConflict = 487;
-        public const int ServerError = 500;
 
         public override string ToString() => $"{Code} {Reason}";
     }

@@ -39,6 +39,12 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Dtls
             var buffer = new byte[bridge.GetReceiveLimit()];
             Assert.Equal(TwoRecords.Length, bridge.Receive(buffer, 0, buffer.Length, 0));
             Assert.Equal(-1, bridge.Receive(buffer, 0, buffer.Length, 0));
+
+            var small = new DtlsDatagramBridge(_ => { }, queueCapacity: 2);
+            for (int i = 0; i < 3; i++) small.Deliver(TwoRecords);
+            Assert.Equal(1, small.DroppedOverflow);
+            small.Close();
+            Assert.Throws<System.IO.IOException>(() => small.Receive(buffer, 0, buffer.Length, 0) + small.Receive(buffer, 0, buffer.Length, 0) + small.Receive(buffer, 0, buffer.Length, 0));
         }
 
         [Fact]

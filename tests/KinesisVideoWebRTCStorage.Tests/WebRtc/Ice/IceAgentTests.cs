@@ -24,7 +24,7 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Ice
             IncludeIPv6 = false,
             CheckInterval = TimeSpan.FromMilliseconds(10),
             CheckRetransmitTimeout = TimeSpan.FromMilliseconds(50),
-            CheckAttempts = 4,
+            CheckAttempts = 5, // 50+100+200+400+800 ms: generous enough for a loaded build machine
             ConsentInterval = TimeSpan.FromMilliseconds(100),
             ConsentTimeout = TimeSpan.FromMilliseconds(1000),
         };
@@ -37,23 +37,13 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Ice
             to.EndOfRemoteCandidates();
         }
 
-        private static async Task WaitFor(Func<bool> condition, int milliseconds = 5000, Func<string>? describe = null)
-        {
-            var deadline = DateTime.UtcNow.AddMilliseconds(milliseconds);
-            while (!condition())
-            {
-                if (DateTime.UtcNow > deadline) throw new TimeoutException("condition not met in time: " + describe?.Invoke());
-                await Task.Delay(10);
-            }
-        }
-
         private static async Task Connect(IceAgent a, IceAgent b)
         {
             a.GatherCandidates();
             b.GatherCandidates();
             Exchange(a, b);
             Exchange(b, a);
-            await WaitFor(() => a.State == IceConnectionState.Connected && b.State == IceConnectionState.Connected);
+            await Eventually.True(() => a.State == IceConnectionState.Connected && b.State == IceConnectionState.Connected);
         }
 
         [Theory]
@@ -76,7 +66,7 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Ice
 
             a.Send(new byte[] { 22, 0xFE, 0xFD, 1 });
             b.Send(new byte[] { 0x80, 96, 0, 1 });
-            await WaitFor(() => atB.Count == 1 && atA.Count == 1);
+            await Eventually.True(() => atB.Count == 1 && atA.Count == 1);
             Assert.Equal(PacketKind.Dtls, atB.Single().Item1);
             Assert.Equal(new byte[] { 22, 0xFE, 0xFD, 1 }, atB.Single().Item2);
             Assert.Equal(PacketKind.Rtp, atA.Single().Item1);
@@ -85,10 +75,14 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Ice
         [Fact]
         public async Task ConsentKeepsThePairAliveAndItsLossFailsTheAgent()
         {
-            using var a = new IceAgent(Options(IceRole.Controlling));
-            var b = new IceAgent(Options(IceRole.Controlled));
+            // A 2 s consent timeout leaves room for a loaded machine while checks still go out every ~100 ms.
+            var optionsA = Options(IceRole.Controlling);
+            var optionsB = Options(IceRole.Controlled);
+            optionsA.ConsentTimeout = optionsB.ConsentTimeout = TimeSpan.FromSeconds(2);
+            using var a = new IceAgent(optionsA);
+            var b = new IceAgent(optionsB);
             await Connect(a, b);
-            await Task.Delay(2500); // 2.5x the consent timeout
+            await Task.Delay(3000); // 1.5x the consent timeout
             Assert.Equal(IceConnectionState.Connected, a.State);
             Assert.Equal(IceConnectionState.Connected, b.State);
             Assert.True(a.ConsentResponses >= 5, $"only {a.ConsentResponses} consent responses");
@@ -97,7 +91,7 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Ice
             var failed = new TaskCompletionSource<bool>();
             a.StateChanged += s => { if (s == IceConnectionState.Failed) failed.TrySetResult(true); };
             b.Dispose(); // the peer goes silent
-            Assert.True(await failed.Task.WaitAsync(TimeSpan.FromSeconds(5)));
+            Assert.True(await failed.Task.WaitAsync(TimeSpan.FromSeconds(10)));
             Assert.Throws<InvalidOperationException>(() => b.Send(new byte[] { 0x80 }));
         }
 
@@ -117,10 +111,11 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Ice
             byte[] forged = Request("wrong-password-wrong-pwd");
             attacker.Send(forged, forged.Length, target);
             attacker.Send(new byte[] { 22, 0xFE, 0xFD, 0 }, 4, target); // DTLS from an endpoint that never authenticated
-            await WaitFor(() => a.BadIntegrityDropped == 1 && a.UnauthenticatedDataDropped == 1, describe: () => $"bad {a.BadIntegrityDropped} unauth {a.UnauthenticatedDataDropped} malformed {a.MalformedDropped}");
+            await Eventually.True(() => a.BadIntegrityDropped == 1 && a.UnauthenticatedDataDropped == 1, describe: () => $"bad {a.BadIntegrityDropped} unauth {a.UnauthenticatedDataDropped} malformed {a.MalformedDropped}");
             IPEndPoint? from = null;
             Assert.Throws<SocketException>(() => attacker.Receive(ref from));
             Assert.Empty(a.Pairs);
+            attacker.Client.ReceiveTimeout = 10_000;
 
             // The same request with the right password is answered, so the silence above was the integrity check.
             byte[] genuine = Request(a.LocalCredentials.Password);
@@ -141,11 +136,14 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Ice
             b.GatherCandidates();
             Exchange(b, a);
             Exchange(a, b, candidates: false); // A's candidates have not trickled to B yet
-            await WaitFor(() => a.State == IceConnectionState.Connected && b.State == IceConnectionState.Connected);
+            await Eventually.True(() => a.State == IceConnectionState.Connected && b.State == IceConnectionState.Connected);
             Assert.Equal(IceCandidateType.PeerReflexive, b.SelectedPair!.Remote.Type);
 
-            // A late trickled copy of the same address is a duplicate and changes nothing.
+            // The late trickled host candidate for the same address replaces the peer-reflexive one without a new pair.
             b.AddRemoteCandidate(a.LocalCandidates.Single());
+            Assert.Equal(IceCandidateType.Host, b.Pairs.Single().Remote.Type);
+            Assert.Same(b.SelectedPair, b.Pairs.Single());
+            b.AddRemoteCandidate(IceCandidate.Parse(a.LocalCandidates.Single().ToAttributeValue()));
             Assert.Single(b.Pairs);
         }
 
@@ -160,7 +158,7 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Ice
             a.AddRemoteCandidate(IceCandidate.Parse($"candidate:1 1 udp 2130706431 127.0.0.1 {port} typ host"));
             a.AddRemoteCandidate(IceCandidate.Parse("candidate:2 1 udp 2130706431 abc.local 9 typ host")); // mDNS: ignored
             a.EndOfRemoteCandidates();
-            await WaitFor(() => a.State == IceConnectionState.Failed);
+            await Eventually.True(() => a.State == IceConnectionState.Failed);
             Assert.Equal(IceCandidatePairState.Failed, a.Pairs.Single().State);
         }
 
@@ -192,7 +190,7 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Ice
 
             Exchange(a, b);
             Exchange(b, a);
-            await WaitFor(() => b.SelectedPair != oldSelected && a.Pairs.Any(p => p.Nominated), describe: () => $"a: {string.Join(";", a.Pairs)} sel {a.SelectedPair} b: {string.Join(";", b.Pairs)} sel {b.SelectedPair} bad {a.BadIntegrityDropped}/{b.BadIntegrityDropped}");
+            await Eventually.True(() => b.SelectedPair != oldSelected && a.Pairs.Any(p => p.Nominated), describe: () => $"a: {string.Join(";", a.Pairs)} sel {a.SelectedPair} b: {string.Join(";", b.Pairs)} sel {b.SelectedPair} bad {a.BadIntegrityDropped}/{b.BadIntegrityDropped}");
             Assert.Equal(IceConnectionState.Connected, b.State);
 
             // B's old password no longer authenticates checks to B.
@@ -202,7 +200,7 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Ice
                 .AddUsername(b.LocalCredentials.Ufrag + ":" + oldA.Ufrag).AddMessageIntegrity(StunCredentials.ShortTermKey(oldB.Password))
                 .AddFingerprint().ToArray();
             probe.Send(stale, stale.Length, b.LocalCandidates.Single().EndPoint!);
-            await WaitFor(() => b.BadIntegrityDropped == before + 1);
+            await Eventually.True(() => b.BadIntegrityDropped == before + 1);
         }
 
         [Fact]
@@ -280,7 +278,7 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Ice
                 attacker.Send(datagram, datagram.Length, target);
                 if (++sent % 200 == 0) await Task.Delay(1);
             }
-            await WaitFor(() => b.MalformedDropped + b.BadIntegrityDropped + b.UnauthenticatedDataDropped > 1000,
+            await Eventually.True(() => b.MalformedDropped + b.BadIntegrityDropped + b.UnauthenticatedDataDropped > 1000,
                 describe: () => $"malformed {b.MalformedDropped} bad {b.BadIntegrityDropped} unauth {b.UnauthenticatedDataDropped}");
 
             // A few mutations leave the seeds intact, and the check seed carries valid credentials, so the attacker's
@@ -289,7 +287,7 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Ice
             Assert.Equal(peer, b.SelectedPair!.RemoteEndPoint);
             Assert.Equal(0, b.ContainedErrors);
             a.Send(new byte[] { 0x80, 96, 0, 2 });
-            await WaitFor(() => fromPeer == 1);
+            await Eventually.True(() => fromPeer == 1);
         }
 
         [Fact]
@@ -305,6 +303,9 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Ice
             Assert.All(a.Pairs, p => Assert.Equal(p.Local.EndPoint!.AddressFamily, p.RemoteEndPoint.AddressFamily));
             Assert.Equal(4, a.Pairs.Count + b.Pairs.Count);
             Assert.Contains(a.LocalCandidates, c => c.EndPoint!.Address.Equals(IPAddress.IPv6Loopback));
+            // Regular nomination settles on the best pair (IPv4 here, gathered first), not merely the first to succeed.
+            Assert.Equal(a.Pairs.Max(p => p.Priority(a.Role)), a.SelectedPair!.Priority(a.Role));
+            Assert.Same(a.SelectedPair.Local, a.LocalCandidates.First());
         }
 
         /// <summary>A STUN server on loopback that claims every client sits behind 203.0.113.9 (a documentation address).</summary>
@@ -397,7 +398,7 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Ice
             a.SetRemoteCredentials(b.LocalCredentials.Ufrag, b.LocalCredentials.Password);
             foreach (var host in b.GatherCandidates()) a.AddRemoteCandidate(host);
             a.EndOfRemoteCandidates();
-            await WaitFor(() => a.State == IceConnectionState.Connected && b.State == IceConnectionState.Connected,
+            await Eventually.True(() => a.State == IceConnectionState.Connected && b.State == IceConnectionState.Connected,
                 describe: () => $"a {a.State} {string.Join(";", a.Pairs)} b {b.State} {string.Join(";", b.Pairs)}");
 
             Assert.Equal(IceCandidateType.Relayed, a.SelectedPair!.Local.Type);
@@ -405,7 +406,7 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Ice
             Assert.True(turn.Permissions >= 1);
             a.Send(new byte[] { 0x80, 1 });
             b.Send(new byte[] { 22, 0xFE, 0xFD });
-            await WaitFor(() => atA.Count == 1 && atB.Count == 1);
+            await Eventually.True(() => atA.Count == 1 && atB.Count == 1);
             Assert.Equal(new byte[] { 22, 0xFE, 0xFD }, atA.Single());
         }
 
@@ -422,6 +423,27 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Ice
             Assert.True(await complete.Task.WaitAsync(TimeSpan.FromSeconds(5)));
             Assert.Equal(1, agent.GatheringFailures);
             Assert.DoesNotContain(agent.LocalCandidates, c => c.Type == IceCandidateType.Relayed);
+        }
+
+        [Fact]
+        public async Task RestartRecoversAFailedAgent()
+        {
+            using var a = new IceAgent(Options(IceRole.Controlling));
+            using var b = new IceAgent(Options(IceRole.Controlled));
+            a.GatherCandidates();
+            a.SetRemoteCredentials("gone", "gonegonegonegonegonegone");
+            using (var silent = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0)))
+            {
+                a.AddRemoteCandidate(IceCandidate.Parse($"candidate:1 1 udp 2130706431 127.0.0.1 {((IPEndPoint)silent.Client.LocalEndPoint!).Port} typ host"));
+                a.EndOfRemoteCandidates();
+                await Eventually.True(() => a.State == IceConnectionState.Failed);
+            }
+
+            a.Restart();
+            Assert.Equal(IceConnectionState.Checking, a.State);
+            Assert.Empty(a.Pairs);
+            await Connect(a, b);
+            Assert.Equal(b.LocalCandidates.Single().EndPoint, a.SelectedPair!.RemoteEndPoint);
         }
     }
 }

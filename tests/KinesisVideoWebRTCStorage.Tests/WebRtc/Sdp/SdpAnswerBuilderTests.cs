@@ -46,6 +46,7 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Sdp
             Assert.False(audio.RtcpReducedSize);
             Assert.Equal(new[] { 2, 9 }, audio.Extmaps.Select(e => e.Id).OrderBy(i => i));
             Assert.Equal(2222u, result.Audio!.Ssrc);
+            Assert.Equal("111 minptime=10;useinbandfec=1", result.Audio.Fmtp!.ToString());
             Assert.Equal(106, result.Video!.PayloadType);
             Assert.Equal("nack,nack pli,ccm fir,goog-remb", Kinds(result.Video));
         }
@@ -66,6 +67,8 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Sdp
             Assert.Equal("nack,nack pli,ccm fir", Kinds(result.Video!));
             Assert.Equal(97, result.Audio!.PayloadType);
             Assert.Equal("nack pli", Kinds(result.Audio));
+            Assert.Null(result.Audio.Fmtp); // GStreamer only sent sprop-* parameters, which are its own
+            Assert.Null(answer.Media[0].FmtpFor(97));
             Assert.Equal(new[] { (1, SdpTestData.MidUri) }, answer.Media[0].Extmaps.Select(e => (e.Id, e.Uri)));
             Assert.Equal(new[] { (1, SdpTestData.MidUri), (2, SdpTestData.AbsSendTimeUri) }, video.Extmaps.Select(e => (e.Id, e.Uri)));
         }
@@ -155,6 +158,21 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Sdp
             var video = result.Description.Media[1];
             Assert.Equal(SdpDirection.Inactive, video.Direction);
             Assert.Empty(video.Ssrcs);
+        }
+
+        [Fact]
+        public void MalformedLinesOfUnusedCodecsDoNotFailTheAnswer()
+        {
+            string offer = SdpTestData.Offer("chromium-recvonly-offer.sdp").Serialize()
+                .Replace("a=rtpmap:96 VP8/90000", "a=rtpmap:96 VP8")
+                .Replace("a=fmtp:98 profile-id=0", "a=fmtp:x profile-id=0")
+                .Replace("a=rtcp-fb:96 goog-remb", "a=rtcp-fb:96");
+            var parsed = SdpSessionDescription.Parse(offer);
+            Assert.Equal(3, parsed.Media[0].MalformedAttributes);
+            Assert.Equal(0, parsed.Media[1].MalformedAttributes);
+            Assert.DoesNotContain(parsed.Media[0].RtpMaps, m => m.PayloadType == 96);
+            var result = SdpAnswerBuilder.Build(parsed, SdpTestData.AnswerOptions());
+            Assert.Equal(106, result.Video!.PayloadType);
         }
     }
 }

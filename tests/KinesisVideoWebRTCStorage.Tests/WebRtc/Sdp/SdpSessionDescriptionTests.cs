@@ -129,7 +129,7 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Sdp
                 foreach (var media in description.Media)
                 {
                     _ = (media.Mid, media.Direction, media.Setup, media.Fingerprint, description.FingerprintFor(media), description.SetupFor(media));
-                    _ = (media.RtpMaps.ToList(), media.Fmtps.ToList(), media.RtcpFeedback.ToList(), media.Extmaps.ToList(), media.Ssrcs.ToList());
+                    _ = (media.RtpMaps.ToList(), media.Fmtps.ToList(), media.RtcpFeedback.ToList(), media.Extmaps.ToList(), media.Ssrcs.ToList(), media.MalformedAttributes);
                 }
                 // Whatever parses must serialize to something that parses again.
                 SdpSessionDescription.Parse(description.Serialize());

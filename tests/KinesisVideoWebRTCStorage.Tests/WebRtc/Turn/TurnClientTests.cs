@@ -53,16 +53,6 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Turn
             }
         }
 
-        private static async Task WaitFor(Func<bool> condition)
-        {
-            var deadline = DateTime.UtcNow.AddSeconds(5);
-            while (!condition())
-            {
-                if (DateTime.UtcNow > deadline) throw new TimeoutException();
-                await Task.Delay(10);
-            }
-        }
-
         [Fact]
         public async Task AllocatesAfterTheChallengeAndRelaysBothWays()
         {
@@ -86,13 +76,13 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Turn
             Assert.Equal(harness.Client.RelayedAddress, atPeer.RemoteEndPoint);
 
             peer.Send(new byte[] { 22, 9 }, 2, harness.Client.RelayedAddress);
-            await WaitFor(() => harness.Data.Count == 1);
+            await Eventually.True(() => harness.Data.Count == 1);
             Assert.True(harness.Data.TryDequeue(out var relayed));
             Assert.Equal(new byte[] { 22, 9 }, relayed.Data);
             Assert.Equal(peerAddress, relayed.Peer);
 
             harness.Client.Dispose();
-            await WaitFor(() => server.Deallocations == 1);
+            await Eventually.True(() => server.Deallocations == 1);
         }
 
         [Fact]
@@ -114,7 +104,7 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Turn
             using var harness = new Harness(server.Address, "user", "secret");
             await harness.Client.AllocateAsync();
             await harness.Client.CreatePermissionAsync(IPAddress.Loopback);
-            await WaitFor(() => server.Refreshes >= 1);
+            await Eventually.True(() => server.Refreshes >= 1);
             Assert.Equal(1, server.Permissions);
         }
 
