@@ -10,6 +10,7 @@ namespace KinesisVideoWebRTCStorage.Media.H264
         public const int Sps = 7;
         public const int Pps = 8;
         public const int AccessUnitDelimiter = 9;
+        public const int Filler = 12;
 
         public static int Of(byte header) => header & 0x1F;
 

@@ -1,4 +1,5 @@
 using System;
+using KinesisVideoWebRTCStorage.Media.H264;
 using System.Buffers.Binary;
 
 namespace KinesisVideoWebRTCStorage.WebRtc.Rtp.Codecs
@@ -79,13 +80,13 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Rtp.Codecs
                 Malformed();
                 return;
             }
-            int type = H264NalUnitType.Of(payload[0]);
+            int type = NalUnitType.Of(payload[0]);
             if (type >= 1 && type <= 23)
             {
                 if (_inFragment) Broken();
                 WriteNal(payload);
             }
-            else if (type == H264NalUnitType.StapA)
+            else if (type == H264PacketType.StapA)
             {
                 if (_inFragment) Broken();
                 var rest = payload.Slice(1);
@@ -98,7 +99,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Rtp.Codecs
                     rest = rest.Slice(2 + size);
                 }
             }
-            else if (type == H264NalUnitType.FuA)
+            else if (type == H264PacketType.FuA)
             {
                 if (payload.Length < 3) { Malformed(); return; }
                 byte header = payload[1];

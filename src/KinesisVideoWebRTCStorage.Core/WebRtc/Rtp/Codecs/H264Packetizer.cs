@@ -1,4 +1,5 @@
 using System;
+using KinesisVideoWebRTCStorage.Media.H264;
 using System.Buffers.Binary;
 
 namespace KinesisVideoWebRTCStorage.WebRtc.Rtp.Codecs
@@ -37,21 +38,21 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Rtp.Codecs
         /// <summary>Packetizes one Annex-B access unit at <paramref name="timestamp"/> (90 kHz); returns the packets emitted.</summary>
         public int Packetize(ReadOnlySpan<byte> accessUnit, uint timestamp, IRtpPacketSink sink)
         {
-            var reader = new AnnexBReader(accessUnit);
+            var remaining = accessUnit;
             int packets = 0;
-            if (!TryReadUseful(ref reader, out var nal)) return 0;
+            if (!TryReadUseful(ref remaining, out var nal)) return 0;
             int stapLength = 0, stapCount = 0;
             bool parameterSetsSent = false;
             while (true)
             {
-                bool hasNext = TryReadUseful(ref reader, out var next);
+                bool hasNext = TryReadUseful(ref remaining, out var next);
                 bool last = !hasNext;
                 if (IsAggregatable(nal))
                 {
                     Remember(nal);
                     parameterSetsSent = true;
                 }
-                else if (H264NalUnitType.Of(nal[0]) == H264NalUnitType.Idr && !parameterSetsSent && RepeatParameterSets)
+                else if (NalUnitType.Of(nal[0]) == NalUnitType.IdrSlice && !parameterSetsSent && RepeatParameterSets)
                 {
                     packets += EmitRememberedParameterSets(timestamp, sink);
                     parameterSetsSent = true;
@@ -87,15 +88,15 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Rtp.Codecs
         /// <summary>Units skipped because their type cannot travel in mode 1 (0, 24–31); delimiters and filler are not counted.</summary>
         public long InvalidNalUnitsDropped { get; private set; }
 
-        private bool TryReadUseful(ref AnnexBReader reader, out ReadOnlySpan<byte> nal)
+        private bool TryReadUseful(ref ReadOnlySpan<byte> remaining, out ReadOnlySpan<byte> nal)
         {
-            while (reader.TryReadNext(out nal))
+            while (AnnexB.TryReadNal(ref remaining, out nal))
             {
-                int type = H264NalUnitType.Of(nal[0]);
+                int type = NalUnitType.Of(nal[0]);
                 // Delimiters and filler carry nothing a WebRTC receiver needs (RFC 6184 §5.1 lets senders drop them).
-                if (type == H264NalUnitType.AccessUnitDelimiter || type == H264NalUnitType.Filler) continue;
+                if (type == NalUnitType.AccessUnitDelimiter || type == NalUnitType.Filler) continue;
                 // Types 0 and 24-31 are unspecified in H.264 and mean STAP/MTAP/FU to an RTP receiver: never send them raw.
-                if (type == 0 || type >= H264NalUnitType.StapA)
+                if (type == 0 || type >= H264PacketType.StapA)
                 {
                     InvalidNalUnitsDropped++;
                     continue;
@@ -107,15 +108,15 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Rtp.Codecs
 
         private static bool IsAggregatable(ReadOnlySpan<byte> nal)
         {
-            int type = H264NalUnitType.Of(nal[0]);
-            return type == H264NalUnitType.Sps || type == H264NalUnitType.Pps;
+            int type = NalUnitType.Of(nal[0]);
+            return type == NalUnitType.Sps || type == NalUnitType.Pps;
         }
 
         /// <summary>Keeps a copy of an SPS or PPS for <see cref="RepeatParameterSets"/>.</summary>
         private void Remember(ReadOnlySpan<byte> nal)
         {
             if (nal.Length > _sps.Length) return; // would need fragmenting; such streams must carry their own
-            bool sps = H264NalUnitType.Of(nal[0]) == H264NalUnitType.Sps;
+            bool sps = NalUnitType.Of(nal[0]) == NalUnitType.Sps;
             nal.CopyTo(sps ? _sps : _pps);
             if (sps) _spsLength = nal.Length;
             else _ppsLength = nal.Length;
@@ -150,8 +151,8 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Rtp.Codecs
             BinaryPrimitives.WriteUInt16BigEndian(payload.Slice(stapLength), (ushort)nal.Length);
             nal.CopyTo(payload.Slice(stapLength + StapSizeLength));
             // STAP-A header: F is the OR and NRI the maximum of the aggregated units' (RFC 6184 §5.7.1).
-            byte header = stapLength == StapHeaderLength ? (byte)H264NalUnitType.StapA : payload[0];
-            payload[0] = (byte)((header & 0x80) | (nal[0] & 0x80) | Math.Max(header & 0x60, nal[0] & 0x60) | H264NalUnitType.StapA);
+            byte header = stapLength == StapHeaderLength ? (byte)H264PacketType.StapA : payload[0];
+            payload[0] = (byte)((header & 0x80) | (nal[0] & 0x80) | Math.Max(header & 0x60, nal[0] & 0x60) | H264PacketType.StapA);
             stapLength += StapSizeLength + nal.Length;
         }
 
@@ -170,8 +171,8 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Rtp.Codecs
 
         private int EmitFragments(ReadOnlySpan<byte> nal, uint timestamp, bool lastNal, IRtpPacketSink sink)
         {
-            byte indicator = (byte)((nal[0] & 0xE0) | H264NalUnitType.FuA);
-            byte type = (byte)H264NalUnitType.Of(nal[0]);
+            byte indicator = (byte)((nal[0] & 0xE0) | H264PacketType.FuA);
+            byte type = (byte)NalUnitType.Of(nal[0]);
             var data = nal.Slice(1);
             int budget = _emitter.MaxPayloadSize - FuHeaderLength;
             // Equal-sized fragments rather than full ones plus a runt: same packet count, steadier pacing.

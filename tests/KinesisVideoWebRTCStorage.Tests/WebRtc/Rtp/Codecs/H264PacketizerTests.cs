@@ -1,4 +1,5 @@
 using System;
+using KinesisVideoWebRTCStorage.Media.H264;
 using System.Collections.Generic;
 using System.Linq;
 using KinesisVideoWebRTCStorage.WebRtc.Rtp;
@@ -120,12 +121,11 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Rtp.Codecs
         }
 
         [Fact]
-        public void AnnexBReaderSplitsOnBothStartCodeLengthsAndTrimsTrailingZeros()
+        public void AnnexBSplittingSplitsOnBothStartCodeLengthsAndTrimsTrailingZeros()
         {
-            var data = new byte[] { 0, 0, 0, 1, 0x67, 1, 2, 0, 0, 1, 0x68, 3, 0, 0, 0, 0, 1, 0x65, 0, 0, 3, 9 };
-            var reader = new AnnexBReader(data);
+            ReadOnlySpan<byte> data = new byte[] { 0, 0, 0, 1, 0x67, 1, 2, 0, 0, 1, 0x68, 3, 0, 0, 0, 0, 1, 0x65, 0, 0, 3, 9 };
             var nals = new List<byte[]>();
-            while (reader.TryReadNext(out var nal)) nals.Add(nal.ToArray());
+            while (KinesisVideoWebRTCStorage.Media.H264.AnnexB.TryReadNal(ref data, out var nal)) nals.Add(nal.ToArray());
             Assert.Equal(3, nals.Count);
             Assert.Equal(new byte[] { 0x67, 1, 2 }, nals[0]);
             Assert.Equal(new byte[] { 0x68, 3 }, nals[1]);

@@ -1,4 +1,5 @@
 using System;
+using KinesisVideoWebRTCStorage.Media.H264;
 using System.Collections.Generic;
 using KinesisVideoWebRTCStorage.Tests.Fuzz;
 using KinesisVideoWebRTCStorage.WebRtc.Rtp;
@@ -55,11 +56,11 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Rtp.Codecs
         /// <summary>The kept units of <paramref name="annexB"/>, each with a 4-byte start code.</summary>
         private static int Canonical(ReadOnlySpan<byte> annexB, byte[] output)
         {
-            var reader = new AnnexBReader(annexB);
+            var remaining = annexB;
             int length = 0;
-            while (reader.TryReadNext(out var nal))
+            while (AnnexB.TryReadNal(ref remaining, out var nal))
             {
-                int type = H264NalUnitType.Of(nal[0]);
+                int type = NalUnitType.Of(nal[0]);
                 if (type == 0 || type == 9 || type == 12 || type >= 24) continue;
                 output[length + 3] = 1;
                 output[length] = output[length + 1] = output[length + 2] = 0;
