@@ -1,5 +1,7 @@
 using System;
 using System.IO;
+using System.Linq;
+using System.Reflection;
 using System.Runtime.CompilerServices;
 
 namespace KinesisVideoWebRTCStorage.Tests
@@ -10,6 +12,14 @@ namespace KinesisVideoWebRTCStorage.Tests
     /// </summary>
     internal static class TestEnvironment
     {
+        /// <summary>The repository this test assembly was built from (set by the build).</summary>
+        public static readonly string RepoRoot =
+            typeof(TestEnvironment).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepoRoot").Value!;
+
+        /// <summary>A parser's seed files: tests/KinesisVideoWebRTCStorage.Tests/&lt;area&gt;/Corpus/&lt;parser&gt;.</summary>
+        public static string CorpusDirectory(string area, string parser) =>
+            Path.Combine(RepoRoot, "tests", "KinesisVideoWebRTCStorage.Tests", area, "Corpus", parser);
+
         public static readonly string SharedFolder = Directory.CreateTempSubdirectory("kvs-tests-aws-").FullName;
         public static readonly string SharedCredentials = Path.Combine(SharedFolder, "credentials");
         public static readonly string SharedConfig = Path.Combine(SharedFolder, "config");

@@ -10,8 +10,7 @@ namespace KinesisVideoWebRTCStorage.Tests.Media
     {
         public static byte[][] Load(string parser)
         {
-            string root = typeof(MediaCorpus).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepoRoot").Value!;
-            string directory = Path.Combine(root, "tests", "KinesisVideoWebRTCStorage.Tests", "Media", "Corpus", parser);
+            string directory = TestEnvironment.CorpusDirectory("Media", parser);
             var files = Directory.GetFiles(directory).Where(f => !f.EndsWith(".md", StringComparison.Ordinal)).OrderBy(f => f, StringComparer.Ordinal).ToArray();
             if (files.Length == 0) throw new InvalidOperationException($"No seed corpus in {directory}");
             return files.Select(File.ReadAllBytes).ToArray();

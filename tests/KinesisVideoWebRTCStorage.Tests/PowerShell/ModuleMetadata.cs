@@ -13,7 +13,7 @@ namespace KinesisVideoWebRTCStorage.Tests.PowerShell
     /// </summary>
     public sealed class ModuleMetadata : IDisposable
     {
-        public static readonly string RepoRoot = Metadata("RepoRoot");
+        public static readonly string RepoRoot = TestEnvironment.RepoRoot;
         public static readonly string ModuleBin = Path.Combine(RepoRoot, "module", "bin");
         public static readonly string ManifestPath = Path.Combine(RepoRoot, "KinesisVideoWebRTCStorage.psd1");
 

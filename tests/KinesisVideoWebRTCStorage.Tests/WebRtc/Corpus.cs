@@ -1,7 +1,6 @@
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using System.Reflection;
 
 namespace KinesisVideoWebRTCStorage.Tests.WebRtc
 {
@@ -10,8 +9,7 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc
     {
         public static IReadOnlyList<string> Files(string parser)
         {
-            string root = typeof(Corpus).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().First(a => a.Key == "RepoRoot").Value!;
-            string folder = Path.Combine(root, "tests", "KinesisVideoWebRTCStorage.Tests", "WebRtc", "Corpus", parser);
+            string folder = TestEnvironment.CorpusDirectory("WebRtc", parser);
             return Directory.GetFiles(folder).OrderBy(f => f, System.StringComparer.Ordinal).ToList();
         }
 

@@ -2,18 +2,13 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using System.Reflection;
 
 namespace KinesisVideoWebRTCStorage.Tests.WebRtc
 {
     /// <summary>Loads the seed files under WebRtc/Corpus/&lt;parser&gt;/ from the source tree (see Corpus/generate.py).</summary>
     internal static class SeedCorpus
     {
-        private static string Directory(string parser)
-        {
-            string root = typeof(SeedCorpus).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepoRoot").Value!;
-            return Path.Combine(root, "tests", "KinesisVideoWebRTCStorage.Tests", "WebRtc", "Corpus", parser);
-        }
+        private static string Directory(string parser) => TestEnvironment.CorpusDirectory("WebRtc", parser);
 
         public static IReadOnlyList<byte[]> Load(string parser)
         {
