@@ -245,7 +245,7 @@ namespace KinesisVideoWebRTCStorage.Emulator
         {
             var name = (string?)body[member];
             if (!ResourceNames.IsValid(name)) throw ApiError.InvalidArgument($"{member} must be 1 to 256 of [a-zA-Z0-9_.-].");
-            return name;
+            return name!; // IsValid rejects null
         }
 
         private ChannelRecord Channel(JsonObject body, bool byNameToo = true)

@@ -75,7 +75,7 @@ namespace KinesisVideoWebRTCStorage.Tests.PowerShell
             var cmdlet = module.Cmdlet("Get-KVSignalingEndpoint");
             Assert.Equal("ByARN", cmdlet.DefaultParameterSetName);
             Assert.False(cmdlet.SupportsShouldProcess);
-            Assert.Equal(new[] { typeof(SignalingChannelEndpoints).FullName }, cmdlet.OutputTypes);
+            Assert.Equal(new[] { typeof(SignalingChannelEndpoints).FullName! }, cmdlet.OutputTypes);
 
             var arn = cmdlet.Parameters["ChannelARN"];
             Assert.Equal(new ParameterSetEntry("ByARN", true, 0, true, true), arn.Only);
@@ -91,7 +91,7 @@ namespace KinesisVideoWebRTCStorage.Tests.PowerShell
         {
             var cmdlet = module.Cmdlet("Join-KVWebRTCStorageSession");
             Assert.True(cmdlet.SupportsShouldProcess);
-            Assert.Equal(new[] { typeof(StorageSessionJoin).FullName }, cmdlet.OutputTypes);
+            Assert.Equal(new[] { typeof(StorageSessionJoin).FullName! }, cmdlet.OutputTypes);
             Assert.Equal(new ParameterSetEntry("__AllParameterSets", true, 0, true, true), cmdlet.Parameters["ChannelARN"].Only);
             Assert.Equal(new[] { "WebRtcEndpoint" }, cmdlet.Parameters["Endpoint"].Aliases);
             Assert.True(cmdlet.Parameters["Endpoint"].Only.ValueFromPipelineByPropertyName);
