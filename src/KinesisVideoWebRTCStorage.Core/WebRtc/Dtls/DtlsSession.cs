@@ -1,3 +1,4 @@
+using SrtpProtectionProfile = KinesisVideoWebRTCStorage.WebRtc.Srtp.SrtpProtectionProfile;
 using System;
 using System.IO;
 using System.Threading;
@@ -35,7 +36,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Dtls
 
         public DtlsRole Role { get; }
         public DtlsSrtpKeys SrtpKeys { get; }
-        public DtlsSrtpProfile Profile => SrtpKeys.Profile;
+        public SrtpProtectionProfile Profile => SrtpKeys.Profile;
         public DtlsFingerprint RemoteFingerprint { get; }
 
         /// <summary>Raised on the reader thread when the peer sends close_notify.</summary>

@@ -1,3 +1,4 @@
+using SrtpProtectionProfile = KinesisVideoWebRTCStorage.WebRtc.Srtp.SrtpProtectionProfile;
 using System.Collections;
 using Org.BouncyCastle.Crypto.Tls;
 
@@ -37,7 +38,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Dtls
             UseSrtpData? data = serverExtensions == null ? null : TlsSRTPUtils.GetUseSrtpExtension(serverExtensions);
             int? chosen = DtlsSrtpContext.Choose(serverExtensions);
             if (data == null || data.ProtectionProfiles.Length != 1 || chosen == null) throw new TlsFatalAlert(AlertDescription.illegal_parameter);
-            _srtp.Profile = (DtlsSrtpProfile)chosen.Value;
+            _srtp.Profile = (SrtpProtectionProfile)chosen.Value;
         }
 
         public override TlsAuthentication GetAuthentication() => new Authentication(this);

@@ -1,3 +1,4 @@
+using SrtpProtectionProfile = KinesisVideoWebRTCStorage.WebRtc.Srtp.SrtpProtectionProfile;
 using System;
 using System.Collections;
 using System.Linq;
@@ -12,7 +13,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Dtls
     internal sealed class DtlsSrtpContext
     {
         /// <summary>Our preference order; both profiles use 128-bit keys and 112-bit salts.</summary>
-        public static readonly int[] Profiles = { SrtpProtectionProfile.SRTP_AES128_CM_HMAC_SHA1_80, SrtpProtectionProfile.SRTP_AES128_CM_HMAC_SHA1_32 };
+        public static readonly int[] Profiles = { (int)SrtpProtectionProfile.Aes128CmHmacSha1_80, (int)SrtpProtectionProfile.Aes128CmHmacSha1_32 };
 
         public DtlsSrtpContext(DtlsCertificate certificate, DtlsFingerprint expectedRemote, int handshakeTimeoutMillis)
         {
@@ -26,7 +27,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Dtls
         public int HandshakeTimeoutMillis { get; }
         public DtlsFingerprint? ActualRemote { get; private set; }
         public bool FingerprintMismatch { get; private set; }
-        public DtlsSrtpProfile? Profile { get; set; }
+        public SrtpProtectionProfile? Profile { get; set; }
         public DtlsSrtpKeys? Keys { get; private set; }
         public Action? RemoteClosed { get; set; }
 

@@ -1,3 +1,4 @@
+using KinesisVideoWebRTCStorage.WebRtc.Srtp;
 using System;
 
 namespace KinesisVideoWebRTCStorage.WebRtc.Dtls
@@ -13,7 +14,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Dtls
         public const int SaltLength = 14;
         public const int MaterialLength = 2 * (KeyLength + SaltLength);
 
-        private DtlsSrtpKeys(DtlsSrtpProfile profile, byte[] clientKey, byte[] serverKey, byte[] clientSalt, byte[] serverSalt, bool isClient)
+        private DtlsSrtpKeys(SrtpProtectionProfile profile, byte[] clientKey, byte[] serverKey, byte[] clientSalt, byte[] serverSalt, bool isClient)
         {
             Profile = profile;
             ClientWriteKey = clientKey;
@@ -23,7 +24,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Dtls
             IsClient = isClient;
         }
 
-        public DtlsSrtpProfile Profile { get; }
+        public SrtpProtectionProfile Profile { get; }
         public ReadOnlyMemory<byte> ClientWriteKey { get; }
         public ReadOnlyMemory<byte> ServerWriteKey { get; }
         public ReadOnlyMemory<byte> ClientWriteSalt { get; }
@@ -38,7 +39,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Dtls
         public ReadOnlyMemory<byte> RemoteSalt => IsClient ? ServerWriteSalt : ClientWriteSalt;
 
         /// <summary>Splits the exporter output laid out as client key, server key, client salt, server salt.</summary>
-        internal static DtlsSrtpKeys FromKeyingMaterial(DtlsSrtpProfile profile, byte[] material, bool isClient)
+        internal static DtlsSrtpKeys FromKeyingMaterial(SrtpProtectionProfile profile, byte[] material, bool isClient)
         {
             if (material.Length != MaterialLength) throw new ArgumentException("Keying material has the wrong length.", nameof(material));
             byte[] Slice(int offset, int length)

@@ -1,3 +1,4 @@
+using SrtpProtectionProfile = KinesisVideoWebRTCStorage.WebRtc.Srtp.SrtpProtectionProfile;
 using System.Collections;
 using Org.BouncyCastle.Crypto.Tls;
 
@@ -35,7 +36,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Dtls
             int? chosen = DtlsSrtpContext.Choose(clientExtensions);
             // Without a common SRTP profile there is no media to protect, so there is no point in finishing.
             if (chosen == null) throw new TlsFatalAlert(AlertDescription.handshake_failure);
-            _srtp.Profile = (DtlsSrtpProfile)chosen.Value;
+            _srtp.Profile = (SrtpProtectionProfile)chosen.Value;
         }
 
         public override IDictionary GetServerExtensions()

@@ -271,7 +271,10 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Ice
         }
 
         /// <summary>Sends a datagram (DTLS, SRTP, SRTCP) on the selected pair.</summary>
-        public void Send(byte[] datagram)
+        public void Send(byte[] datagram) => Send(datagram, datagram.Length);
+
+        /// <summary>Sends <c>buffer[..length]</c> on the selected pair; host sockets send it without a copy.</summary>
+        public void Send(byte[] buffer, int length)
         {
             IIceTransport? transport;
             IPEndPoint? to;
@@ -281,7 +284,8 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Ice
                 to = _selected?.RemoteEndPoint;
             }
             if (transport == null || to == null) throw new InvalidOperationException("ICE has no selected candidate pair.");
-            transport.Send(datagram, to);
+            if (transport is IceSocket socket) socket.Send(buffer, length, to);
+            else transport.Send(length == buffer.Length ? buffer : buffer.AsSpan(0, length).ToArray(), to);
         }
 
         private void AddPairs(IceCandidate remote)

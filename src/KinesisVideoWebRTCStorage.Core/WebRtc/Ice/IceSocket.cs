@@ -40,11 +40,13 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Ice
             return new IceSocket(client, candidate, localPreference);
         }
 
-        public void Send(byte[] datagram, IPEndPoint to)
+        public void Send(byte[] datagram, IPEndPoint to) => Send(datagram, datagram.Length, to);
+
+        public void Send(byte[] buffer, int length, IPEndPoint to)
         {
             try
             {
-                _client.Send(datagram, datagram.Length, to);
+                _client.Send(buffer, length, to);
             }
             catch (SocketException)
             {

@@ -1,3 +1,4 @@
+using KinesisVideoWebRTCStorage.WebRtc.Srtp;
 using System;
 using System.Collections.Concurrent;
 using System.IO;
@@ -39,7 +40,7 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Dtls
             using var a = await first.WaitAsync(TimeSpan.FromSeconds(60));
             using var b = await second.WaitAsync(TimeSpan.FromSeconds(60));
 
-            Assert.Equal(DtlsSrtpProfile.Aes128CmHmacSha1_80, a.Profile);
+            Assert.Equal(SrtpProtectionProfile.Aes128CmHmacSha1_80, a.Profile);
             Assert.Equal(a.Profile, b.Profile);
             Assert.Equal(16, a.SrtpKeys.LocalKey.Length);
             Assert.Equal(14, a.SrtpKeys.LocalSalt.Length);
@@ -116,9 +117,9 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Dtls
         }
 
         [Theory]
-        [InlineData(new[] { 2 }, DtlsSrtpProfile.Aes128CmHmacSha1_32)]
-        [InlineData(new[] { 7, 2, 1 }, DtlsSrtpProfile.Aes128CmHmacSha1_80)] // AEAD_AES_128_GCM first, as Chromium orders it
-        public async Task ServerPicksAProfileWeSupportFromTheClientsList(int[] offered, DtlsSrtpProfile expected)
+        [InlineData(new[] { 2 }, SrtpProtectionProfile.Aes128CmHmacSha1_32)]
+        [InlineData(new[] { 7, 2, 1 }, SrtpProtectionProfile.Aes128CmHmacSha1_80)] // AEAD_AES_128_GCM first, as Chromium orders it
+        public async Task ServerPicksAProfileWeSupportFromTheClientsList(int[] offered, SrtpProtectionProfile expected)
         {
             var link = new LossyLink();
             var serverTask = DtlsSession.HandshakeAsync(DtlsRole.Server, link.B, ServerCertificate, DtlsCertificate.Shared.Fingerprint);

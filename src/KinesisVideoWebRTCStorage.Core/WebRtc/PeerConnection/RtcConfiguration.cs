@@ -1,0 +1,52 @@
+using System;
+using System.Collections.Generic;
+using KinesisVideoWebRTCStorage.WebRtc.Dtls;
+using KinesisVideoWebRTCStorage.WebRtc.Ice;
+using KinesisVideoWebRTCStorage.WebRtc.Sdp;
+
+namespace KinesisVideoWebRTCStorage.WebRtc
+{
+    /// <summary>How a <see cref="RtcPeerConnection"/> connects; the shape of W3C RTCConfiguration plus what tests and ingest tune.</summary>
+    public sealed class RtcConfiguration
+    {
+        /// <summary>STUN and TURN servers, as GetIceServerConfig returns them plus the channel's STUN URI.</summary>
+        public IList<RtcIceServer> IceServers { get; } = new List<RtcIceServer>();
+
+        /// <summary><see cref="Ice.IceTransportPolicy.Relay"/> signals and uses only TURN-relayed candidates.</summary>
+        public IceTransportPolicy IceTransportPolicy { get; set; } = IceTransportPolicy.All;
+
+        /// <summary>Gather only loopback host candidates (tests and the local emulator).</summary>
+        public bool LoopbackOnly { get; set; }
+
+        public bool IncludeIPv6 { get; set; } = true;
+
+        /// <summary>
+        /// Our DTLS role when answering an actpass offer: <see cref="SdpSetup.Active"/> (we are the DTLS client, what
+        /// the KVS SDKs do) or <see cref="SdpSetup.Passive"/>.
+        /// </summary>
+        public SdpSetup AnswerSetup { get; set; } = SdpSetup.Active;
+
+        /// <summary>The DTLS certificate; one generated per process by default.</summary>
+        public DtlsCertificate? Certificate { get; set; }
+
+        /// <summary>How long ICE and DTLS may take, from having both descriptions to connected.</summary>
+        public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+        /// <summary>How often RTCP reports and pending feedback are sent.</summary>
+        public TimeSpan RtcpInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+
+        /// <summary>ICE check pacing; shorter connects faster on loopback.</summary>
+        public TimeSpan IceCheckInterval { get; set; } = TimeSpan.FromMilliseconds(20);
+
+        /// <summary>
+        /// Test hook: the fraction of outgoing SRTP media packets (first sends and resends alike, never RTCP or DTLS)
+        /// dropped before they reach the socket, drawn from <see cref="InjectedLossSeed"/>.
+        /// </summary>
+        public double InjectedSendLoss { get; set; }
+
+        public int InjectedLossSeed { get; set; } = 1;
+
+        /// <summary>Receives one line per notable event (states, roles, failures); never secrets.</summary>
+        public Action<string>? Trace { get; set; }
+    }
+}

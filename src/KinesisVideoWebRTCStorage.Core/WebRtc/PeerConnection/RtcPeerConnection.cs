@@ -1,0 +1,619 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using KinesisVideoWebRTCStorage.Media;
+using KinesisVideoWebRTCStorage.WebRtc.Dtls;
+using KinesisVideoWebRTCStorage.WebRtc.Ice;
+using KinesisVideoWebRTCStorage.WebRtc.Mux;
+using KinesisVideoWebRTCStorage.WebRtc.Rtcp;
+using KinesisVideoWebRTCStorage.WebRtc.Sdp;
+using KinesisVideoWebRTCStorage.WebRtc.Srtp;
+
+namespace KinesisVideoWebRTCStorage.WebRtc
+{
+    /// <summary>
+    /// One WebRTC peer connection, shaped like the W3C RTCPeerConnection, in the two roles KVS storage needs: the
+    /// answerer that sends (<see cref="AddTrack"/>, then <see cref="SetRemoteDescription"/> with the offer and
+    /// <see cref="CreateAnswer"/>) and the offerer that receives (<see cref="AddReceiver"/>, <see cref="CreateOffer"/>,
+    /// then the answer). Everything is bundled on one ICE transport with rtcp-mux. Host candidates are written into the
+    /// local description; server-reflexive and relayed ones trickle through <see cref="IceCandidate"/>, which ends with
+    /// an end-of-candidates entry.
+    /// </summary>
+    public sealed class RtcPeerConnection : IDisposable
+    {
+        private const int MaxRtpPayload = 1200;
+        private const string Cname = "kvs-webrtc-storage";
+
+        private readonly RtcConfiguration _config;
+        private readonly DtlsCertificate _certificate;
+        private readonly object _lock = new object();
+        private readonly object _sendLock = new object();
+        private readonly object _receiveLock = new object();
+        private readonly Random _random = new Random();
+        private readonly List<RtcRtpSender> _senders = new List<RtcRtpSender>();
+        private readonly List<RtcRtpReceiver> _receivers = new List<RtcRtpReceiver>();
+        private readonly List<IceCandidate> _earlyCandidates = new List<IceCandidate>();
+        private readonly TaskCompletionSource<bool> _connected = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly Stopwatch _clock = Stopwatch.StartNew();
+        private readonly Random _lossRandom;
+        private readonly byte[] _rtcpBuffer = new byte[1500];
+        private IceAgent? _ice;
+        private SdpSessionDescription? _local, _remote;
+        private bool _isOfferer, _remoteEndOfCandidates, _gatheringComplete, _localDescriptionSet, _dtlsStarted;
+        private string? _bundleMid;
+        private DtlsDatagramBridge? _bridge;
+        private DtlsSession? _dtls;
+        private SrtpSession? _srtpOut, _srtpIn;
+        private Timer? _rtcpTimer, _connectTimer;
+        private RtcPeerConnectionState _state = RtcPeerConnectionState.New;
+        private long _rtcpMalformed, _injectedLossDropped;
+
+        public RtcPeerConnection(RtcConfiguration? configuration = null)
+        {
+            _config = configuration ?? new RtcConfiguration();
+            _certificate = _config.Certificate ?? DtlsCertificate.Shared;
+            _lossRandom = new Random(_config.InjectedLossSeed);
+        }
+
+        /// <summary>A trickled local candidate, or an end-of-candidates entry. Raised on a background thread.</summary>
+        public event Action<RtcIceCandidateInit>? IceCandidate;
+
+        /// <summary>Raised on a background thread, outside the connection's locks.</summary>
+        public event Action<RtcPeerConnectionState>? ConnectionStateChanged;
+
+        public RtcPeerConnectionState ConnectionState { get { lock (_lock) return _state; } }
+
+        /// <summary>Why the connection failed or closed, when it did.</summary>
+        public string? FailureReason { get; private set; }
+
+        public IceConnectionState IceConnectionState => _ice?.State ?? IceConnectionState.New;
+
+        public IReadOnlyList<RtcRtpSender> Senders { get { lock (_lock) return _senders.ToList(); } }
+        public IReadOnlyList<RtcRtpReceiver> Receivers { get { lock (_lock) return _receivers.ToList(); } }
+
+        /// <summary>Time since the connection object was created; the clock received frames are stamped on.</summary>
+        public TimeSpan Elapsed => _clock.Elapsed;
+
+        public string? LocalDescription => _local?.Serialize();
+        public string? RemoteDescription => _remote?.Serialize();
+
+        /// <summary>Adds a sending track (H.264 video or Opus audio) for the answerer role.</summary>
+        public RtcRtpSender AddTrack(MediaTrackKind kind)
+        {
+            lock (_lock)
+            {
+                ThrowIfClosed();
+                if (_senders.Any(s => s.Kind == kind)) throw new InvalidOperationException($"A {kind} track was already added.");
+                var sender = new RtcRtpSender(kind, _sendLock, _random);
+                _senders.Add(sender);
+                return sender;
+            }
+        }
+
+        /// <summary>Adds a recvonly transceiver (H.264 video or Opus audio) for the offerer role.</summary>
+        public RtcRtpReceiver AddReceiver(MediaTrackKind kind)
+        {
+            lock (_lock)
+            {
+                ThrowIfClosed();
+                if (_receivers.Any(r => r.Kind == kind)) throw new InvalidOperationException($"A {kind} receiver was already added.");
+                var receiver = new RtcRtpReceiver(kind, _random, () => _clock.Elapsed);
+                _receivers.Add(receiver);
+                return receiver;
+            }
+        }
+
+        /// <summary>A recvonly offer for the receivers added (setup actpass); we control ICE.</summary>
+        public RtcSessionDescription CreateOffer()
+        {
+            lock (_lock)
+            {
+                ThrowIfClosed();
+                if (_senders.Count > 0) throw new NotSupportedException("This stack offers only to receive; add senders on the answering side.");
+                if (_receivers.Count == 0) throw new InvalidOperationException("Add a receiver before creating an offer.");
+                _isOfferer = true;
+                var ice = EnsureIce(IceRole.Controlling);
+                var offer = SdpOfferBuilder.Build(LocalTransport(ice, SdpSetup.ActPass));
+                // Keep only the sections of the receivers asked for.
+                offer.Media.RemoveAll(m => !_receivers.Any(r => KindOf(m) == r.Kind));
+                var mids = offer.Media.Select(m => m.Mid!).ToList();
+                offer.Attributes.RemoveAll(a => a.Name == "group");
+                offer.Attributes.Insert(0, new SdpAttribute("group", "BUNDLE " + string.Join(" ", mids)));
+                AddHostCandidates(offer, ice);
+                return new RtcSessionDescription(RtcSdpType.Offer, offer.Serialize());
+            }
+        }
+
+        /// <summary>The answer to the remote offer: our senders' tracks sendonly, H.264 packetization-mode=1 and Opus.</summary>
+        public RtcSessionDescription CreateAnswer()
+        {
+            lock (_lock)
+            {
+                ThrowIfClosed();
+                if (_remote == null || _isOfferer) throw new InvalidOperationException("Set the remote offer before creating an answer.");
+                var video = _senders.FirstOrDefault(s => s.Kind == MediaTrackKind.Video);
+                var audio = _senders.FirstOrDefault(s => s.Kind == MediaTrackKind.Audio);
+                var options = new SdpAnswerOptions(LocalTransport(_ice!, _config.AnswerSetup), video?.Ssrc ?? 0, audio?.Ssrc ?? 0) { Cname = Cname };
+                var answer = SdpAnswerBuilder.Build(_remote, options);
+                video?.Negotiate(answer.Video);
+                audio?.Negotiate(answer.Audio);
+                AddHostCandidates(answer.Description, _ice!);
+                return new RtcSessionDescription(RtcSdpType.Answer, answer.Description.Serialize());
+            }
+        }
+
+        /// <summary>Takes our own offer or answer; ICE starts checking once both descriptions are set.</summary>
+        public void SetLocalDescription(RtcSessionDescription description)
+        {
+            if (description == null) throw new ArgumentNullException(nameof(description));
+            var parsed = SdpSessionDescription.Parse(description.Sdp);
+            lock (_lock)
+            {
+                ThrowIfClosed();
+                if ((description.Type == RtcSdpType.Offer) != _isOfferer) throw new InvalidOperationException($"A local {description.Type} does not fit this connection's role.");
+                _local = parsed;
+                _bundleMid ??= parsed.Media.FirstOrDefault(m => m.Port != 0 || m.BundleOnly)?.Mid;
+                _localDescriptionSet = true;
+            }
+            RaiseGatheringEvents();
+            MaybeStartConnecting();
+        }
+
+        /// <summary>
+        /// Takes the peer's offer (we answer) or answer (we offered). Candidates the SDP carries are added; ones that
+        /// arrived through <see cref="AddIceCandidate"/> before it are applied now.
+        /// </summary>
+        public void SetRemoteDescription(RtcSessionDescription description)
+        {
+            if (description == null) throw new ArgumentNullException(nameof(description));
+            var parsed = SdpSessionDescription.Parse(description.Sdp);
+            var transport = parsed.Media.FirstOrDefault(m => m.Port != 0 || m.BundleOnly)
+                ?? throw new SdpFormatException("The remote description has no usable media section.");
+            string ufrag = parsed.IceUfragFor(transport) ?? throw new SdpFormatException("The remote description has no ice-ufrag.");
+            string pwd = parsed.IcePwdFor(transport) ?? throw new SdpFormatException("The remote description has no ice-pwd.");
+            if (parsed.FingerprintFor(transport) == null) throw new SdpFormatException("The remote description has no DTLS fingerprint.");
+            List<IceCandidate> early;
+            lock (_lock)
+            {
+                ThrowIfClosed();
+                if (description.Type == RtcSdpType.Offer)
+                {
+                    if (_isOfferer) throw new InvalidOperationException("We made the offer; the remote description must be an answer.");
+                    // Answerers are controlled, unless the offerer is ice-lite (RFC 8445 section 6.1.1).
+                    EnsureIce(parsed.IceLite ? IceRole.Controlling : IceRole.Controlled);
+                    _bundleMid = transport.Mid;
+                }
+                else
+                {
+                    if (!_isOfferer || _ice == null) throw new InvalidOperationException("An answer needs our offer first.");
+                    BindReceivers(parsed);
+                }
+                _remote = parsed;
+                _ice!.SetRemoteCredentials(ufrag, pwd);
+                early = _earlyCandidates.ToList();
+                _earlyCandidates.Clear();
+            }
+            foreach (var candidate in transport.Candidates.Concat(parsed.Media.Where(m => m != transport).SelectMany(m => m.Candidates)))
+                TryAddRemoteCandidate(candidate);
+            foreach (var candidate in early) _ice!.AddRemoteCandidate(candidate);
+            if (transport.EndOfCandidates) AddIceCandidate(new RtcIceCandidateInit(""));
+            Trace($"remote {description.Type.ToString().ToLowerInvariant()} set: {parsed}");
+            MaybeStartConnecting();
+        }
+
+        /// <summary>A trickled remote candidate; an empty one means end of candidates. Malformed candidates are ignored and traced.</summary>
+        public void AddIceCandidate(RtcIceCandidateInit candidate)
+        {
+            if (candidate == null) throw new ArgumentNullException(nameof(candidate));
+            IceAgent? ice;
+            lock (_lock)
+            {
+                if (_state == RtcPeerConnectionState.Closed) return;
+                ice = _remote != null ? _ice : null;
+                if (candidate.IsEndOfCandidates)
+                {
+                    _remoteEndOfCandidates = true;
+                    if (ice == null) return;
+                }
+                else if (ice == null)
+                {
+                    if (TryParse(candidate.Candidate) is IceCandidate parsed && _earlyCandidates.Count < IceAgent.MaxRemoteCandidates) _earlyCandidates.Add(parsed);
+                    return;
+                }
+            }
+            if (candidate.IsEndOfCandidates) ice.EndOfRemoteCandidates();
+            else TryAddRemoteCandidate(candidate.Candidate);
+        }
+
+        /// <summary>Completes when media can flow; throws <see cref="RtcConnectionFailedException"/> when it cannot.</summary>
+        public async Task WaitConnectedAsync(CancellationToken cancellationToken = default)
+        {
+            if (!cancellationToken.CanBeCanceled)
+            {
+                await _connected.Task.ConfigureAwait(false);
+                return;
+            }
+            var cancelled = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            using (cancellationToken.Register(() => cancelled.TrySetCanceled(cancellationToken)))
+                await (await Task.WhenAny(_connected.Task, cancelled.Task).ConfigureAwait(false)).ConfigureAwait(false);
+        }
+
+        public RtcStatsReport GetStats()
+        {
+            lock (_lock)
+            {
+                var pair = _ice?.SelectedPair;
+                var transport = new RtcTransportStats(_ice?.BadIntegrityDropped ?? 0, _ice?.MalformedDropped ?? 0,
+                    _srtpIn?.Counters.AuthenticationFailures ?? 0, _srtpIn?.Counters.ReplaysDropped ?? 0, _srtpIn?.Counters.MalformedDropped ?? 0,
+                    Interlocked.Read(ref _rtcpMalformed), Interlocked.Read(ref _injectedLossDropped));
+                return new RtcStatsReport(_state, IceConnectionState, pair == null ? null : $"{pair.Local.Type.ToName()} {pair.Local.Address}:{pair.Local.Port} -> {pair.Remote.Type.ToName()} {pair.RemoteEndPoint}",
+                    _dtls?.Role.ToString(), _dtls?.Profile.ToString(), transport, _senders.Select(s => s.Stats()).ToList(), _receivers.Select(r => r.Stats()).ToList());
+            }
+        }
+
+        /// <summary>Says RTCP BYE for our senders, sends DTLS close_notify and releases the sockets. Safe to call twice.</summary>
+        public void Close(string? reason = null)
+        {
+            DtlsSession? dtls;
+            IceAgent? ice;
+            lock (_lock)
+            {
+                if (_state == RtcPeerConnectionState.Closed) return;
+                dtls = _dtls;
+                ice = _ice;
+            }
+            if (_srtpOut != null && ice?.SelectedPair != null)
+            {
+                var sending = _senders.Where(s => s.Negotiated != null).Select(s => s.Ssrc).ToList();
+                if (sending.Count > 0) SendRtcp(new RtcpPacket[] { new Goodbye(sending, reason) });
+            }
+            foreach (var sender in _senders) sender.Stop();
+            _rtcpTimer?.Dispose();
+            _connectTimer?.Dispose();
+            dtls?.Dispose();
+            foreach (var receiver in _receivers) receiver.Flush();
+            SetState(RtcPeerConnectionState.Closed, reason ?? "closed locally");
+            ice?.Dispose();
+            lock (_sendLock)
+            {
+                _srtpOut?.Dispose();
+                _srtpOut = null;
+            }
+            lock (_receiveLock)
+            {
+                _srtpIn?.Dispose();
+                _srtpIn = null;
+            }
+        }
+
+        public void Dispose() => Close();
+
+        private IceAgent EnsureIce(IceRole role)
+        {
+            if (_ice != null) return _ice;
+            var options = new IceAgentOptions
+            {
+                Role = role,
+                LoopbackOnly = _config.LoopbackOnly,
+                IncludeIPv6 = _config.IncludeIPv6,
+                TransportPolicy = _config.IceTransportPolicy,
+                CheckInterval = _config.IceCheckInterval,
+            };
+            RtcIceServers.AddTo(_config.IceServers, options, _config.Trace);
+            _ice = new IceAgent(options);
+            _ice.StateChanged += OnIceStateChanged;
+            _ice.DataReceived += OnIceData;
+            _ice.CandidateGathered += candidate =>
+            {
+                if (_localDescriptionSet) IceCandidate?.Invoke(new RtcIceCandidateInit(candidate.ToAttributeValue(), _bundleMid, 0));
+            };
+            _ice.GatheringComplete += () =>
+            {
+                lock (_lock) _gatheringComplete = true;
+                if (_localDescriptionSet) IceCandidate?.Invoke(new RtcIceCandidateInit("", _bundleMid, 0));
+            };
+            return _ice;
+        }
+
+        private SdpLocalTransport LocalTransport(IceAgent ice, SdpSetup setup) =>
+            new SdpLocalTransport(ice.LocalCredentials.Ufrag, ice.LocalCredentials.Password, SdpFingerprint.Parse(_certificate.Fingerprint.ToString()), setup);
+
+        private static void AddHostCandidates(SdpSessionDescription description, IceAgent ice)
+        {
+            var first = description.Media.FirstOrDefault(m => m.Port != 0);
+            if (first == null) return;
+            foreach (var candidate in ice.GatherCandidates())
+                first.AddAttribute("candidate", candidate.ToAttributeValue().Substring("candidate:".Length));
+        }
+
+        /// <summary>
+        /// Candidates learned before the local description was set, and end-of-candidates when gathering already
+        /// finished, are raised once it is, so the peer never gets a candidate ahead of the description.
+        /// </summary>
+        private void RaiseGatheringEvents()
+        {
+            IceAgent? ice;
+            bool complete;
+            lock (_lock)
+            {
+                ice = _ice;
+                complete = _gatheringComplete;
+            }
+            if (ice == null) return;
+            var hosts = new HashSet<string>(_local!.Media.SelectMany(m => m.Candidates));
+            foreach (var candidate in ice.LocalCandidates)
+            {
+                string value = candidate.ToAttributeValue();
+                if (!hosts.Contains(value.Substring("candidate:".Length))) IceCandidate?.Invoke(new RtcIceCandidateInit(value, _bundleMid, 0));
+            }
+            if (complete) IceCandidate?.Invoke(new RtcIceCandidateInit("", _bundleMid, 0));
+        }
+
+        private void BindReceivers(SdpSessionDescription answer)
+        {
+            foreach (var receiver in _receivers)
+            {
+                var offered = _local?.Media.FirstOrDefault(m => KindOf(m) == receiver.Kind);
+                var answered = answer.Media.FirstOrDefault(m => m.Mid == offered?.Mid);
+                if (offered == null || answered == null || answered.Port == 0 && !answered.BundleOnly) continue;
+                receiver.Mid = offered.Mid;
+                receiver.PayloadTypes = answered.RtpMaps.Select(m => m.PayloadType).ToList();
+            }
+        }
+
+        private static MediaTrackKind? KindOf(SdpMediaDescription media) =>
+            media.Media == "video" ? MediaTrackKind.Video : media.Media == "audio" ? MediaTrackKind.Audio : (MediaTrackKind?)null;
+
+        private IceCandidate? TryParse(string text)
+        {
+            try
+            {
+                return Ice.IceCandidate.Parse(text);
+            }
+            catch (IceFormatException e)
+            {
+                Trace($"ignored a malformed remote candidate: {e.Message}");
+                return null;
+            }
+        }
+
+        private void TryAddRemoteCandidate(string text)
+        {
+            if (TryParse(text) is IceCandidate candidate) _ice?.AddRemoteCandidate(candidate);
+        }
+
+        private void MaybeStartConnecting()
+        {
+            bool endOfCandidates;
+            lock (_lock)
+            {
+                if (_local == null || _remote == null || _state != RtcPeerConnectionState.New) return;
+                endOfCandidates = _remoteEndOfCandidates;
+                _connectTimer = new Timer(_ => Fail($"not connected within {_config.ConnectTimeout.TotalSeconds:0.#} s (ICE {IceConnectionState})"),
+                    null, _config.ConnectTimeout, Timeout.InfiniteTimeSpan);
+            }
+            SetState(RtcPeerConnectionState.Connecting, null);
+            if (endOfCandidates) _ice!.EndOfRemoteCandidates();
+            if (_ice!.State == IceConnectionState.Connected) OnIceStateChanged(IceConnectionState.Connected);
+        }
+
+        private void OnIceStateChanged(IceConnectionState state)
+        {
+            Trace($"ICE {state}");
+            if (state == IceConnectionState.Failed)
+            {
+                Fail(ConnectionState == RtcPeerConnectionState.Connected
+                    ? "ICE consent expired: the peer stopped answering (RFC 7675)"
+                    : "ICE failed: no candidate pair worked; check that the peers can reach each other or use a TURN relay");
+                return;
+            }
+            if (state != IceConnectionState.Connected) return;
+            DtlsRole role;
+            lock (_lock)
+            {
+                if (_dtlsStarted || _remote == null || _local == null || _state != RtcPeerConnectionState.Connecting) return;
+                _dtlsStarted = true;
+                var localSetup = _local.SetupFor(_local.Media.First(m => m.Port != 0 || m.BundleOnly));
+                var remoteSetup = _remote.SetupFor(_remote.Media.First(m => m.Port != 0 || m.BundleOnly));
+                // Whoever answered active is the DTLS client (RFC 8842).
+                role = _isOfferer ? (remoteSetup == SdpSetup.Passive ? DtlsRole.Client : DtlsRole.Server)
+                                  : (localSetup == SdpSetup.Active ? DtlsRole.Client : DtlsRole.Server);
+                _bridge = new DtlsDatagramBridge(SendDtls);
+            }
+            _ = StartDtlsAsync(role);
+        }
+
+        private async Task StartDtlsAsync(DtlsRole role)
+        {
+            var remoteMedia = _remote!.Media.First(m => m.Port != 0 || m.BundleOnly);
+            var expected = _remote.FingerprintFor(remoteMedia)!;
+            Trace($"DTLS handshake as {role.ToString().ToLowerInvariant()}");
+            try
+            {
+                var dtls = await DtlsSession.HandshakeAsync(role, _bridge!, _certificate, new DtlsFingerprint(expected.Algorithm, expected.Digest.Span),
+                    timeout: _config.ConnectTimeout).ConfigureAwait(false);
+                var keys = dtls.SrtpKeys;
+                lock (_lock)
+                {
+                    if (_state != RtcPeerConnectionState.Connecting)
+                    {
+                        dtls.Dispose();
+                        return;
+                    }
+                    _dtls = dtls;
+                    lock (_sendLock) _srtpOut = new SrtpSession(dtls.Profile, keys.LocalKey.Span, keys.LocalSalt.Span);
+                    lock (_receiveLock) _srtpIn = new SrtpSession(dtls.Profile, keys.RemoteKey.Span, keys.RemoteSalt.Span);
+                    foreach (var sender in _senders) sender.Start(_srtpOut, SendMedia, MaxRtpPayload);
+                    _connectTimer?.Dispose();
+                    _rtcpTimer = new Timer(_ => OnRtcpTick(), null, _config.RtcpInterval, _config.RtcpInterval);
+                }
+                dtls.RemoteClosed += () => Close("the peer closed the connection (DTLS close_notify)");
+                SetState(RtcPeerConnectionState.Connected, null);
+                _connected.TrySetResult(true);
+            }
+            catch (DtlsFingerprintMismatchException e)
+            {
+                Fail($"DTLS failed: {e.Message}", e);
+            }
+            catch (Exception e) when (e is System.IO.IOException || e is OperationCanceledException)
+            {
+                Fail($"DTLS handshake as {role.ToString().ToLowerInvariant()} failed: {e.Message}", e);
+            }
+        }
+
+        private void SendDtls(byte[] datagram)
+        {
+            var ice = _ice;
+            if (ice?.SelectedPair != null) ice.Send(datagram, datagram.Length);
+        }
+
+        /// <summary>Sends protected RTP or RTCP from the send pipeline; the test hook may drop RTP here.</summary>
+        private void SendMedia(byte[] buffer, int length)
+        {
+            if (_config.InjectedSendLoss > 0 && !RtcpDemultiplexer.IsRtcp(buffer.AsSpan(0, length)))
+            {
+                bool drop;
+                lock (_lossRandom) drop = _lossRandom.NextDouble() < _config.InjectedSendLoss;
+                if (drop)
+                {
+                    Interlocked.Increment(ref _injectedLossDropped);
+                    return;
+                }
+            }
+            var ice = _ice;
+            if (ice == null || ice.SelectedPair == null) return;
+            try
+            {
+                ice.Send(buffer, length);
+            }
+            catch (InvalidOperationException)
+            {
+                // ICE lost its pair or was disposed while closing; the state change reports it.
+            }
+        }
+
+        private void OnIceData(PacketKind kind, byte[] datagram, System.Net.IPEndPoint from)
+        {
+            if (kind == PacketKind.Dtls)
+            {
+                _bridge?.Deliver(datagram);
+                return;
+            }
+            if (kind != PacketKind.Rtp) return;
+            if (RtcpDemultiplexer.IsRtcp(datagram)) OnRtcpDatagram(datagram);
+            else OnRtpDatagram(datagram);
+        }
+
+        private void OnRtpDatagram(byte[] datagram)
+        {
+            List<RtcpPacket>? feedback = null;
+            lock (_receiveLock)
+            {
+                if (_srtpIn == null || !_srtpIn.TryUnprotectRtp(datagram, datagram.Length, out int length)) return;
+                if (length < 12) return;
+                int payloadType = datagram[1] & 0x7F;
+                foreach (var receiver in _receivers)
+                {
+                    if (!receiver.PayloadTypes.Contains(payloadType)) continue;
+                    feedback = new List<RtcpPacket>(0);
+                    receiver.OnRtp(datagram.AsSpan(0, length), feedback);
+                    break;
+                }
+            }
+            if (feedback != null && feedback.Count > 0) SendRtcp(feedback);
+        }
+
+        private void OnRtcpDatagram(byte[] datagram)
+        {
+            List<RtcpPacket> packets;
+            lock (_receiveLock)
+            {
+                if (_srtpIn == null || !_srtpIn.TryUnprotectRtcp(datagram, datagram.Length, out int length)) return;
+                try
+                {
+                    packets = RtcpCompoundPacket.Parse(datagram.AsSpan(0, length));
+                }
+                catch (RtcpFormatException)
+                {
+                    Interlocked.Increment(ref _rtcpMalformed);
+                    return;
+                }
+            }
+            foreach (var sender in _senders) sender.OnRtcp(packets);
+            var now = DateTime.UtcNow;
+            foreach (var packet in packets)
+                foreach (var receiver in _receivers) receiver.OnRtcp(packet, now);
+        }
+
+        private void OnRtcpTick()
+        {
+            try
+            {
+                foreach (var sender in _senders) sender.SendReportIfDue(Cname);
+                if (_receivers.Count == 0) return;
+                var now = DateTime.UtcNow;
+                var feedback = new List<RtcpPacket>();
+                var reports = new List<ReceptionReport>();
+                foreach (var receiver in _receivers) receiver.OnRtcpTick(now, feedback, reports);
+                if (reports.Count == 0) return;
+                // A compound starts with a report (RFC 3550 section 6.1); an RR from the first receiver's SSRC covers all.
+                feedback.Insert(0, new ReceiverReport(_receivers[0].LocalSsrc, reports));
+                feedback.Insert(1, SourceDescription.ForCName(_receivers[0].LocalSsrc, Cname));
+                SendRtcp(feedback);
+            }
+            catch (Exception e) when (!(e is OutOfMemoryException))
+            {
+                Trace($"RTCP tick failed: {e.Message}"); // a timer callback must not take the process down
+            }
+        }
+
+        private void SendRtcp(IReadOnlyList<RtcpPacket> packets)
+        {
+            lock (_sendLock)
+            {
+                if (_srtpOut == null) return;
+                int room = _rtcpBuffer.Length - SrtpProtectionProfiles.MaxTrailerLength;
+                if (RtcpCompoundPacket.GetLength(packets) > room) packets = packets.Take(2).ToList();
+                int length = RtcpCompoundPacket.Write(_rtcpBuffer.AsSpan(0, room), packets);
+                SendMedia(_rtcpBuffer, _srtpOut.ProtectRtcp(_rtcpBuffer, length));
+            }
+        }
+
+        private void Fail(string reason, Exception? cause = null)
+        {
+            lock (_lock)
+            {
+                if (_state == RtcPeerConnectionState.Failed || _state == RtcPeerConnectionState.Closed) return;
+            }
+            foreach (var sender in _senders) sender.Stop();
+            _connectTimer?.Dispose();
+            _rtcpTimer?.Dispose();
+            SetState(RtcPeerConnectionState.Failed, reason);
+            _connected.TrySetException(new RtcConnectionFailedException(reason, cause));
+        }
+
+        private void SetState(RtcPeerConnectionState state, string? reason)
+        {
+            lock (_lock)
+            {
+                if (_state == state || _state == RtcPeerConnectionState.Closed) return;
+                if (_state == RtcPeerConnectionState.Failed && state != RtcPeerConnectionState.Closed) return;
+                _state = state;
+                if (reason != null && FailureReason == null) FailureReason = reason;
+            }
+            Trace($"connection {state}{(reason != null ? ": " + reason : "")}");
+            if (state == RtcPeerConnectionState.Closed) _connected.TrySetException(new RtcConnectionFailedException("The connection was closed: " + reason));
+            ConnectionStateChanged?.Invoke(state);
+        }
+
+        private void ThrowIfClosed()
+        {
+            if (_state == RtcPeerConnectionState.Closed) throw new ObjectDisposedException(nameof(RtcPeerConnection));
+        }
+
+        private void Trace(string message) => _config.Trace?.Invoke(message);
+    }
+}

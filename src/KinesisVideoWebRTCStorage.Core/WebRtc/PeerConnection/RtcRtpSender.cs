@@ -1,0 +1,130 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using KinesisVideoWebRTCStorage.Media;
+using KinesisVideoWebRTCStorage.WebRtc.Rtcp;
+using KinesisVideoWebRTCStorage.WebRtc.Rtp;
+using KinesisVideoWebRTCStorage.WebRtc.Rtp.Codecs;
+using KinesisVideoWebRTCStorage.WebRtc.Sdp;
+using KinesisVideoWebRTCStorage.WebRtc.Sender;
+using KinesisVideoWebRTCStorage.WebRtc.Srtp;
+
+namespace KinesisVideoWebRTCStorage.WebRtc
+{
+    /// <summary>
+    /// The sending half of a track: H.264 access units (Annex-B) or Opus packets in, SRTP out. Until the connection is up
+    /// and the track negotiated, frames are refused (<see cref="SendFrame"/> returns false) rather than queued, because
+    /// live media that waited would arrive stale.
+    /// </summary>
+    public sealed class RtcRtpSender
+    {
+        private readonly object _sendLock;
+        private readonly uint _timestampBase;
+        private readonly ushort _initialSequence;
+        private RtpSendPipeline? _pipeline;
+        private H264Packetizer? _h264;
+        private OpusPacketizer? _opus;
+        private long _framesSent, _framesRefused;
+        private bool _running;
+
+        internal RtcRtpSender(MediaTrackKind kind, object sendLock, Random random)
+        {
+            Kind = kind;
+            _sendLock = sendLock;
+            Ssrc = (uint)random.Next(1, int.MaxValue);
+            _initialSequence = (ushort)random.Next(0, 1 << 15); // low half: room before the first wrap, as libwebrtc does
+            _timestampBase = (uint)random.Next();
+            ClockRate = kind == MediaTrackKind.Video ? H264Packetizer.ClockRate : OpusPacketizer.ClockRate;
+        }
+
+        public MediaTrackKind Kind { get; }
+        public uint Ssrc { get; }
+        public int ClockRate { get; }
+
+        /// <summary>What the answer settled for this track; null until negotiated or when the peer did not accept it.</summary>
+        public SdpNegotiatedMedia? Negotiated { get; private set; }
+
+        internal RtcpFeedbackHandler? Feedback { get; private set; }
+
+        /// <summary>A PLI or FIR arrived: the next video frame sent should be a keyframe. Raised on a network thread.</summary>
+        public event EventHandler<KeyframeRequestedEventArgs>? KeyframeRequested;
+
+        public long FramesSent => Interlocked.Read(ref _framesSent);
+
+        /// <summary>Frames refused because the connection was not (or no longer) up.</summary>
+        public long FramesRefused => Interlocked.Read(ref _framesRefused);
+
+        internal void Negotiate(SdpNegotiatedMedia? negotiated) => Negotiated = negotiated;
+
+        internal void Start(SrtpSession srtp, DatagramSender send, int maxPayloadSize)
+        {
+            if (Negotiated == null) return;
+            var history = new RetransmissionBuffer(Kind == MediaTrackKind.Video ? 1024 : 128);
+            var reports = new SenderReportGenerator(Ssrc, ClockRate);
+            var feedback = new RtcpFeedbackHandler(Ssrc, history);
+            feedback.KeyframeRequested += (_, e) => KeyframeRequested?.Invoke(this, e);
+            lock (_sendLock)
+            {
+                _pipeline = new RtpSendPipeline(srtp, send, history, reports);
+                if (Kind == MediaTrackKind.Video) _h264 = new H264Packetizer(Ssrc, (byte)Negotiated.PayloadType, _initialSequence, maxPayloadSize);
+                else _opus = new OpusPacketizer(Ssrc, (byte)Negotiated.PayloadType, _initialSequence, maxPayloadSize);
+                Feedback = feedback;
+                _running = true;
+            }
+        }
+
+        internal void Stop()
+        {
+            lock (_sendLock) _running = false;
+        }
+
+        /// <summary>
+        /// Packetizes and sends one frame: an H.264 access unit in Annex-B (SPS and PPS are repeated before each IDR) or
+        /// one Opus packet, stamped with its media timestamp. Returns false, sending nothing, when not connected.
+        /// </summary>
+        public bool SendFrame(ReadOnlySpan<byte> payload, TimeSpan timestamp)
+        {
+            lock (_sendLock)
+            {
+                if (!_running)
+                {
+                    _framesRefused++;
+                    return false;
+                }
+                uint rtpTimestamp = unchecked(_timestampBase + (uint)(timestamp.Ticks * ClockRate / TimeSpan.TicksPerSecond));
+                if (_h264 != null) _h264.Packetize(payload, rtpTimestamp, _pipeline!);
+                else _opus!.Packetize(payload, rtpTimestamp, _pipeline!);
+                _framesSent++;
+                return true;
+            }
+        }
+
+        /// <summary>Handles RTCP addressed to this stream: NACKs resend from history, PLI/FIR raise <see cref="KeyframeRequested"/>.</summary>
+        internal void OnRtcp(IReadOnlyList<RtcpPacket> packets)
+        {
+            lock (_sendLock)
+            {
+                if (_running) Feedback!.Handle(packets, _pipeline!.Retransmissions);
+            }
+        }
+
+        internal void SendReportIfDue(string cname)
+        {
+            lock (_sendLock)
+            {
+                if (_running) _pipeline!.SendSenderReportIfDue(cname);
+            }
+        }
+
+        internal RtcOutboundRtpStats Stats()
+        {
+            lock (_sendLock)
+            {
+                return new RtcOutboundRtpStats(Kind, Ssrc, Negotiated?.Mid, Negotiated?.Codec.ToString(), FramesSent, FramesRefused,
+                    _pipeline?.Reports.PacketCount ?? 0, _pipeline?.Reports.OctetCount ?? 0, _pipeline?.History.Retransmitted ?? 0,
+                    Feedback?.NacksReceived ?? 0, Feedback?.KeyframeRequests ?? 0, Feedback?.EstimatedBitrate,
+                    Feedback?.LastReceptionReport?.CumulativeLost);
+            }
+        }
+    }
+}

@@ -1,0 +1,179 @@
+using System;
+using System.Collections.Concurrent;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using KinesisVideoWebRTCStorage.Media;
+using KinesisVideoWebRTCStorage.WebRtc;
+using KinesisVideoWebRTCStorage.WebRtc.Sdp;
+using Xunit;
+
+namespace KinesisVideoWebRTCStorage.Tests.WebRtc.PeerConnection
+{
+    /// <summary>
+    /// Our offerer (the storage side) and our answerer (the ingest side) on loopback: the descriptions and trickled
+    /// candidates cross as strings, media crosses as SRTP, and what the receiver rebuilds is compared with what was sent.
+    /// </summary>
+    public class RtcPeerConnectionTests
+    {
+        private static RtcConfiguration Loopback(SdpSetup answerSetup = SdpSetup.Active, double loss = 0) => new RtcConfiguration
+        {
+            LoopbackOnly = true,
+            IncludeIPv6 = false,
+            AnswerSetup = answerSetup,
+            InjectedSendLoss = loss,
+        };
+
+        private sealed class Call : IDisposable
+        {
+            public RtcPeerConnection Storage { get; }
+            public RtcPeerConnection Ingest { get; }
+            public RtcRtpReceiver VideoIn { get; }
+            public RtcRtpReceiver AudioIn { get; }
+            public RtcRtpSender VideoOut { get; }
+            public RtcRtpSender AudioOut { get; }
+            public ConcurrentQueue<(MediaTrackKind Kind, byte[] Payload, TimeSpan Timestamp, bool Key)> Received { get; } = new ConcurrentQueue<(MediaTrackKind, byte[], TimeSpan, bool)>();
+
+            public Call(RtcConfiguration ingest, Func<string, string>? tamperAnswer = null)
+            {
+                Storage = new RtcPeerConnection(Loopback());
+                Ingest = new RtcPeerConnection(ingest);
+                VideoIn = Storage.AddReceiver(MediaTrackKind.Video);
+                AudioIn = Storage.AddReceiver(MediaTrackKind.Audio);
+                foreach (var receiver in new[] { VideoIn, AudioIn })
+                    receiver.FrameReceived += (r, payload, timestamp, key) => Received.Enqueue((r.Kind, payload.ToArray(), timestamp, key));
+                VideoOut = Ingest.AddTrack(MediaTrackKind.Video);
+                AudioOut = Ingest.AddTrack(MediaTrackKind.Audio);
+                // Trickle both ways, as signaling would.
+                Storage.IceCandidate += c => Ingest.AddIceCandidate(c);
+                Ingest.IceCandidate += c => Storage.AddIceCandidate(c);
+
+                var offer = Storage.CreateOffer();
+                Storage.SetLocalDescription(offer);
+                Ingest.SetRemoteDescription(offer);
+                var answer = Ingest.CreateAnswer();
+                Ingest.SetLocalDescription(answer);
+                Storage.SetRemoteDescription(tamperAnswer == null ? answer : new RtcSessionDescription(RtcSdpType.Answer, tamperAnswer(answer.Sdp)));
+            }
+
+            public async Task ConnectAsync()
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+                await Task.WhenAll(Storage.WaitConnectedAsync(timeout.Token), Ingest.WaitConnectedAsync(timeout.Token));
+            }
+
+            public async Task<(int Video, int Audio)> SendTestPatternAsync(int passes = 1)
+            {
+                int video = 0, audio = 0;
+                using var source = await TestPattern.OpenAsync(passes);
+                while (await source.ReadFrameAsync() is { } frame)
+                {
+                    var sender = frame.Kind == MediaTrackKind.Video ? VideoOut : AudioOut;
+                    Assert.True(sender.SendFrame(frame.Payload.Span, frame.Timestamp));
+                    if (frame.Kind == MediaTrackKind.Video) video++;
+                    else audio++;
+                    if ((video + audio) % 8 == 0) await Task.Delay(2); // a burst-free stream, like a paced source, without real-time cost
+                }
+                return (video, audio);
+            }
+
+            public void Dispose()
+            {
+                Ingest.Dispose();
+                Storage.Dispose();
+            }
+        }
+
+        private static async Task WaitForAsync(Func<bool> condition, TimeSpan within)
+        {
+            var deadline = DateTime.UtcNow + within;
+            while (!condition() && DateTime.UtcNow < deadline) await Task.Delay(20);
+        }
+
+        [Theory]
+        [InlineData(SdpSetup.Active)]
+        [InlineData(SdpSetup.Passive)]
+        public async Task TheAnswererStreamsH264AndOpusThatTheOffererRebuildsFrameForFrame(SdpSetup answerSetup)
+        {
+            using var call = new Call(Loopback(answerSetup));
+            await call.ConnectAsync();
+            Assert.Equal(RtcPeerConnectionState.Connected, call.Ingest.ConnectionState);
+            Assert.Equal(answerSetup == SdpSetup.Active ? "Client" : "Server", call.Ingest.GetStats().DtlsRole);
+            Assert.Equal(answerSetup == SdpSetup.Active ? "Server" : "Client", call.Storage.GetStats().DtlsRole);
+
+            var sent = await call.SendTestPatternAsync();
+            await WaitForAsync(() => call.VideoIn.FramesReceived >= sent.Video && call.AudioIn.FramesReceived >= sent.Audio - 1, TimeSpan.FromSeconds(10));
+            call.Ingest.Close("done");
+            await WaitForAsync(() => call.Received.Count(f => f.Kind == MediaTrackKind.Audio) >= sent.Audio, TimeSpan.FromSeconds(5));
+
+            var video = call.Received.Where(f => f.Kind == MediaTrackKind.Video).ToList();
+            var audio = call.Received.Where(f => f.Kind == MediaTrackKind.Audio).ToList();
+            Assert.Equal(sent.Video, video.Count);
+            Assert.Equal(sent.Audio, audio.Count);
+            Assert.True(video[0].Key, "the first video frame is the IDR");
+            // Every frame is what the test pattern holds, byte for byte (SPS/PPS repeated before IDRs are in the source too).
+            using var source = await TestPattern.OpenAsync(1);
+            int v = 0;
+            while (await source.ReadFrameAsync() is { } frame)
+                if (frame.Kind == MediaTrackKind.Video) Assert.Equal(frame.Payload.ToArray(), video[v++].Payload);
+            // Timestamps advance at the media rate: 60 frames at 30 fps span 59/30 s.
+            Assert.Equal(59.0 / 30, (video[^1].Timestamp - video[0].Timestamp).TotalSeconds, 3);
+            var stats = call.Storage.GetStats();
+            Assert.Equal(0, stats.Transport.SrtpAuthenticationFailures);
+            Assert.Contains("host 127.0.0.1", stats.SelectedCandidatePair);
+        }
+
+        [Fact]
+        public async Task WithFivePercentLossNacksRecoverTheVideo()
+        {
+            using var call = new Call(Loopback(loss: 0.05));
+            await call.ConnectAsync();
+            var sent = await call.SendTestPatternAsync(passes: 2);
+            await WaitForAsync(() => call.VideoIn.FramesReceived >= sent.Video * 0.97, TimeSpan.FromSeconds(10));
+
+            var outbound = call.Ingest.GetStats().Outbound.Single(s => s.Kind == MediaTrackKind.Video);
+            var inbound = call.Storage.GetStats().Inbound.Single(s => s.Kind == MediaTrackKind.Video);
+            Assert.True(call.Ingest.GetStats().Transport.InjectedLossDropped > 10);
+            Assert.True(outbound.NacksReceived > 0 && outbound.RetransmittedPackets > 0, $"NACKs {outbound.NacksReceived}, resent {outbound.RetransmittedPackets}");
+            Assert.True(inbound.NacksSent > 0);
+            Assert.True(call.VideoIn.FramesReceived >= sent.Video * 0.85, $"{call.VideoIn.FramesReceived} of {sent.Video} frames rebuilt");
+        }
+
+        [Fact]
+        public async Task AWrongFingerprintFailsTheConnectionWithAClearReason()
+        {
+            using var call = new Call(Loopback(), sdp => System.Text.RegularExpressions.Regex.Replace(sdp, "a=fingerprint:sha-256 ([0-9A-F]{2})", "a=fingerprint:sha-256 00"));
+            var error = await Assert.ThrowsAsync<RtcConnectionFailedException>(() => call.Storage.WaitConnectedAsync());
+            Assert.Contains("fingerprint", error.Message, StringComparison.OrdinalIgnoreCase);
+            Assert.Equal(RtcPeerConnectionState.Failed, call.Storage.ConnectionState);
+            Assert.Equal(0, call.VideoIn.PacketsReceived);
+        }
+
+        [Fact]
+        public async Task ClosingSaysByeAndTheReceiverSeesTheStreamEnd()
+        {
+            using var call = new Call(Loopback());
+            await call.ConnectAsync();
+            var ended = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            call.VideoIn.Ended += _ => ended.TrySetResult(true);
+            var closed = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            call.Storage.ConnectionStateChanged += s => { if (s == RtcPeerConnectionState.Closed) closed.TrySetResult(true); };
+            await call.SendTestPatternAsync();
+            call.Ingest.Close("done");
+            await ended.Task.WaitAsync(TimeSpan.FromSeconds(5));
+            await closed.Task.WaitAsync(TimeSpan.FromSeconds(5));
+            Assert.Contains("close_notify", call.Storage.FailureReason);
+            Assert.False(call.VideoOut.SendFrame(new byte[] { 0, 0, 0, 1, 0x65 }, TimeSpan.Zero));
+        }
+
+        [Fact]
+        public void DescriptionsOutOfOrderAreRefused()
+        {
+            using var pc = new RtcPeerConnection(Loopback());
+            pc.AddTrack(MediaTrackKind.Video);
+            Assert.Throws<InvalidOperationException>(() => pc.CreateAnswer());
+            Assert.Throws<NotSupportedException>(() => pc.CreateOffer());
+            Assert.Throws<SdpFormatException>(() => pc.SetRemoteDescription(new RtcSessionDescription(RtcSdpType.Offer, "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\n")));
+        }
+    }
+}
