@@ -41,5 +41,23 @@ namespace KinesisVideoWebRTCStorage.Emulator
 
         /// <summary>Answer this many API requests with ClientLimitExceededException.</summary>
         public int ThrottleRequests { get; set; }
+
+        /// <summary>Where recordings go: <c>&lt;data&gt;/&lt;stream name&gt;/&lt;UTC start&gt;.mkv</c>. Defaults to the data folder.</summary>
+        public string? RecordingsDirectory { get; set; }
+
+        /// <summary>A storage session ends after this long, as the service's do after an hour; the master must rejoin.</summary>
+        public TimeSpan StorageSessionLimit { get; set; } = TimeSpan.FromHours(1);
+
+        /// <summary>A storage session that connects but gets no video or no audio for this long ends.</summary>
+        public TimeSpan StorageMediaTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+        /// <summary>How long a storage session waits for the master's answer and for ICE and DTLS.</summary>
+        public TimeSpan StorageConnectTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+        /// <summary>Receives one line per notable event (storage sessions starting and ending, and why).</summary>
+        public Action<string>? Log { get; set; }
+
+        /// <summary>Send the storage peer's candidates as ICE_CANDIDATE messages ahead of the SDP_OFFER, as the service sometimes does.</summary>
+        public bool CandidatesBeforeOffer { get; set; }
     }
 }

@@ -47,12 +47,14 @@ namespace KinesisVideoWebRTCStorage.Emulator
             verifier = new SigV4Verifier(id => id == options.AccessKey ? options.SecretKey : null) { AllowedClockSkew = options.AllowedClockSkew };
             Hub = new SignalingHub(options);
             ControlPlane = new ControlPlane(options, State, () => EndpointUrl.ToString().TrimEnd('/'), () => WebSocketUrl);
+            Storage = new StorageService(options, State, Hub, ControlPlane, message => options.Log?.Invoke(message));
         }
 
         public EmulatorOptions Options { get; }
         public EmulatorState State { get; }
         public ControlPlane ControlPlane { get; }
         public SignalingHub Hub { get; }
+        public StorageService Storage { get; }
         public Uri EndpointUrl { get; private set; } = new Uri("http://127.0.0.1/");
         public string WebSocketUrl => $"ws://{EndpointUrl.Authority}";
 
@@ -84,13 +86,16 @@ namespace KinesisVideoWebRTCStorage.Emulator
             return server;
         }
 
+        /// <summary>Ends the storage sessions (finishing their recordings), then stops listening.</summary>
         public async Task StopAsync()
         {
+            await Storage.DisposeAsync().ConfigureAwait(false);
             await app.StopAsync().ConfigureAwait(false);
         }
 
         public async ValueTask DisposeAsync()
         {
+            await Storage.DisposeAsync().ConfigureAwait(false);
             await app.DisposeAsync().ConfigureAwait(false);
         }
 
@@ -227,6 +232,20 @@ namespace KinesisVideoWebRTCStorage.Emulator
                                 ["ClientId"] = p.ClientId,
                             }).ToArray()),
                             ["Joins"] = new JsonArray(ControlPlane.Joins.Select(j => j.DeepClone()).ToArray()),
+                            ["RecordingsDirectory"] = Storage.RecordingsDirectory,
+                            ["StorageSessions"] = new JsonArray(Storage.Sessions.Select(session => (JsonNode)new JsonObject
+                            {
+                                ["ChannelARN"] = session.ChannelArn,
+                                ["StreamName"] = session.StreamName,
+                                ["State"] = session.State.ToString(),
+                                ["StartedAt"] = session.StartedAt.ToString("o"),
+                                ["EndedAt"] = session.EndedAt?.ToString("o"),
+                                ["EndReason"] = session.EndReason,
+                                ["RecordingPath"] = session.Recorded ? session.RecordingPath : null,
+                                ["VideoFrames"] = session.VideoFramesRecorded,
+                                ["AudioFrames"] = session.AudioFramesRecorded,
+                                ["Bytes"] = session.BytesRecorded,
+                            }).ToArray()),
                         };
                     }
                     break;
@@ -239,6 +258,9 @@ namespace KinesisVideoWebRTCStorage.Emulator
                     if (body["IdleTimeoutSeconds"] is JsonNode idle) Options.IdleTimeout = TimeSpan.FromSeconds((double)idle);
                     if (body["ConnectionLifetimeSeconds"] is JsonNode lifetime) Options.ConnectionLifetime = TimeSpan.FromSeconds((double)lifetime);
                     if (body["GoAwayGraceSeconds"] is JsonNode grace) Options.GoAwayGrace = TimeSpan.FromSeconds((double)grace);
+                    if (body["StorageSessionLimitSeconds"] is JsonNode limit) Options.StorageSessionLimit = TimeSpan.FromSeconds((double)limit);
+                    if (body["StorageMediaTimeoutSeconds"] is JsonNode media) Options.StorageMediaTimeout = TimeSpan.FromSeconds((double)media);
+                    if (body["CandidatesBeforeOffer"] is JsonNode early) Options.CandidatesBeforeOffer = (bool)early;
                     result = new JsonObject { ["DropJoins"] = Options.DropJoins, ["ThrottleRequests"] = Options.ThrottleRequests };
                     break;
                 case "/_emulator/inject":

@@ -33,6 +33,9 @@ namespace KinesisVideoWebRTCStorage.Aws
         public SignalingChannelsClient Signaling(Uri httpsEndpoint) => new SignalingChannelsClient(Http, httpsEndpoint);
         public WebRtcStorageClient Storage(Uri webRtcEndpoint) => new WebRtcStorageClient(Http, webRtcEndpoint);
 
+        /// <summary>The current credentials (refreshed by the provider when they expire), for presigning signaling URLs.</summary>
+        public System.Threading.Tasks.Task<Amazon.Runtime.ImmutableCredentials> GetCredentialsAsync() => Http.GetCredentialsAsync();
+
         public override string ToString() =>
             $"{ControlPlaneEndpoint} in {Region.Name} (region from {Region.Source}, credentials from {Credentials.Source})";
     }

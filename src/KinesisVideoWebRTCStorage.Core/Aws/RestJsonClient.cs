@@ -88,7 +88,7 @@ namespace KinesisVideoWebRTCStorage.Aws
             }
         }
 
-        private async Task<ImmutableCredentials> GetCredentialsAsync()
+        internal async Task<ImmutableCredentials> GetCredentialsAsync()
         {
             try
             {

@@ -26,5 +26,25 @@ namespace KinesisVideoWebRTCStorage.Media
         public int Width => Parsed.Width;
 
         public int Height => Parsed.Height;
+
+        /// <summary>
+        /// The codec info from the SPS and PPS an Annex-B access unit carries (as every IDR of a WebRTC stream does),
+        /// or null when it carries none or they do not parse.
+        /// </summary>
+        public static H264CodecInfo? TryFromAccessUnit(ReadOnlySpan<byte> accessUnit)
+        {
+            var sets = new H264.ParameterSets();
+            try
+            {
+                var rest = accessUnit;
+                while (H264.AnnexB.TryReadNal(ref rest, out var nal))
+                    if (nal.Length > 0) sets.Update(nal);
+            }
+            catch (H264.H264FormatException)
+            {
+                return null;
+            }
+            return sets.LatestSps == null || sets.LatestPps == null ? null : new H264CodecInfo(sets.LatestSps, sets.LatestPps, H264.H264Sps.Parse(sets.LatestSps));
+        }
     }
 }

@@ -10,6 +10,20 @@ namespace KinesisVideoWebRTCStorage.Media
 
         public static bool HasMagic(ReadOnlySpan<byte> packet) => packet.Length >= 8 && packet.Slice(0, 8).SequenceEqual(Magic);
 
+        /// <summary>
+        /// An OpusHead for a stream known only from its RTP (RFC 7587: always 48 kHz, stereo signalled): pre-skip is
+        /// unknown there, so none is declared and no decoded sample is dropped.
+        /// </summary>
+        public static OpusCodecInfo ForRtp(int channels = 2)
+        {
+            var head = new byte[19];
+            Magic.CopyTo(head, 0);
+            head[8] = 1; // version
+            head[9] = (byte)channels;
+            BinaryPrimitives.WriteUInt32LittleEndian(head.AsSpan(12), OpusCodecInfo.ClockRate);
+            return new OpusCodecInfo(channels, OpusCodecInfo.ClockRate, 0, head);
+        }
+
         /// <summary>The codec info, or null with <paramref name="error"/> saying what is wrong.</summary>
         public static OpusCodecInfo? TryParse(ReadOnlySpan<byte> packet, out string error)
         {

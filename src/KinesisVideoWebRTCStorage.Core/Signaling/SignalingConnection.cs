@@ -38,6 +38,7 @@ namespace KinesisVideoWebRTCStorage.Signaling
         public int DroppedMessages => droppedMessages;
         public bool IsOpen => socket.State == WebSocketState.Open;
         public WebSocketCloseStatus? CloseStatus => socket.CloseStatus;
+        public string? CloseStatusDescription => socket.CloseStatusDescription;
 
         public static async Task<SignalingConnection> ConnectAsync(Uri presignedUrl, TimeSpan timeout, CancellationToken cancellationToken)
         {

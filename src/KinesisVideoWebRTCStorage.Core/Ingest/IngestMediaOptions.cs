@@ -1,0 +1,34 @@
+namespace KinesisVideoWebRTCStorage.Ingest
+{
+    /// <summary>
+    /// Where ingest reads media: one of <see cref="Path"/>, <see cref="VideoPath"/> with <see cref="AudioPath"/>, or
+    /// <see cref="InputUri"/>; the built-in test pattern when none is set.
+    /// </summary>
+    public sealed class IngestMediaOptions
+    {
+        /// <summary>A Matroska or WebM file holding H.264 and Opus.</summary>
+        public string? Path { get; set; }
+
+        /// <summary>An H.264 Annex-B elementary stream (.h264), paired with <see cref="AudioPath"/>.</summary>
+        public string? VideoPath { get; set; }
+
+        /// <summary>An Ogg Opus file (.ogg, .opus), paired with <see cref="VideoPath"/>.</summary>
+        public string? AudioPath { get; set; }
+
+        /// <summary>Anything ffmpeg opens (an RTSP camera, an MP4, a device); transcoded to H.264 and Opus as needed.</summary>
+        public string? InputUri { get; set; }
+
+        /// <summary>Frame rate of <see cref="VideoPath"/> when its SPS carries no timing.</summary>
+        public double? FrameRate { get; set; }
+
+        /// <summary>Start over at the end of a file (the test pattern always loops).</summary>
+        public bool Loop { get; set; }
+
+        /// <summary>What the media is, for messages and the result.</summary>
+        public string Describe() =>
+            InputUri != null ? "ffmpeg input " + InputUri
+            : Path != null ? Path
+            : VideoPath != null || AudioPath != null ? $"{VideoPath} + {AudioPath}"
+            : "the built-in test pattern";
+    }
+}

@@ -1,0 +1,56 @@
+using System;
+using KinesisVideoWebRTCStorage.Aws;
+using KinesisVideoWebRTCStorage.WebRtc.Ice;
+
+namespace KinesisVideoWebRTCStorage.Ingest
+{
+    /// <summary>What to ingest where, and how patiently.</summary>
+    public sealed class IngestOptions
+    {
+        public IngestOptions(ChannelReference channel)
+        {
+            Channel = channel ?? throw new ArgumentNullException(nameof(channel));
+        }
+
+        public ChannelReference Channel { get; }
+        public IngestMediaOptions Media { get; set; } = new IngestMediaOptions();
+
+        /// <summary>Stop after this much media has been streamed; null runs until the media ends or the caller stops.</summary>
+        public TimeSpan? Duration { get; set; }
+
+        /// <summary>False sends media as fast as the connection takes it (tests and benchmarks); true paces it in real time.</summary>
+        public bool RealTime { get; set; } = true;
+
+        public IceTransportPolicy IceTransportPolicy { get; set; } = IceTransportPolicy.All;
+
+        /// <summary>Gather only loopback candidates: for the local emulator.</summary>
+        public bool LoopbackOnly { get; set; }
+
+        /// <summary>How long to wait for the storage service's offer after JoinStorageSession (plus up to 1 s of jitter).</summary>
+        public TimeSpan OfferTimeout { get; set; } = TimeSpan.FromSeconds(6);
+
+        /// <summary>JoinStorageSession calls without an offer before the session fails.</summary>
+        public int MaxJoinAttempts { get; set; } = 5;
+
+        /// <summary>How long ICE and DTLS may take after the answer.</summary>
+        public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+        /// <summary>Timeout of each signaling WebSocket connect.</summary>
+        public TimeSpan SignalingConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+        /// <summary>Consecutive failed recoveries (reconnects, rejoins) before the ingest gives up.</summary>
+        public int MaxConsecutiveRecoveries { get; set; } = 5;
+
+        /// <summary>Bounds each wait while stopping (RTCP BYE, close_notify, signaling close).</summary>
+        public TimeSpan StopTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+        /// <summary>Called about once a second from a background thread.</summary>
+        public Action<IngestProgress>? Progress { get; set; }
+
+        /// <summary>Timestamped trace lines (for -Verbose); never carries secrets.</summary>
+        public Action<string>? Trace { get; set; }
+
+        /// <summary>Test hook passed to the peer connection: the fraction of media packets dropped on send.</summary>
+        public double InjectedSendLoss { get; set; }
+    }
+}

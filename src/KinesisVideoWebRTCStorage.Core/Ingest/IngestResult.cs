@@ -1,0 +1,52 @@
+using System;
+
+namespace KinesisVideoWebRTCStorage.Ingest
+{
+    public enum IngestEndReason
+    {
+        /// <summary>The media ended.</summary>
+        MediaEnded,
+        DurationReached,
+
+        /// <summary>The caller stopped it (Ctrl+C, Stop-KVWebRTCIngest, cancellation).</summary>
+        Stopped,
+
+        /// <summary>Another master took the channel over.</summary>
+        Preempted,
+
+        /// <summary>Recovery gave up; <see cref="IngestResult.Error"/> says why.</summary>
+        Failed,
+    }
+
+    /// <summary>What one ingest did: Start-KVWebRTCIngest's output object.</summary>
+    public sealed class IngestResult
+    {
+        public string ChannelARN { get; internal set; } = "";
+        public string? StreamARN { get; internal set; }
+        public string Media { get; internal set; } = "";
+        public DateTime StartTime { get; internal set; }
+        public DateTime EndTime { get; internal set; }
+        public TimeSpan Duration => EndTime - StartTime;
+        public long VideoFramesSent { get; internal set; }
+        public long AudioFramesSent { get; internal set; }
+        public long VideoBytesSent { get; internal set; }
+        public long AudioBytesSent { get; internal set; }
+
+        /// <summary>From the start of the call to the first frame sent on a connected storage session.</summary>
+        public TimeSpan? TimeToFirstFrame { get; internal set; }
+        public long Retransmissions { get; internal set; }
+        public long KeyframeRequests { get; internal set; }
+
+        /// <summary>Storage sessions joined after the first (session limit, GO_AWAY, lost connections).</summary>
+        public int Reconnects { get; internal set; }
+        public int StorageSessions { get; internal set; }
+        public IngestEndReason EndReason { get; internal set; }
+
+        /// <summary>Why it failed, for <see cref="IngestEndReason.Failed"/>.</summary>
+        public string? Error { get; internal set; }
+
+        public override string ToString() =>
+            $"{ChannelARN}: {EndReason}, {VideoFramesSent} video and {AudioFramesSent} audio frames in {Duration.TotalSeconds:0.0} s" +
+            (Reconnects > 0 ? $", {Reconnects} reconnects" : "");
+    }
+}

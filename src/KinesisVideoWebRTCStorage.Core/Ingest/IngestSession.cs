@@ -1,0 +1,625 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Linq;
+using System.Net.WebSockets;
+using System.Threading;
+using System.Threading.Tasks;
+using KinesisVideoWebRTCStorage.Aws;
+using KinesisVideoWebRTCStorage.Aws.Models;
+using KinesisVideoWebRTCStorage.Media;
+using KinesisVideoWebRTCStorage.Signaling;
+using KinesisVideoWebRTCStorage.WebRtc;
+
+namespace KinesisVideoWebRTCStorage.Ingest
+{
+    /// <summary>
+    /// The WebRTC storage-session master ("Storage session flow" in kvs-wire.md): preflight, signaling as master,
+    /// JoinStorageSession until the service offers, answer, stream paced media, and recover from GO_AWAY, lost
+    /// signaling, lost connections and the session limit by rejoining while the media clock runs on. Everything the
+    /// cmdlet, the CLI and the benchmarks do goes through <see cref="RunAsync"/>; one process can run many at once.
+    /// </summary>
+    public sealed class IngestSession
+    {
+        private static readonly TimeSpan StopLinger = TimeSpan.FromMilliseconds(250);
+
+        private readonly KvsConnection _connection;
+        private readonly IngestOptions _options;
+        private readonly Stopwatch _clock = new Stopwatch();
+        private readonly IngestResult _result = new IngestResult();
+        private readonly EventQueue _events = new EventQueue();
+        private readonly Random _random = new Random();
+        private SignalingChannelEndpoints _endpoints = null!;
+        private SignalingConnection? _signaling;
+        private Attempt? _attempt;
+        private List<RtcIceServer>? _iceServers;
+        private DateTime _iceServersExpire;
+        private volatile bool _needKeyframe = true;
+        private volatile bool _streaming;
+        private long _videoFrames, _audioFrames, _videoBytes, _audioBytes, _lastMediaTicks, _lastReportedBytes;
+        private int _state;
+
+        private IngestSession(KvsConnection connection, IngestOptions options)
+        {
+            _connection = connection ?? throw new ArgumentNullException(nameof(connection));
+            _options = options ?? throw new ArgumentNullException(nameof(options));
+        }
+
+        public IngestState State => (IngestState)Volatile.Read(ref _state);
+
+        /// <summary>
+        /// Runs one ingest to its end. Problems found before any media is sent throw their typed error
+        /// (<see cref="IngestMediaException"/>, <see cref="MediaStorageNotEnabledException"/>, service, credential and
+        /// connection errors); a failure after streaming began throws <see cref="IngestFailedException"/> carrying the
+        /// result so far. Cancellation stops cleanly and returns a result with <see cref="IngestEndReason.Stopped"/>.
+        /// </summary>
+        public static Task<IngestResult> RunAsync(KvsConnection connection, IngestOptions options, CancellationToken cancellationToken = default) =>
+            new IngestSession(connection, options).RunAsync(cancellationToken);
+
+        private async Task<IngestResult> RunAsync(CancellationToken cancellationToken)
+        {
+            _clock.Start();
+            _result.StartTime = DateTime.UtcNow;
+            _result.Media = _options.Media.Describe();
+            SetState(IngestState.Preparing);
+            using var source = new MediaPacer(await IngestMedia.OpenAsync(_options.Media, cancellationToken).ConfigureAwait(false), _options.RealTime);
+            Trace($"media: {_result.Media} ({source.Source.Video?.Width}x{source.Source.Video?.Height} H.264 {source.Source.Video?.ProfileLevelId}, Opus {source.Source.Audio?.Channels} ch)");
+            await PreflightAsync(cancellationToken).ConfigureAwait(false);
+
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            Task? pump = null;
+            using var progress = new Timer(_ => ReportProgress(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+            IngestEndReason? end = null;
+            Exception? failure = null;
+            try
+            {
+                SetState(IngestState.ConnectingSignaling);
+                await ConnectSignalingAsync(stop.Token).ConfigureAwait(false);
+                int joins = 0, recoveries = 0;
+                DateTime? offerDeadline = await JoinAsync(++joins, stop.Token).ConfigureAwait(false);
+                while (end == null)
+                {
+                    var next = await _events.NextAsync(offerDeadline, stop.Token).ConfigureAwait(false);
+                    switch (next)
+                    {
+                        case null when State == IngestState.Joining || State == IngestState.Reconnecting:
+                            if (joins >= _options.MaxJoinAttempts)
+                                throw new IngestFailedException($"No SDP offer arrived after {joins} JoinStorageSession calls ({_options.OfferTimeout.TotalSeconds:0} s each); " +
+                                    "check that the channel's media storage stream exists and that the account may use WebRTC storage in this region.", _result);
+                            offerDeadline = await JoinAsync(++joins, stop.Token).ConfigureAwait(false);
+                            break;
+                        case null:
+                            offerDeadline = null;
+                            break;
+                        case OfferEvent offer:
+                            offerDeadline = null;
+                            await AnswerAsync(offer.Sdp, stop.Token).ConfigureAwait(false);
+                            break;
+                        case CandidateEvent candidate:
+                            _attempt?.Pc.AddIceCandidate(new RtcIceCandidateInit(candidate.Payload.Candidate, candidate.Payload.SdpMid, candidate.Payload.SdpMLineIndex));
+                            break;
+                        case StatusEvent status:
+                            Trace($"STATUS_RESPONSE: {status.Status}");
+                            if (_attempt != null && status.Status.CorrelationId == _attempt.AnswerCorrelationId)
+                            {
+                                RecoverOrFail(ref recoveries, $"the storage service refused our answer: {status.Status.Description}");
+                                offerDeadline = await JoinAsync(++joins, stop.Token).ConfigureAwait(false);
+                            }
+                            break;
+                        case GoAwayEvent _:
+                            Trace("GO_AWAY: reconnecting signaling within the grace period");
+                            await ReconnectSignalingAsync(stop.Token).ConfigureAwait(false);
+                            if (State != IngestState.Streaming) offerDeadline = await JoinAsync(++joins, stop.Token).ConfigureAwait(false);
+                            break;
+                        case ReconnectIceServerEvent _:
+                            Trace("RECONNECT_ICE_SERVER: TURN credentials will be refreshed for the next connection");
+                            _iceServers = null;
+                            break;
+                        case SignalingClosedEvent closed when closed.Connection == _signaling:
+                            if (closed.Status == WebSocketCloseStatus.PolicyViolation)
+                            {
+                                Trace($"signaling closed by the service: {closed.Description}");
+                                end = IngestEndReason.Preempted;
+                                break;
+                            }
+                            Trace($"signaling connection lost ({closed.Status?.ToString() ?? "no close frame"}); reconnecting");
+                            RecoverOrFail(ref recoveries, "the signaling connection kept failing");
+                            await ReconnectSignalingAsync(stop.Token).ConfigureAwait(false);
+                            if (State != IngestState.Streaming) offerDeadline = await JoinAsync(++joins, stop.Token).ConfigureAwait(false);
+                            break;
+                        case ConnectionStateEvent change when change.Attempt == _attempt:
+                            if (change.State == RtcPeerConnectionState.Connected)
+                            {
+                                OnConnected(change.Attempt);
+                                joins = 0;
+                                recoveries = 0;
+                                pump ??= Task.Run(() => PumpAsync(source, stop.Token));
+                            }
+                            else if (change.State == RtcPeerConnectionState.Failed || change.State == RtcPeerConnectionState.Closed)
+                            {
+                                string why = change.Attempt.Pc.FailureReason ?? change.State.ToString();
+                                Trace($"storage session connection ended: {why}; rejoining");
+                                RecoverOrFail(ref recoveries, "the storage session connection kept failing: " + why);
+                                if (_streaming) _result.Reconnects++;
+                                Retire();
+                                SetState(IngestState.Reconnecting);
+                                if (_signaling == null || !_signaling.IsOpen) await ReconnectSignalingAsync(stop.Token).ConfigureAwait(false);
+                                offerDeadline = await JoinAsync(++joins, stop.Token).ConfigureAwait(false);
+                            }
+                            break;
+                        case MediaEndedEvent ended:
+                            end = ended.Reason;
+                            break;
+                        case MediaFailedEvent failed:
+                            throw new IngestFailedException("Reading the media failed: " + failed.Error.Message, _result, failed.Error);
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                end = IngestEndReason.Stopped;
+            }
+            catch (IngestFailedException e)
+            {
+                failure = e;
+                end = IngestEndReason.Failed;
+                _result.Error = e.Message;
+            }
+            catch (Exception e) when (_result.StorageSessions > 0 && !(e is OutOfMemoryException))
+            {
+                // Past the first join, a service or network error is a failure of a running ingest: keep the result.
+                failure = new IngestFailedException($"Ingest stopped: {e.Message}", _result, e);
+                end = IngestEndReason.Failed;
+                _result.Error = e.Message;
+            }
+            finally
+            {
+                SetState(IngestState.Stopping);
+                stop.Cancel();
+                if (pump != null) await Task.WhenAny(pump, Task.Delay(_options.StopTimeout)).ConfigureAwait(false);
+                await StopAsync(end ?? IngestEndReason.Failed).ConfigureAwait(false);
+            }
+            _result.EndReason = end!.Value;
+            _result.EndTime = DateTime.UtcNow;
+            SetState(IngestState.Ended);
+            Trace($"ended: {_result}");
+            if (failure != null) throw failure;
+            return _result;
+        }
+
+        private async Task PreflightAsync(CancellationToken cancellationToken)
+        {
+            var controlPlane = _connection.ControlPlane();
+            string arn = await controlPlane.ResolveChannelArnAsync(_options.Channel, cancellationToken).ConfigureAwait(false);
+            _result.ChannelARN = arn;
+            var storage = await controlPlane.DescribeMediaStorageConfigurationAsync(ChannelReference.FromArn(arn), cancellationToken).ConfigureAwait(false);
+            if (!storage.IsEnabled)
+                throw new MediaStorageNotEnabledException(_options.Channel.Name != null ? $"'{_options.Channel.Name}'" : $"'{ChannelArn.Parse(arn).ChannelName}' ({arn})", storage.Status);
+            _result.StreamARN = storage.StreamARN;
+            _endpoints = await SignalingEndpointLookup.GetAsync(controlPlane, ChannelReference.FromArn(arn), ChannelRole.MASTER,
+                SignalingEndpointLookup.AllProtocols, cancellationToken).ConfigureAwait(false);
+            if (_endpoints.WssEndpoint == null || _endpoints.HttpsEndpoint == null || _endpoints.WebRtcEndpoint == null)
+                throw new KinesisVideoResponseException($"GetSignalingChannelEndpoint did not return WSS, HTTPS and WEBRTC endpoints for {arn}.");
+            Trace($"channel {arn} records to {storage.StreamARN}; signaling {_endpoints.WssEndpoint}, storage {_endpoints.WebRtcEndpoint}");
+        }
+
+        private async Task<IReadOnlyList<RtcIceServer>> IceServersAsync(CancellationToken cancellationToken)
+        {
+            if (_iceServers != null && DateTime.UtcNow < _iceServersExpire) return _iceServers;
+            var servers = new List<RtcIceServer>();
+            // The STUN server helps only off loopback; KVS's is stun:stun.kinesisvideo.<region>.amazonaws.com:443.
+            if (!_options.LoopbackOnly) servers.Add(new RtcIceServer(new[] { KvsEndpoints.StunUri(_connection.Region.Name) }));
+            var turn = await _connection.Signaling(KvsEndpoints.ParseEndpointUrl(_endpoints.HttpsEndpoint!))
+                .GetIceServerConfigAsync(_result.ChannelARN, cancellationToken: cancellationToken).ConfigureAwait(false);
+            servers.AddRange(turn.Select(s => new RtcIceServer(s.Uris, s.Username, s.Password)));
+            // Refresh a little before the shortest TTL runs out; without TURN servers there is nothing to expire.
+            int ttl = turn.Select(s => s.Ttl ?? 300).DefaultIfEmpty(300).Min();
+            _iceServersExpire = DateTime.UtcNow + TimeSpan.FromSeconds(Math.Max(10, ttl - 30));
+            _iceServers = servers;
+            Trace($"ICE servers: {string.Join("; ", servers)}");
+            return servers;
+        }
+
+        private async Task ConnectSignalingAsync(CancellationToken cancellationToken)
+        {
+            var credentials = await _connection.GetCredentialsAsync().ConfigureAwait(false);
+            var url = SignalingUrl.ForMaster(_endpoints.WssEndpoint!, _result.ChannelARN, credentials, _connection.Region.Name);
+            var watch = Stopwatch.StartNew();
+            var signaling = await SignalingConnection.ConnectAsync(url, _options.SignalingConnectTimeout, cancellationToken).ConfigureAwait(false);
+            _signaling = signaling;
+            Trace($"signaling connected to {signaling.Endpoint} in {watch.ElapsedMilliseconds} ms");
+            _ = Task.Run(() => ReceiveSignalingAsync(signaling));
+        }
+
+        /// <summary>Replaces the signaling connection, retrying with backoff; media keeps flowing meanwhile.</summary>
+        private async Task ReconnectSignalingAsync(CancellationToken cancellationToken)
+        {
+            var old = _signaling;
+            _signaling = null;
+            if (old != null)
+            {
+                await old.CloseAsync(_options.StopTimeout).ConfigureAwait(false);
+                old.Dispose();
+            }
+            for (int attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await ConnectSignalingAsync(cancellationToken).ConfigureAwait(false);
+                    return;
+                }
+                catch (SignalingConnectException e) when (attempt < _options.MaxConsecutiveRecoveries)
+                {
+                    Trace($"signaling reconnect {attempt} failed: {e.Message}");
+                    await Task.Delay(TimeSpan.FromMilliseconds(250 * (1 << attempt)), cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+
+        private async Task ReceiveSignalingAsync(SignalingConnection signaling)
+        {
+            try
+            {
+                while (await signaling.ReceiveAsync(CancellationToken.None).ConfigureAwait(false) is ServiceMessage message)
+                {
+                    try
+                    {
+                        switch (message.MessageType)
+                        {
+                            case SignalingMessageType.SDP_OFFER:
+                                var description = SignalingCodec.DecodeSessionDescription(message.MessagePayload ?? "");
+                                if (description.Type == "offer") _events.Post(new OfferEvent(description.Sdp));
+                                break;
+                            case SignalingMessageType.ICE_CANDIDATE:
+                                _events.Post(new CandidateEvent(SignalingCodec.DecodeIceCandidate(message.MessagePayload ?? "")));
+                                break;
+                            case SignalingMessageType.STATUS_RESPONSE when message.StatusResponse != null:
+                                _events.Post(new StatusEvent(message.StatusResponse));
+                                break;
+                            case SignalingMessageType.GO_AWAY:
+                                _events.Post(new GoAwayEvent());
+                                break;
+                            case SignalingMessageType.RECONNECT_ICE_SERVER:
+                                _events.Post(new ReconnectIceServerEvent());
+                                break;
+                        }
+                    }
+                    catch (SignalingFormatException e)
+                    {
+                        Trace($"dropped a malformed {message.MessageType}: {e.Message}");
+                    }
+                }
+            }
+            catch (ObjectDisposedException)
+            {
+                // Closed by us while reading.
+            }
+            _events.Post(new SignalingClosedEvent(signaling, signaling.CloseStatus, signaling.CloseStatusDescription));
+        }
+
+        /// <summary>Starts a fresh peer connection and calls JoinStorageSession; returns when to give up on its offer.</summary>
+        private async Task<DateTime> JoinAsync(int attempt, CancellationToken cancellationToken)
+        {
+            if (State != IngestState.Reconnecting) SetState(IngestState.Joining);
+            Retire();
+            var config = new RtcConfiguration
+            {
+                LoopbackOnly = _options.LoopbackOnly,
+                IceTransportPolicy = _options.IceTransportPolicy,
+                ConnectTimeout = _options.ConnectTimeout,
+                InjectedSendLoss = _options.InjectedSendLoss,
+                InjectedLossSeed = _random.Next(),
+                Trace = _options.Trace == null ? null : new Action<string>(line => Trace("webrtc: " + line)),
+            };
+            foreach (var server in await IceServersAsync(cancellationToken).ConfigureAwait(false)) config.IceServers.Add(server);
+            var pc = new RtcPeerConnection(config);
+            var current = new Attempt(pc, pc.AddTrack(MediaTrackKind.Video), pc.AddTrack(MediaTrackKind.Audio));
+            pc.ConnectionStateChanged += state => _events.Post(new ConnectionStateEvent(current, state));
+            pc.IceCandidate += candidate => current.OnLocalCandidate(candidate, SendCandidate);
+            current.Video.KeyframeRequested += (_, e) =>
+            {
+                _needKeyframe = true;
+                Trace($"keyframe requested ({e.Kind}); video resumes at the next keyframe");
+            };
+            _attempt = current;
+
+            var watch = Stopwatch.StartNew();
+            await _connection.Storage(KvsEndpoints.ParseEndpointUrl(_endpoints.WebRtcEndpoint!)).JoinStorageSessionAsync(_result.ChannelARN, cancellationToken).ConfigureAwait(false);
+            _result.StorageSessions++;
+            Trace($"JoinStorageSession {attempt} accepted in {watch.ElapsedMilliseconds} ms; waiting for the offer");
+            // Jitter keeps many masters that lost the service together from rejoining in lockstep.
+            return DateTime.UtcNow + _options.OfferTimeout + TimeSpan.FromMilliseconds(_random.Next(0, 1000));
+        }
+
+        private async Task AnswerAsync(string offerSdp, CancellationToken cancellationToken)
+        {
+            var current = _attempt;
+            if (current == null) return;
+            if (current.AnswerCorrelationId != null)
+            {
+                // A second offer: the service restarted the session; start a connection for it.
+                Trace("a new offer replaces the one being connected");
+                Retire();
+                await JoinAsync(0, cancellationToken).ConfigureAwait(false);
+                current = _attempt!;
+            }
+            var watch = Stopwatch.StartNew();
+            current.Pc.SetRemoteDescription(new RtcSessionDescription(RtcSdpType.Offer, offerSdp));
+            var answer = current.Pc.CreateAnswer();
+            current.Pc.SetLocalDescription(answer);
+            if (current.Video.Negotiated == null || current.Audio.Negotiated == null)
+                throw new IngestFailedException("The storage service's offer has no usable " + (current.Video.Negotiated == null ? "H.264 (packetization-mode=1) video" : "Opus audio") + " section.", _result);
+            string correlationId = "answer-" + Guid.NewGuid().ToString("N").Substring(0, 16);
+            var signaling = _signaling;
+            if (signaling == null) return; // the reconnect that follows rejoins
+            await signaling.SendAsync(new ClientMessage(SignalingMessageType.SDP_ANSWER,
+                SignalingCodec.EncodeSessionDescription(new SessionDescriptionPayload("answer", answer.Sdp)), null, correlationId), cancellationToken).ConfigureAwait(false);
+            current.Answered(correlationId, SendCandidate);
+            SetState(_streaming ? IngestState.Reconnecting : IngestState.Connecting);
+            Trace($"answered in {watch.ElapsedMilliseconds} ms (correlationId {correlationId}); ICE and DTLS under way");
+        }
+
+        private void SendCandidate(RtcIceCandidateInit candidate)
+        {
+            var signaling = _signaling;
+            if (signaling == null) return;
+            _ = signaling.SendAsync(new ClientMessage(SignalingMessageType.ICE_CANDIDATE,
+                SignalingCodec.EncodeIceCandidate(new IceCandidatePayload(candidate.Candidate, candidate.SdpMid, candidate.SdpMLineIndex))), CancellationToken.None)
+                .ContinueWith(t => Trace($"a candidate could not be sent: {t.Exception?.InnerException?.Message}"), TaskContinuationOptions.OnlyOnFaulted);
+        }
+
+        private void OnConnected(Attempt current)
+        {
+            current.Connected = true;
+            _needKeyframe = true;
+            _streaming = true;
+            SetState(IngestState.Streaming);
+            Trace($"storage session connected after {_clock.ElapsedMilliseconds} ms: {current.Pc.GetStats().SelectedCandidatePair}");
+        }
+
+        /// <summary>Reads paced frames and sends them on whichever connection is current; frames while none is connected are dropped.</summary>
+        private async Task PumpAsync(MediaPacer source, CancellationToken cancellationToken)
+        {
+            TimeSpan? first = null;
+            try
+            {
+                while (true)
+                {
+                    var read = await source.ReadFrameAsync(cancellationToken).ConfigureAwait(false);
+                    if (read == null)
+                    {
+                        _events.Post(new MediaEndedEvent(IngestEndReason.MediaEnded));
+                        return;
+                    }
+                    var frame = read.Value;
+                    first ??= frame.Timestamp;
+                    if (_options.Duration is TimeSpan duration && frame.Timestamp - first.Value >= duration)
+                    {
+                        _events.Post(new MediaEndedEvent(IngestEndReason.DurationReached));
+                        return;
+                    }
+                    var current = _attempt;
+                    if (current == null || !current.Connected) continue;
+                    bool video = frame.Kind == MediaTrackKind.Video;
+                    if (video && _needKeyframe)
+                    {
+                        if (!frame.IsKeyFrame) continue;
+                        _needKeyframe = false;
+                    }
+                    if (!(video ? current.Video : current.Audio).SendFrame(frame.Payload.Span, frame.Timestamp)) continue;
+                    _result.TimeToFirstFrame ??= _clock.Elapsed;
+                    Interlocked.Exchange(ref _lastMediaTicks, (frame.Timestamp - first.Value).Ticks);
+                    if (video)
+                    {
+                        Interlocked.Increment(ref _videoFrames);
+                        Interlocked.Add(ref _videoBytes, frame.Payload.Length);
+                    }
+                    else
+                    {
+                        Interlocked.Increment(ref _audioFrames);
+                        Interlocked.Add(ref _audioBytes, frame.Payload.Length);
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+            }
+            catch (Exception e) when (!(e is OutOfMemoryException))
+            {
+                _events.Post(new MediaFailedEvent(e));
+            }
+        }
+
+        /// <summary>Counts a recovery; past the limit the ingest fails with <paramref name="reason"/>.</summary>
+        private void RecoverOrFail(ref int recoveries, string reason)
+        {
+            if (++recoveries > _options.MaxConsecutiveRecoveries)
+                throw new IngestFailedException($"Ingest gave up after {recoveries - 1} recoveries in a row: {reason}.", _result);
+        }
+
+        /// <summary>Folds the current connection's counters into the result and closes it.</summary>
+        private void Retire(string reason = "replaced by a new storage session")
+        {
+            var old = _attempt;
+            _attempt = null;
+            if (old == null) return;
+            old.Connected = false;
+            var stats = old.Pc.GetStats();
+            _result.Retransmissions += stats.Outbound.Sum(s => s.RetransmittedPackets);
+            _result.KeyframeRequests += stats.Outbound.Sum(s => s.KeyframeRequests);
+            old.Pc.Close(reason);
+        }
+
+        private async Task StopAsync(IngestEndReason reason)
+        {
+            // Let NACKs for the last frames be answered before saying BYE.
+            if (_attempt?.Connected == true && reason != IngestEndReason.Preempted) await Task.Delay(StopLinger).ConfigureAwait(false);
+            Retire(reason.ToString());
+            var signaling = _signaling;
+            _signaling = null;
+            if (signaling != null)
+            {
+                await signaling.CloseAsync(_options.StopTimeout).ConfigureAwait(false);
+                signaling.Dispose();
+            }
+            _result.VideoFramesSent = Interlocked.Read(ref _videoFrames);
+            _result.AudioFramesSent = Interlocked.Read(ref _audioFrames);
+            _result.VideoBytesSent = Interlocked.Read(ref _videoBytes);
+            _result.AudioBytesSent = Interlocked.Read(ref _audioBytes);
+        }
+
+        private void ReportProgress()
+        {
+            var progress = _options.Progress;
+            if (progress == null) return;
+            long bytes = Interlocked.Read(ref _videoBytes) + Interlocked.Read(ref _audioBytes);
+            long rate = (bytes - Interlocked.Exchange(ref _lastReportedBytes, bytes)) * 8;
+            progress(new IngestProgress(State, _clock.Elapsed, TimeSpan.FromTicks(Interlocked.Read(ref _lastMediaTicks)), rate,
+                Interlocked.Read(ref _videoFrames), Interlocked.Read(ref _audioFrames), _result.Reconnects));
+        }
+
+        private void SetState(IngestState state)
+        {
+            if (Interlocked.Exchange(ref _state, (int)state) != (int)state) Trace($"state {state}");
+        }
+
+        private void Trace(string message) => _options.Trace?.Invoke($"[{_clock.Elapsed.TotalSeconds,8:0.000} s] {message}");
+
+        /// <summary>One peer connection and the signaling state of its offer/answer.</summary>
+        private sealed class Attempt
+        {
+            private readonly object _lock = new object();
+            private List<RtcIceCandidateInit>? _pending = new List<RtcIceCandidateInit>();
+
+            public Attempt(RtcPeerConnection pc, RtcRtpSender video, RtcRtpSender audio)
+            {
+                Pc = pc;
+                Video = video;
+                Audio = audio;
+            }
+
+            public RtcPeerConnection Pc { get; }
+            public RtcRtpSender Video { get; }
+            public RtcRtpSender Audio { get; }
+            public string? AnswerCorrelationId { get; private set; }
+            public volatile bool Connected;
+
+            /// <summary>Candidates wait until the answer is out, so the service never gets one ahead of it.</summary>
+            public void OnLocalCandidate(RtcIceCandidateInit candidate, Action<RtcIceCandidateInit> send)
+            {
+                if (candidate.IsEndOfCandidates) return; // KVS signaling has no end-of-candidates message
+                lock (_lock)
+                {
+                    if (_pending != null)
+                    {
+                        _pending.Add(candidate);
+                        return;
+                    }
+                }
+                send(candidate);
+            }
+
+            public void Answered(string correlationId, Action<RtcIceCandidateInit> send)
+            {
+                List<RtcIceCandidateInit> pending;
+                lock (_lock)
+                {
+                    AnswerCorrelationId = correlationId;
+                    pending = _pending!;
+                    _pending = null;
+                }
+                foreach (var candidate in pending) send(candidate);
+            }
+        }
+
+        private abstract class IngestEvent
+        {
+        }
+
+        private sealed class OfferEvent : IngestEvent
+        {
+            public OfferEvent(string sdp) => Sdp = sdp;
+            public string Sdp { get; }
+        }
+
+        private sealed class CandidateEvent : IngestEvent
+        {
+            public CandidateEvent(IceCandidatePayload payload) => Payload = payload;
+            public IceCandidatePayload Payload { get; }
+        }
+
+        private sealed class StatusEvent : IngestEvent
+        {
+            public StatusEvent(StatusResponse status) => Status = status;
+            public StatusResponse Status { get; }
+        }
+
+        private sealed class GoAwayEvent : IngestEvent
+        {
+        }
+
+        private sealed class ReconnectIceServerEvent : IngestEvent
+        {
+        }
+
+        private sealed class SignalingClosedEvent : IngestEvent
+        {
+            public SignalingClosedEvent(SignalingConnection connection, WebSocketCloseStatus? status, string? description)
+            {
+                Connection = connection;
+                Status = status;
+                Description = description;
+            }
+
+            public SignalingConnection Connection { get; }
+            public WebSocketCloseStatus? Status { get; }
+            public string? Description { get; }
+        }
+
+        private sealed class ConnectionStateEvent : IngestEvent
+        {
+            public ConnectionStateEvent(Attempt attempt, RtcPeerConnectionState state)
+            {
+                Attempt = attempt;
+                State = state;
+            }
+
+            public Attempt Attempt { get; }
+            public RtcPeerConnectionState State { get; }
+        }
+
+        private sealed class MediaEndedEvent : IngestEvent
+        {
+            public MediaEndedEvent(IngestEndReason reason) => Reason = reason;
+            public IngestEndReason Reason { get; }
+        }
+
+        private sealed class MediaFailedEvent : IngestEvent
+        {
+            public MediaFailedEvent(Exception error) => Error = error;
+            public Exception Error { get; }
+        }
+
+        /// <summary>The session's inbox: everything that happens elsewhere is handled in order on the session's loop.</summary>
+        private sealed class EventQueue
+        {
+            private readonly Queue<IngestEvent> _queue = new Queue<IngestEvent>();
+            private readonly SemaphoreSlim _available = new SemaphoreSlim(0);
+
+            public void Post(IngestEvent e)
+            {
+                lock (_queue) _queue.Enqueue(e);
+                _available.Release();
+            }
+
+            /// <summary>The next event, or null when <paramref name="deadline"/> passes first.</summary>
+            public async Task<IngestEvent?> NextAsync(DateTime? deadline, CancellationToken cancellationToken)
+            {
+                var wait = deadline == null ? Timeout.InfiniteTimeSpan : deadline.Value - DateTime.UtcNow;
+                if (wait < TimeSpan.Zero && wait != Timeout.InfiniteTimeSpan) wait = TimeSpan.Zero;
+                if (!await _available.WaitAsync(wait, cancellationToken).ConfigureAwait(false)) return null;
+                lock (_queue) return _queue.Dequeue();
+            }
+        }
+    }
+}
