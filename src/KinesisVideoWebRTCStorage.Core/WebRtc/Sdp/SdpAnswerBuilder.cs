@@ -90,7 +90,9 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Sdp
         {
             var rtpMaps = offered.RtpMaps.ToList();
             return offered.Formats.Select(f => rtpMaps.FirstOrDefault(m => m.PayloadType.ToString(CultureInfo.InvariantCulture) == f))
-                .FirstOrDefault(m => m != null && m.Is("opus", 48000) && m.Channels == 2);
+                // RFC 7587 requires "opus/48000/2", but GStreamer offers "OPUS/48000" when its caps lack encoding-params;
+                // RTP Opus is always 48000/2 whatever the line says, so a missing channel count means the same codec.
+                .FirstOrDefault(m => m != null && m.Is("opus", 48000) && (m.Channels == 2 || m.Channels == null));
         }
 
         private static SdpNegotiatedMedia? Negotiate(SdpMediaDescription offered, SdpRtpMap? codec, SdpAnswerOptions options, uint ssrc,

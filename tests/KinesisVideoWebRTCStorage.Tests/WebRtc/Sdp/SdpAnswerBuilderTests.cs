@@ -161,6 +161,24 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Sdp
         }
 
         [Fact]
+        public void AcceptsOpusOfferedWithoutChannelCount()
+        {
+            // A real GStreamer 1.22 offer from a recvonly transceiver whose caps had no encoding-params.
+            var offer = SdpTestData.Offer("gstreamer122-opus-no-channels-offer.sdp");
+            Assert.Null(offer.Media[0].RtpMaps.Single().Channels);
+            var result = SdpAnswerBuilder.Build(offer, SdpTestData.AnswerOptions());
+            var answer = SdpSessionDescription.Parse(result.Description.Serialize());
+            Assert.Equal(97, result.Audio!.PayloadType);
+            // The answer keeps the offerer's spelling of the payload type it accepts.
+            Assert.Equal("97 OPUS/48000", answer.Media[0].RtpMaps.Single().ToString());
+            Assert.Equal((9, SdpDirection.SendOnly), (answer.Media[0].Port, answer.Media[0].Direction));
+            Assert.Equal(new[] { "audio0", "video1" }, answer.BundleGroups.Single());
+
+            string mono = SdpTestData.Offer("gstreamer122-opus-no-channels-offer.sdp").Serialize().Replace("OPUS/48000\r\n", "OPUS/48000/1\r\n");
+            Assert.Null(SdpAnswerBuilder.Build(SdpSessionDescription.Parse(mono), SdpTestData.AnswerOptions()).Audio);
+        }
+
+        [Fact]
         public void MalformedLinesOfUnusedCodecsDoNotFailTheAnswer()
         {
             string offer = SdpTestData.Offer("chromium-recvonly-offer.sdp").Serialize()

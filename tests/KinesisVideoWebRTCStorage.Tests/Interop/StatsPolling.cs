@@ -1,0 +1,25 @@
+using System;
+using System.Diagnostics;
+using System.Threading.Tasks;
+
+namespace KinesisVideoWebRTCStorage.Tests.Interop
+{
+    /// <summary>Reads a peer's stats repeatedly until they show what the test waits for.</summary>
+    internal static class StatsPolling
+    {
+        /// <summary>
+        /// Returns the first reading that satisfies <paramref name="done"/>, or the last one when time runs out, so that
+        /// the test's assertions fail with the figures the peer actually reported.
+        /// </summary>
+        public static async Task<T> UntilAsync<T>(Func<Task<T>> read, Func<T, bool> done, TimeSpan timeout)
+        {
+            var clock = Stopwatch.StartNew();
+            while (true)
+            {
+                T stats = await read().ConfigureAwait(false);
+                if (done(stats) || clock.Elapsed > timeout) return stats;
+                await Task.Delay(200).ConfigureAwait(false);
+            }
+        }
+    }
+}
