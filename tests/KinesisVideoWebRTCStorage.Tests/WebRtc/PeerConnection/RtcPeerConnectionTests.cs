@@ -103,6 +103,7 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.PeerConnection
 
             var sent = await call.SendTestPatternAsync();
             await WaitForAsync(() => call.VideoIn.FramesReceived >= sent.Video && call.AudioIn.FramesReceived >= sent.Audio - 1, TimeSpan.FromSeconds(10));
+            var stats = call.Storage.GetStats();
             call.Ingest.Close("done");
             await WaitForAsync(() => call.Received.Count(f => f.Kind == MediaTrackKind.Audio) >= sent.Audio, TimeSpan.FromSeconds(5));
 
@@ -118,7 +119,6 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.PeerConnection
                 if (frame.Kind == MediaTrackKind.Video) Assert.Equal(frame.Payload.ToArray(), video[v++].Payload);
             // Timestamps advance at the media rate: 60 frames at 30 fps span 59/30 s.
             Assert.Equal(59.0 / 30, (video[^1].Timestamp - video[0].Timestamp).TotalSeconds, 3);
-            var stats = call.Storage.GetStats();
             Assert.Equal(0, stats.Transport.SrtpAuthenticationFailures);
             Assert.Contains("host 127.0.0.1", stats.SelectedCandidatePair);
         }
