@@ -110,6 +110,22 @@ namespace KinesisVideoWebRTCStorage.Aws
             return info.ChannelARN ?? throw new KinesisVideoResponseException($"DescribeSignalingChannel returned no ChannelARN for '{channel.Name}'.");
         }
 
+        /// <summary>CreateStream; returns the new stream's ARN.</summary>
+        public async Task<string> CreateStreamAsync(CreateStreamRequest request, CancellationToken cancellationToken = default)
+        {
+            if (string.IsNullOrEmpty(request.StreamName)) throw new ArgumentException("StreamName is required.", nameof(request));
+            var response = await SendAsync<CreateStreamRequest, CreateStreamResponse>("/createStream", "CreateStream", request, cancellationToken).ConfigureAwait(false);
+            return response.StreamARN ?? throw new KinesisVideoResponseException("CreateStream returned no StreamARN.");
+        }
+
+        /// <summary>DescribeStream by name or ARN.</summary>
+        public async Task<StreamInfo> DescribeStreamAsync(string? streamName, string? streamArn = null, CancellationToken cancellationToken = default)
+        {
+            var response = await SendAsync<DescribeStreamRequest, DescribeStreamResponse>("/describeStream", "DescribeStream",
+                new DescribeStreamRequest { StreamName = streamName, StreamARN = streamArn }, cancellationToken).ConfigureAwait(false);
+            return response.StreamInfo ?? throw new KinesisVideoResponseException("DescribeStream returned no StreamInfo.");
+        }
+
         private async Task<TResponse> SendAsync<TRequest, TResponse>(string path, string operation, TRequest request, CancellationToken cancellationToken)
             where TResponse : class, new()
         {

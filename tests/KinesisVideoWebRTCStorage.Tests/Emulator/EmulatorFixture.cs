@@ -1,5 +1,4 @@
 using System;
-using System.Text.Json.Nodes;
 using System.Threading;
 using System.Threading.Tasks;
 using Amazon.Runtime;
@@ -41,11 +40,8 @@ namespace KinesisVideoWebRTCStorage.Tests.Emulator
         /// <summary>A channel with a linked stream: (channel ARN, stream ARN).</summary>
         public async Task<(string Channel, string Stream)> CreateStorageChannelAsync(string name)
         {
-            var connection = Connect();
-            var streamBody = await connection.Http.PostAsync(Server.EndpointUrl, "/createStream", "CreateStream",
-                System.Text.Encoding.UTF8.GetBytes(new JsonObject { ["StreamName"] = name + "-stream", ["DataRetentionInHours"] = 24 }.ToJsonString()), default);
-            var streamArn = (string)JsonNode.Parse(streamBody)!["StreamARN"]!;
-            var client = connection.ControlPlane();
+            var client = Connect().ControlPlane();
+            var streamArn = await client.CreateStreamAsync(new CreateStreamRequest { StreamName = name + "-stream", DataRetentionInHours = 24 });
             var channelArn = await client.CreateSignalingChannelAsync(new CreateSignalingChannelRequest { ChannelName = name });
             await client.UpdateMediaStorageConfigurationAsync(channelArn, new MediaStorageConfiguration { Status = "ENABLED", StreamARN = streamArn });
             return (channelArn, streamArn);
