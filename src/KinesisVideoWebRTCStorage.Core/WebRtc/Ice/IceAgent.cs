@@ -132,7 +132,8 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Ice
         /// and returns those host candidates to signal. Server-reflexive candidates from
         /// <see cref="IceAgentOptions.StunServers"/> and relayed ones from <see cref="IceAgentOptions.TurnServers"/> follow
         /// through <see cref="CandidateGathered"/>, then <see cref="GatheringComplete"/> says when to signal
-        /// end-of-candidates. Under the relay-only policy only relayed candidates are signalled. Calling again returns the
+        /// end-of-candidates. Under the relay-only policy only relayed candidates are signalled, and if gathering ends
+        /// without one, the agent fails (it could never connect). Calling again returns the
         /// same host candidates.
         /// </summary>
         public IReadOnlyList<IceCandidate> GatherCandidates()
@@ -522,7 +523,12 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Ice
 
         private void GatheringDone(List<Action> events)
         {
-            if (--_pendingGathering == 0) events.Add(() => GatheringComplete?.Invoke());
+            if (--_pendingGathering != 0) return;
+            events.Add(() => GatheringComplete?.Invoke());
+            // Under relay-only, no relayed candidate means no pair can ever form: say so now rather than never.
+            bool noRelay = !_transports.Any(t => t.Candidate.Type == IceCandidateType.Relayed);
+            if (_policy == IceTransportPolicy.Relay && noRelay && (_state == IceConnectionState.New || _state == IceConnectionState.Checking))
+                SetState(IceConnectionState.Failed, events);
         }
 
         /// <summary>
@@ -689,7 +695,8 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Ice
                 }
             }
 
-            bool exhausted = _remoteEndOfCandidates && _transactions.Count == 0 && _triggered.Count == 0
+            // Relayed candidates still being allocated may yet form pairs, so gathering must be over too.
+            bool exhausted = _remoteEndOfCandidates && _pendingGathering == 0 && _transactions.Count == 0 && _triggered.Count == 0
                 && _pairs.All(p => p.State == IceCandidatePairState.Failed);
             if (_state == IceConnectionState.Checking && _selected == null && exhausted) SetState(IceConnectionState.Failed, events);
         }

@@ -108,5 +108,80 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Ice
             Assert.Equal(0, a.ContainedErrors);
             Assert.Equal(0, b.ContainedErrors);
         }
+
+        [Fact]
+        public async Task RelayOnlyAgentWaitsForItsRelayWhenThePeerEndedCandidatesFirst()
+        {
+            // The peer's candidates and end-of-candidates arrive before our TLS allocation is done: with no pair yet,
+            // the agent must not give up while the relay is still on its way.
+            using var a = new IceAgent(RelayOnly(IceRole.Controlling, TurnTransport.Tls));
+            var optionsB = RelayOnly(IceRole.Controlled);
+            optionsB.TransportPolicy = IceTransportPolicy.All;
+            using var b = new IceAgent(optionsB);
+            var states = new ConcurrentQueue<IceConnectionState>();
+            a.StateChanged += states.Enqueue;
+            Signal(a, b);
+            a.SetRemoteCredentials(b.LocalCredentials.Ufrag, b.LocalCredentials.Password);
+            foreach (var host in b.GatherCandidates()) a.AddRemoteCandidate(host);
+            a.EndOfRemoteCandidates();
+            a.GatherCandidates(); // starts the ticks, which see no pair while the relay is still being allocated
+            await Eventually.True(() => a.State == IceConnectionState.Connected && b.State == IceConnectionState.Connected, 20_000,
+                () => $"a {a.State} [{string.Join("; ", a.Pairs)}] b {b.State}\n{_coturn.Log}");
+            Assert.DoesNotContain(IceConnectionState.Failed, states);
+            Assert.Equal(IceCandidateType.Relayed, a.SelectedPair!.Local.Type);
+        }
+
+        [Theory]
+        [InlineData(TurnTransport.Udp)]
+        [InlineData(TurnTransport.Tcp)]
+        [InlineData(TurnTransport.Tls)]
+        public async Task RelayOnlyAgentFailsInBoundedTimeWhenTheTurnServerIsUnreachable(TurnTransport transport)
+        {
+            // UDP: a socket that never answers; TCP: a port nobody listens on; TLS: a server that accepts and then says nothing.
+            using var silentUdp = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+            var silentTls = new TcpListener(IPAddress.Loopback, 0);
+            silentTls.Start();
+            int closedPort;
+            using (var probe = new TcpListener(IPAddress.Loopback, 0))
+            {
+                probe.Start();
+                closedPort = ((IPEndPoint)probe.LocalEndpoint).Port;
+                probe.Stop();
+            }
+            int port = transport switch
+            {
+                TurnTransport.Udp => ((IPEndPoint)silentUdp.Client.LocalEndPoint!).Port,
+                TurnTransport.Tcp => closedPort,
+                _ => ((IPEndPoint)silentTls.LocalEndpoint).Port,
+            };
+            try
+            {
+                var options = RelayOnly(IceRole.Controlling);
+                options.TurnServers.Add(new TurnServer(new IPEndPoint(IPAddress.Loopback, port), transport, "user", "secret-never-used"));
+                options.TurnConnectTimeout = TimeSpan.FromSeconds(1);
+                using var agent = new IceAgent(options);
+                var failed = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+                agent.StateChanged += s =>
+                {
+                    if (s == IceConnectionState.Failed) failed.TrySetResult(true);
+                };
+                var clock = Stopwatch.StartNew();
+                Assert.Empty(agent.GatherCandidates());
+                agent.SetRemoteCredentials("peer", "peerpeerpeerpeerpeerpeer");
+                agent.AddRemoteCandidate(IceCandidate.Parse("candidate:1 1 udp 2130706431 127.0.0.1 9 typ host"));
+
+                // UDP gives up after 50+100+...+3200 ms of retransmissions (6.35 s); the streams after 1 s or at once.
+                await failed.Task.WaitAsync(TimeSpan.FromSeconds(20));
+                Assert.InRange(clock.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(15));
+                Assert.Equal(IceConnectionState.Failed, agent.State);
+                Assert.Equal(1, agent.GatheringFailures);
+                Assert.DoesNotContain(agent.LocalCandidates, c => c.Type == IceCandidateType.Relayed);
+                Assert.Empty(agent.Pairs);
+            }
+            finally
+            {
+                silentTls.Stop();
+            }
+        }
     }
 }
