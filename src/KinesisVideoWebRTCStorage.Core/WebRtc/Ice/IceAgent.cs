@@ -12,7 +12,8 @@ using KinesisVideoWebRTCStorage.WebRtc.Turn;
 namespace KinesisVideoWebRTCStorage.WebRtc.Ice
 {
     /// <summary>
-    /// A full ICE agent (RFC 8445) for one component over UDP host candidates, as WebRTC uses it with BUNDLE and rtcp-mux:
+    /// A full ICE agent (RFC 8445) for one component over UDP host, server-reflexive and relayed candidates (TURN over
+    /// UDP, TCP or TLS, with channels for the selected peer), as WebRTC uses it with BUNDLE and rtcp-mux:
     /// connectivity checks with short-term credentials, regular or aggressive nomination, role-conflict repair, trickle
     /// in both directions, ICE restart and consent freshness (RFC 7675). STUN is consumed here; DTLS and RTP/RTCP from
     /// endpoints that have proven the ICE credentials are raised through <see cref="DataReceived"/>.
@@ -33,8 +34,12 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Ice
         /// <summary>Host sockets and relays: everything a local candidate of a pair can send through.</summary>
         private readonly List<IIceTransport> _transports = new List<IIceTransport>();
 
-        /// <summary>TURN clients by the host socket they use, so the socket's datagrams from the server reach them.</summary>
-        private readonly List<(IceSocket Host, TurnClient Client)> _turnClients = new List<(IceSocket, TurnClient)>();
+        /// <summary>
+        /// TURN clients, with the host socket a UDP client shares so that the socket's datagrams from the server reach it;
+        /// clients over TCP or TLS (no host socket) get their messages from their connection in <see cref="_turnConnections"/>.
+        /// </summary>
+        private readonly List<(IceSocket? Host, TurnClient Client)> _turnClients = new List<(IceSocket?, TurnClient)>();
+        private readonly List<TurnStreamConnection> _turnConnections = new List<TurnStreamConnection>();
         private readonly List<IceCandidate> _serverReflexive = new List<IceCandidate>();
         private readonly List<IceCandidate> _remoteCandidates = new List<IceCandidate>();
         private readonly List<IceCandidatePair> _pairs = new List<IceCandidatePair>();
@@ -102,6 +107,12 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Ice
         /// <summary>TURN allocations that were refused or timed out.</summary>
         public long GatheringFailures => Interlocked.Read(ref _gatheringFailures);
 
+        /// <summary>The TURN clients behind the relayed candidates, whose counters show how data was relayed.</summary>
+        internal IReadOnlyList<TurnClient> TurnClients
+        {
+            get { lock (_lock) return _turnClients.Select(t => t.Client).ToList(); }
+        }
+
         /// <summary>Bounds what a misbehaving signaling peer can make us check.</summary>
         public const int MaxRemoteCandidates = 64;
 
@@ -121,7 +132,8 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Ice
         /// and returns those host candidates to signal. Server-reflexive candidates from
         /// <see cref="IceAgentOptions.StunServers"/> and relayed ones from <see cref="IceAgentOptions.TurnServers"/> follow
         /// through <see cref="CandidateGathered"/>, then <see cref="GatheringComplete"/> says when to signal
-        /// end-of-candidates. Under the relay-only policy only relayed candidates are signalled. Calling again returns the
+        /// end-of-candidates. Under the relay-only policy only relayed candidates are signalled, and if gathering ends
+        /// without one, the agent fails (it could never connect). Calling again returns the
         /// same host candidates.
         /// </summary>
         public IReadOnlyList<IceCandidate> GatherCandidates()
@@ -150,16 +162,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Ice
                 _timer ??= Task.Run(TimerLoop);
                 foreach (var remote in _remoteCandidates) AddPairs(remote);
                 _pendingGathering++; // held until every request below is out, so completion cannot fire early
-                for (int i = 0; i < _options.TurnServers.Count; i++)
-                {
-                    var server = _options.TurnServers[i];
-                    var host = _sockets.FirstOrDefault(s => s.AddressFamily == server.Address.AddressFamily);
-                    if (host == null) continue;
-                    var client = new TurnClient(server, d => host.Send(d, server.Address), _options.CheckRetransmitTimeout);
-                    _turnClients.Add((host, client));
-                    _pendingGathering++;
-                    _ = AllocateRelay(host, client, i);
-                }
+                for (int i = 0; i < _options.TurnServers.Count; i++) StartRelay(_options.TurnServers[i], i);
                 var now = DateTime.UtcNow;
                 if (_policy != IceTransportPolicy.Relay)
                     foreach (var server in _options.StunServers)
@@ -524,14 +527,60 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Ice
 
         private void GatheringDone(List<Action> events)
         {
-            if (--_pendingGathering == 0) events.Add(() => GatheringComplete?.Invoke());
+            if (--_pendingGathering != 0) return;
+            events.Add(() => GatheringComplete?.Invoke());
+            // Under relay-only, no relayed candidate means no pair can ever form: say so now rather than never.
+            bool noRelay = !_transports.Any(t => t.Candidate.Type == IceCandidateType.Relayed);
+            if (_policy == IceTransportPolicy.Relay && noRelay && (_state == IceConnectionState.New || _state == IceConnectionState.Checking))
+                SetState(IceConnectionState.Failed, events);
         }
 
-        private async Task AllocateRelay(IceSocket host, TurnClient client, int index)
+        /// <summary>
+        /// Starts allocating on one TURN server: over UDP through the first host socket of its address family, over TCP
+        /// or TLS on a connection of its own. Called under the lock while gathering.
+        /// </summary>
+        private void StartRelay(TurnServer server, int index)
+        {
+            if (server.Transport == TurnTransport.Udp)
+            {
+                var host = _sockets.FirstOrDefault(s => s.AddressFamily == server.Address.AddressFamily);
+                if (host == null) return;
+                var client = new TurnClient(server, d => host.Send(d, server.Address), _options.CheckRetransmitTimeout);
+                _turnClients.Add((host, client));
+                _pendingGathering++;
+                _ = AllocateRelay(client, null, host.LocalPreference, index);
+            }
+            else
+            {
+                var connection = new TurnStreamConnection(server, _options.TurnCertificateValidation, _options.TurnConnectTimeout);
+                var client = new TurnClient(server, connection.Send, _options.CheckRetransmitTimeout);
+                _turnConnections.Add(connection);
+                _turnClients.Add((null, client));
+                _pendingGathering++;
+                int basePreference = _sockets.FirstOrDefault(s => s.AddressFamily == server.Address.AddressFamily)?.LocalPreference ?? 65535;
+                _ = AllocateRelay(client, connection, RelayLocalPreference(server.Transport, basePreference), index);
+            }
+        }
+
+        /// <summary>
+        /// Among relayed candidates, prefer UDP to the server, then TCP, then TLS: each stream adds head-of-line blocking
+        /// and TLS also its handshake, so they are the fallbacks for networks that block UDP (RFC 8445 section 5.1.2.1
+        /// leaves local preferences to us).
+        /// </summary>
+        private static int RelayLocalPreference(TurnTransport transport, int basePreference) => transport switch
+        {
+            TurnTransport.Tcp => basePreference - 0x1000,
+            TurnTransport.Tls => basePreference - 0x2000,
+            _ => basePreference,
+        };
+
+        private async Task AllocateRelay(TurnClient client, TurnStreamConnection? connection, int localPreference, int index)
         {
             var events = new List<Action>();
             try
             {
+                if (connection != null)
+                    await connection.ConnectAsync(message => Contain(() => OnTurnStreamMessage(client, message)), _stop.Token).ConfigureAwait(false);
                 await client.AllocateAsync(_stop.Token).ConfigureAwait(false);
                 lock (_lock)
                 {
@@ -539,9 +588,9 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Ice
                     var relayed = client.RelayedAddress!;
                     // RFC 8839 section 5.1: the related address of a relayed candidate is the mapped address.
                     var candidate = new IceCandidate("r" + index.ToString(System.Globalization.CultureInfo.InvariantCulture), 1, "udp",
-                        IceCandidate.ComputePriority(IceCandidateType.Relayed, host.LocalPreference, 1), relayed.Address.ToString(), relayed.Port,
+                        IceCandidate.ComputePriority(IceCandidateType.Relayed, localPreference, 1), relayed.Address.ToString(), relayed.Port,
                         IceCandidateType.Relayed, client.MappedAddress?.Address.ToString(), client.MappedAddress?.Port);
-                    _transports.Add(new IceRelayTransport(client, host, candidate));
+                    _transports.Add(new IceRelayTransport(client, localPreference, candidate));
                     foreach (var remote in _remoteCandidates) AddPairs(remote);
                     events.Add(() => CandidateGathered?.Invoke(candidate));
                 }
@@ -552,6 +601,14 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Ice
             }
             lock (_lock) GatheringDone(events);
             Raise(events);
+        }
+
+        /// <summary>A message from a TURN server over TCP or TLS: responses go to its client, relayed data on to ICE.</summary>
+        private void OnTurnStreamMessage(TurnClient client, byte[] message)
+        {
+            IceRelayTransport? relay;
+            lock (_lock) relay = _transports.OfType<IceRelayTransport>().FirstOrDefault(r => r.Client == client);
+            if (client.TryHandle(message, out var data, out var peer) && data != null && relay != null) OnTransportDatagram(relay, data, peer!);
         }
 
         private void SendServerBinding(IceSocket socket, IPEndPoint server, DateTime now)
@@ -574,6 +631,8 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Ice
             if (!better || pair == _selected) return;
             _selected = pair;
             _selectedTransport = TransportOf(pair);
+            // Media on a relayed pair goes as ChannelData (4 bytes of overhead instead of 36+) once the channel is bound.
+            (_selectedTransport as IceRelayTransport)?.EnsureChannel(pair.RemoteEndPoint);
             _restarting = false;
             pair.LastConsent = DateTime.UtcNow;
             _nextConsent = NextConsentTime();
@@ -640,7 +699,8 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Ice
                 }
             }
 
-            bool exhausted = _remoteEndOfCandidates && _transactions.Count == 0 && _triggered.Count == 0
+            // Relayed candidates still being allocated may yet form pairs, so gathering must be over too.
+            bool exhausted = _remoteEndOfCandidates && _pendingGathering == 0 && _transactions.Count == 0 && _triggered.Count == 0
                 && _pairs.All(p => p.State == IceCandidatePairState.Failed);
             if (_state == IceConnectionState.Checking && _selected == null && exhausted) SetState(IceConnectionState.Failed, events);
         }
@@ -750,6 +810,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Ice
                 SetState(IceConnectionState.Closed, events);
                 _stop.Cancel();
                 foreach (var (_, client) in _turnClients) client.Dispose(); // deallocate while the sockets can still send
+                foreach (var connection in _turnConnections) connection.Dispose(); // sends what is queued, then closes
                 foreach (var socket in _sockets) socket.Dispose();
                 _selected = null;
                 _selectedTransport = null;

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Net;
+using System.Net.Security;
 using KinesisVideoWebRTCStorage.WebRtc.Turn;
 
 namespace KinesisVideoWebRTCStorage.WebRtc.Ice
@@ -22,8 +23,20 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Ice
         /// <summary>STUN servers (resolved addresses) to learn server-reflexive candidates from.</summary>
         public IList<IPEndPoint> StunServers { get; } = new List<IPEndPoint>();
 
-        /// <summary>TURN servers (resolved addresses, UDP) to allocate relayed candidates on; required for relay-only.</summary>
+        /// <summary>
+        /// TURN servers (resolved addresses over UDP, TCP or TLS, e.g. from <see cref="TurnServer.Parse"/> or
+        /// <see cref="TurnServer.FromIceServer"/>) to allocate relayed candidates on; required for relay-only.
+        /// </summary>
         public IList<TurnServer> TurnServers { get; } = new List<TurnServer>();
+
+        /// <summary>
+        /// Replaces the default certificate validation of <c>turns:</c> servers (a trusted chain and a name matching the
+        /// URI's host), e.g. to pin a test server's self-signed certificate. Null keeps the default.
+        /// </summary>
+        public RemoteCertificateValidationCallback? TurnCertificateValidation { get; set; }
+
+        /// <summary>How long connecting to a TURN server over TCP or TLS (with its handshake) may take.</summary>
+        public TimeSpan TurnConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
         /// <summary>Ta, the pacing between new checks (RFC 8445 section 14.2 recommends 50 ms).</summary>
         public TimeSpan CheckInterval { get; set; } = TimeSpan.FromMilliseconds(50);

@@ -7,22 +7,25 @@ using KinesisVideoWebRTCStorage.WebRtc.Turn;
 
 namespace KinesisVideoWebRTCStorage.WebRtc.Ice
 {
-    /// <summary>A relayed candidate: datagrams go to the peer as TURN Send indications through the host socket's allocation.</summary>
+    /// <summary>
+    /// A relayed candidate: datagrams go to the peer through a TURN allocation, in Send indications until a channel is
+    /// bound to the peer and as ChannelData after.
+    /// </summary>
     internal sealed class IceRelayTransport : IIceTransport, IDisposable
     {
         private readonly HashSet<IPAddress> _permissionsRequested = new HashSet<IPAddress>();
+        private readonly HashSet<IPEndPoint> _channelsRequested = new HashSet<IPEndPoint>();
 
-        public IceRelayTransport(TurnClient client, IceSocket host, IceCandidate candidate)
+        public IceRelayTransport(TurnClient client, int localPreference, IceCandidate candidate)
         {
             Client = client;
-            Host = host;
+            LocalPreference = localPreference;
             Candidate = candidate;
         }
 
         public TurnClient Client { get; }
-        public IceSocket Host { get; }
         public IceCandidate Candidate { get; }
-        public int LocalPreference => Host.LocalPreference;
+        public int LocalPreference { get; }
         public AddressFamily AddressFamily => Client.RelayedAddress!.AddressFamily;
 
         /// <summary>
@@ -37,6 +40,31 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Ice
             {
                 // Let a later send ask again; the failure itself shows up as failing checks.
                 lock (_permissionsRequested) _permissionsRequested.Remove(peer);
+                _ = t.Exception;
+            }, TaskContinuationOptions.OnlyOnFaulted);
+        }
+
+        /// <summary>
+        /// Binds a channel to the peer once; until the server confirms it, sends keep using Send indications, so
+        /// nothing waits for it. A refused binding leaves indications in use and may be asked for again later.
+        /// </summary>
+        public void EnsureChannel(IPEndPoint peer)
+        {
+            lock (_channelsRequested)
+                if (!_channelsRequested.Add(peer)) return;
+            Task<ushort> binding;
+            try
+            {
+                binding = Client.BindChannelAsync(peer);
+            }
+            catch (TurnException)
+            {
+                lock (_channelsRequested) _channelsRequested.Remove(peer);
+                return;
+            }
+            _ = binding.ContinueWith(t =>
+            {
+                lock (_channelsRequested) _channelsRequested.Remove(peer);
                 _ = t.Exception;
             }, TaskContinuationOptions.OnlyOnFaulted);
         }

@@ -9,39 +9,54 @@ using KinesisVideoWebRTCStorage.WebRtc.Stun;
 namespace KinesisVideoWebRTCStorage.WebRtc.Turn
 {
     /// <summary>
-    /// A TURN client over UDP (RFC 8656) for one allocation: Allocate with long-term credentials, CreatePermission,
-    /// Send and Data indications, and Refresh before the allocation and permissions expire. It owns no socket: the
-    /// owner sends what <c>sendToServer</c> receives and passes every datagram from the server to <see cref="TryHandle"/>.
+    /// A TURN client (RFC 8656) for one allocation: Allocate with long-term credentials, CreatePermission, ChannelBind,
+    /// Send and Data indications, ChannelData, and Refresh before the allocation, permissions and channels expire. It
+    /// owns no socket or connection: the owner sends what <c>sendToServer</c> receives (on a UDP socket, or queued on a
+    /// <see cref="TurnStreamConnection"/> for TCP and TLS) and passes every datagram or message from the server to
+    /// <see cref="TryHandle"/>.
     /// </summary>
     public sealed class TurnClient : IDisposable
     {
         private const byte Udp = 17;
-
-        /// <summary>Permissions last 300 s (RFC 8656 section 9); refresh well before.</summary>
-        private static readonly TimeSpan PermissionRefresh = TimeSpan.FromMinutes(4);
 
         private readonly object _lock = new object();
         private readonly TurnServer _server;
         private readonly Action<byte[]> _sendToServer;
         private readonly TimeSpan _retransmitTimeout;
         private readonly int _attempts;
+        private readonly bool _reliable;
         private readonly Dictionary<string, Pending> _pending = new Dictionary<string, Pending>();
         private readonly HashSet<IPAddress> _permissions = new HashSet<IPAddress>();
+        private readonly Dictionary<IPEndPoint, ChannelBinding> _channelsByPeer = new Dictionary<IPEndPoint, ChannelBinding>();
+        private readonly Dictionary<ushort, ChannelBinding> _channelsByNumber = new Dictionary<ushort, ChannelBinding>();
         private readonly CancellationTokenSource _stop = new CancellationTokenSource();
+        private ushort _nextChannel = TurnChannelData.MinChannel;
         private string? _realm;
         private string? _nonce;
         private byte[]? _key;
+        private long _dropped;
+        private long _channelDataSent;
+        private long _channelDataReceived;
+        private long _sendIndications;
+        private long _dataIndications;
+        private long _permissionRefreshes;
+        private long _channelRefreshes;
 
-        /// <param name="retransmitTimeout">RFC 8489 section 6.2.1: 500 ms initially, doubled on each of up to 7 attempts.</param>
+        /// <param name="retransmitTimeout">
+        /// RFC 8489 section 6.2.1: over UDP 500 ms initially, doubled on each of up to 7 attempts. Over TCP and TLS the
+        /// request is sent once and given as long as all those attempts would take (section 6.2.2).
+        /// </param>
         public TurnClient(TurnServer server, Action<byte[]> sendToServer, TimeSpan? retransmitTimeout = null, int attempts = 7)
         {
             _server = server ?? throw new ArgumentNullException(nameof(server));
             _sendToServer = sendToServer ?? throw new ArgumentNullException(nameof(sendToServer));
             _retransmitTimeout = retransmitTimeout ?? TimeSpan.FromMilliseconds(500);
             _attempts = attempts;
+            _reliable = server.Transport != TurnTransport.Udp;
         }
 
         public IPEndPoint Server => _server.Address;
+        public TurnTransport Transport => _server.Transport;
         public IPEndPoint? RelayedAddress { get; private set; }
 
         /// <summary>Our address as the TURN server sees it, the related address of the relayed candidate.</summary>
@@ -49,10 +64,25 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Turn
 
         public TimeSpan Lifetime { get; private set; }
 
-        /// <summary>Datagrams from the server that were dropped: forged or corrupt responses, malformed indications.</summary>
+        /// <summary>
+        /// How often permissions and channel bindings are renewed: before permissions expire (300 s, RFC 8656 section
+        /// 9) and well before channels do (600 s, section 12). A ChannelBind renews its peer's permission too.
+        /// </summary>
+        internal TimeSpan PeerRefreshInterval { get; set; } = TimeSpan.FromMinutes(4);
+
+        /// <summary>Messages from the server that were dropped: forged or corrupt responses, malformed indications or ChannelData, unbound channels.</summary>
         public long Dropped => Interlocked.Read(ref _dropped);
 
-        private long _dropped;
+        public long ChannelDataSent => Interlocked.Read(ref _channelDataSent);
+        public long ChannelDataReceived => Interlocked.Read(ref _channelDataReceived);
+        public long SendIndicationsSent => Interlocked.Read(ref _sendIndications);
+        public long DataIndicationsReceived => Interlocked.Read(ref _dataIndications);
+
+        /// <summary>Permissions renewed with CreatePermission after their first installation.</summary>
+        public long PermissionRefreshes => Interlocked.Read(ref _permissionRefreshes);
+
+        /// <summary>Channel bindings renewed with ChannelBind after they were first bound.</summary>
+        public long ChannelRefreshes => Interlocked.Read(ref _channelRefreshes);
 
         public async Task AllocateAsync(CancellationToken cancellationToken = default)
         {
@@ -76,21 +106,99 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Turn
             lock (_lock) return _permissions.Contains(peer);
         }
 
-        /// <summary>Relays a datagram to the peer in a Send indication (no response; the server drops it without permission).</summary>
-        public void Send(byte[] data, IPEndPoint peer)
+        /// <summary>
+        /// Binds a channel to the peer (RFC 8656 section 12.1), which also installs a permission for its address. Once
+        /// the server confirms it, <see cref="Send"/> uses ChannelData for that peer. Binding a bound or pending peer
+        /// again returns the same channel; a failed binding may be retried with a new number.
+        /// </summary>
+        public Task<ushort> BindChannelAsync(IPEndPoint peer, CancellationToken cancellationToken = default)
         {
-            _sendToServer(new StunMessageBuilder(new StunMessageType(StunMethod.Send, StunClass.Indication), StunMessageBuilder.NewTransactionId())
-                .AddXorAddress(StunAttributeType.XorPeerAddress, peer).Add(StunAttributeType.Data, data).AddFingerprint().ToArray());
+            if (peer == null) throw new ArgumentNullException(nameof(peer));
+            ChannelBinding binding;
+            lock (_lock)
+            {
+                if (_channelsByPeer.TryGetValue(peer, out var known)) return known.Bound.Task;
+                // Numbers are not reused within an allocation: one whose request timed out may be bound on the server.
+                if (_nextChannel > TurnChannelData.MaxChannel) throw new TurnException("All 4096 channel numbers of this allocation are used.");
+                binding = new ChannelBinding(_nextChannel++, peer);
+                _channelsByPeer[peer] = binding;
+                _channelsByNumber[binding.Number] = binding;
+            }
+            _ = BindAsync(binding, cancellationToken);
+            return binding.Bound.Task;
+        }
+
+        private async Task BindAsync(ChannelBinding binding, CancellationToken cancellationToken)
+        {
+            try
+            {
+                await SendChannelBindAsync(binding, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                lock (_lock)
+                {
+                    _channelsByPeer.Remove(binding.Peer);
+                    _channelsByNumber.Remove(binding.Number);
+                }
+                binding.Bound.TrySetException(e);
+                return;
+            }
+            lock (_lock)
+            {
+                binding.Confirmed = true;
+                _permissions.Add(binding.Peer.Address);
+            }
+            binding.Bound.TrySetResult(binding.Number);
+        }
+
+        private Task SendChannelBindAsync(ChannelBinding binding, CancellationToken cancellationToken) =>
+            RequestAsync(StunMethod.ChannelBind, b => b
+                .Add(StunAttributeType.ChannelNumber, new byte[] { (byte)(binding.Number >> 8), (byte)binding.Number, 0, 0 })
+                .AddXorAddress(StunAttributeType.XorPeerAddress, binding.Peer), cancellationToken);
+
+        /// <summary>The channel confirmed for the peer, if any.</summary>
+        public bool TryGetChannel(IPEndPoint peer, out ushort channel)
+        {
+            lock (_lock)
+            {
+                if (_channelsByPeer.TryGetValue(peer, out var binding) && binding.Confirmed)
+                {
+                    channel = binding.Number;
+                    return true;
+                }
+            }
+            channel = 0;
+            return false;
         }
 
         /// <summary>
-        /// Consumes a datagram from the server. Returns false when it is not STUN. A Data indication yields the peer's
-        /// datagram and address; responses complete their request.
+        /// Relays a datagram to the peer: as ChannelData once a channel is bound to it (padded on TCP and TLS), else in a
+        /// Send indication. No answer either way; the server drops it without a permission.
+        /// </summary>
+        public void Send(byte[] data, IPEndPoint peer)
+        {
+            if (TryGetChannel(peer, out ushort channel))
+            {
+                _sendToServer(TurnChannelData.Build(channel, data, pad: _reliable));
+                Interlocked.Increment(ref _channelDataSent);
+                return;
+            }
+            _sendToServer(new StunMessageBuilder(new StunMessageType(StunMethod.Send, StunClass.Indication), StunMessageBuilder.NewTransactionId())
+                .AddXorAddress(StunAttributeType.XorPeerAddress, peer).Add(StunAttributeType.Data, data).AddFingerprint().ToArray());
+            Interlocked.Increment(ref _sendIndications);
+        }
+
+        /// <summary>
+        /// Consumes a datagram or message from the server. Returns false when it is neither STUN nor ChannelData. A Data
+        /// indication or ChannelData yields the peer's datagram and address; responses complete their request. What is
+        /// malformed, forged or for an unbound channel is dropped and counted in <see cref="Dropped"/>.
         /// </summary>
         public bool TryHandle(byte[] datagram, out byte[]? data, out IPEndPoint? peer)
         {
             data = null;
             peer = null;
+            if (TurnChannelData.LooksLikeChannelData(datagram)) return HandleChannelData(datagram, out data, out peer);
             if (!StunMessage.IsStun(datagram)) return false;
             try
             {
@@ -101,11 +209,37 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Turn
                     if (!message.TryGetAttribute(StunAttributeType.Data, out var payload)) throw new StunFormatException("Data indication without DATA");
                     peer = message.XorPeerAddress ?? throw new StunFormatException("Data indication without XOR-PEER-ADDRESS");
                     data = payload.ToArray();
+                    Interlocked.Increment(ref _dataIndications);
                     return true;
                 }
                 if (message.Type.Class == StunClass.SuccessResponse || message.Type.Class == StunClass.ErrorResponse) Complete(message);
             }
             catch (StunFormatException)
+            {
+                Interlocked.Increment(ref _dropped);
+            }
+            return true;
+        }
+
+        private bool HandleChannelData(byte[] message, out byte[]? data, out IPEndPoint? peer)
+        {
+            data = null;
+            peer = null;
+            try
+            {
+                ushort channel = TurnChannelData.Parse(message, out var payload);
+                // A pending binding counts: the server may relay on the channel before its success response reaches us.
+                lock (_lock)
+                    if (_channelsByNumber.TryGetValue(channel, out var binding)) peer = binding.Peer;
+                if (peer == null)
+                {
+                    Interlocked.Increment(ref _dropped);
+                    return true;
+                }
+                data = payload.ToArray();
+                Interlocked.Increment(ref _channelDataReceived);
+            }
+            catch (TurnFormatException)
             {
                 Interlocked.Increment(ref _dropped);
             }
@@ -154,7 +288,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Turn
                 var error = response.ErrorCode;
                 bool challenge = (error?.Code == StunErrorCode.Unauthorized && key == null) || error?.Code == StunErrorCode.StaleNonce;
                 if (!challenge || response.Nonce == null || (response.Realm ?? _realm) == null)
-                    throw new TurnException($"TURN method 0x{method:X3} refused: {error?.ToString() ?? "no error code"}", error?.Code ?? 0);
+                    throw new TurnException($"TURN {MethodName(method)} refused by {_server.Address}: {error?.ToString() ?? "no error code"}", error?.Code ?? 0);
                 lock (_lock)
                 {
                     _realm = response.Realm ?? _realm;
@@ -162,8 +296,17 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Turn
                     _key = StunCredentials.LongTermKey(_server.Username, _realm!, _server.Password);
                 }
             }
-            throw new TurnException($"TURN method 0x{method:X3}: the server kept rejecting our credentials.", StunErrorCode.Unauthorized);
+            throw new TurnException($"TURN {MethodName(method)}: {_server.Address} kept rejecting our credentials.", StunErrorCode.Unauthorized);
         }
+
+        private static string MethodName(ushort method) => method switch
+        {
+            StunMethod.Allocate => "Allocate",
+            StunMethod.Refresh => "Refresh",
+            StunMethod.CreatePermission => "CreatePermission",
+            StunMethod.ChannelBind => "ChannelBind",
+            _ => $"method 0x{method:X3}",
+        };
 
         /// <summary>Adds USERNAME, REALM, NONCE and MESSAGE-INTEGRITY once a challenge gave us a realm and nonce; returns the key used.</summary>
         private byte[]? AddCredentials(StunMessageBuilder builder)
@@ -183,7 +326,10 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Turn
             try
             {
                 TimeSpan timeout = _retransmitTimeout;
-                for (int attempt = 0; attempt < _attempts; attempt++)
+                // A stream delivers the request or dies, so it is sent once and given the whole UDP schedule (Ti).
+                int attempts = _reliable ? 1 : _attempts;
+                if (_reliable) timeout = TimeSpan.FromTicks(_retransmitTimeout.Ticks * ((1L << Math.Min(_attempts, 16)) - 1));
+                for (int attempt = 0; attempt < attempts; attempt++)
                 {
                     _sendToServer(request);
                     var delay = Task.Delay(timeout, cancellationToken);
@@ -202,12 +348,12 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Turn
         private async Task MaintainAsync()
         {
             var nextAllocationRefresh = DateTime.UtcNow + TimeSpan.FromTicks(Lifetime.Ticks / 2);
-            var nextPermissionRefresh = DateTime.UtcNow + PermissionRefresh;
+            var nextPeerRefresh = DateTime.UtcNow + PeerRefreshInterval;
             while (!_stop.IsCancellationRequested)
             {
                 try
                 {
-                    var next = nextAllocationRefresh < nextPermissionRefresh ? nextAllocationRefresh : nextPermissionRefresh;
+                    var next = nextAllocationRefresh < nextPeerRefresh ? nextAllocationRefresh : nextPeerRefresh;
                     var wait = next - DateTime.UtcNow;
                     if (wait > TimeSpan.Zero) await Task.Delay(wait, _stop.Token).ConfigureAwait(false);
                     if (DateTime.UtcNow >= nextAllocationRefresh)
@@ -216,12 +362,10 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Turn
                         Lifetime = TimeSpan.FromSeconds(response.Lifetime ?? Lifetime.TotalSeconds);
                         nextAllocationRefresh = DateTime.UtcNow + TimeSpan.FromTicks(Lifetime.Ticks / 2);
                     }
-                    if (DateTime.UtcNow >= nextPermissionRefresh)
+                    if (DateTime.UtcNow >= nextPeerRefresh)
                     {
-                        List<IPAddress> peers;
-                        lock (_lock) peers = _permissions.ToList();
-                        foreach (var peer in peers) await CreatePermissionAsync(peer, _stop.Token).ConfigureAwait(false);
-                        nextPermissionRefresh = DateTime.UtcNow + PermissionRefresh;
+                        await RefreshPeersAsync().ConfigureAwait(false);
+                        nextPeerRefresh = DateTime.UtcNow + PeerRefreshInterval;
                     }
                 }
                 catch (OperationCanceledException)
@@ -230,9 +374,31 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Turn
                 }
                 catch (TurnException)
                 {
-                    // Try again at the next interval; if the allocation really expired, ICE consent fails on it.
-                    nextAllocationRefresh = nextPermissionRefresh = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+                    // Try again soon; if the allocation really expired, ICE consent fails on it.
+                    nextAllocationRefresh = nextPeerRefresh = DateTime.UtcNow + TimeSpan.FromSeconds(5);
                 }
+            }
+        }
+
+        /// <summary>Renews every confirmed channel (and with it its peer's permission), then the permissions no channel covers.</summary>
+        private async Task RefreshPeersAsync()
+        {
+            List<ChannelBinding> channels;
+            List<IPAddress> permissions;
+            lock (_lock)
+            {
+                channels = _channelsByPeer.Values.Where(c => c.Confirmed).ToList();
+                permissions = _permissions.Where(p => !channels.Any(c => c.Peer.Address.Equals(p))).ToList();
+            }
+            foreach (var channel in channels)
+            {
+                await SendChannelBindAsync(channel, _stop.Token).ConfigureAwait(false);
+                Interlocked.Increment(ref _channelRefreshes);
+            }
+            foreach (var peer in permissions)
+            {
+                await CreatePermissionAsync(peer, _stop.Token).ConfigureAwait(false);
+                Interlocked.Increment(ref _permissionRefreshes);
             }
         }
 
@@ -259,6 +425,21 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Turn
             public byte[]? Key { get; }
             public TaskCompletionSource<StunMessage> Response { get; } =
                 new TaskCompletionSource<StunMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        /// <summary>A channel number and its peer; <see cref="Confirmed"/> once the server answered the ChannelBind.</summary>
+        private sealed class ChannelBinding
+        {
+            public ChannelBinding(ushort number, IPEndPoint peer)
+            {
+                Number = number;
+                Peer = peer;
+            }
+
+            public ushort Number { get; }
+            public IPEndPoint Peer { get; }
+            public bool Confirmed { get; set; }
+            public TaskCompletionSource<ushort> Bound { get; } = new TaskCompletionSource<ushort>(TaskCreationOptions.RunContinuationsAsynchronously);
         }
     }
 }

@@ -1,22 +1,100 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using System.Net;
+using System.Net.Sockets;
+using KinesisVideoWebRTCStorage.Aws.Models;
 
 namespace KinesisVideoWebRTCStorage.WebRtc.Turn
 {
-    /// <summary>A TURN server over UDP and its long-term credentials (as KVS GetIceServerConfig returns them).</summary>
+    /// <summary>
+    /// A TURN server at a resolved address, how we reach it (UDP, TCP or TLS) and its long-term credentials (as KVS
+    /// GetIceServerConfig returns them). The password never appears in <see cref="ToString"/>.
+    /// </summary>
     public sealed class TurnServer
     {
+        /// <summary>A server over UDP, as before transports were configurable.</summary>
         public TurnServer(IPEndPoint address, string username, string password)
+            : this(address, TurnTransport.Udp, username, password)
+        {
+        }
+
+        /// <param name="hostName">
+        /// The name from the URI: TLS sends it as SNI and checks the certificate against it. Defaults to the address.
+        /// </param>
+        public TurnServer(IPEndPoint address, TurnTransport transport, string username, string password, string? hostName = null)
         {
             Address = address ?? throw new ArgumentNullException(nameof(address));
+            Transport = transport;
             Username = username ?? throw new ArgumentNullException(nameof(username));
             Password = password ?? throw new ArgumentNullException(nameof(password));
+            HostName = hostName ?? address.Address.ToString();
         }
 
         public IPEndPoint Address { get; }
+        public TurnTransport Transport { get; }
+        public string HostName { get; }
         public string Username { get; }
         public string Password { get; }
 
-        public override string ToString() => $"turn:{Address} user={Username} password=<redacted>";
+        /// <summary>
+        /// Parses a <c>turn:</c> or <c>turns:</c> URI and resolves its host (an IPv4 address first, as the relays we
+        /// allocate are IPv4). Throws <see cref="TurnUriFormatException"/> for a malformed URI,
+        /// <see cref="NotSupportedException"/> for <c>turns:…?transport=udp</c> (DTLS to the server) and
+        /// <see cref="TurnException"/> when the name does not resolve.
+        /// </summary>
+        public static TurnServer Parse(string uri, string username, string password)
+        {
+            var parsed = TurnUri.Parse(uri);
+            var transport = parsed.ServerTransport
+                ?? throw new NotSupportedException($"{parsed}: TURN over DTLS is not supported; use the turns: URI with transport=tcp.");
+            return new TurnServer(new IPEndPoint(Resolve(parsed.Host), parsed.Port), transport, username, password, parsed.Host);
+        }
+
+        /// <summary>
+        /// Every TURN server of a GetIceServerConfig entry we can use: <c>stun:</c> URIs and <c>turns:…?transport=udp</c>
+        /// (DTLS) are skipped, malformed or unresolvable ones throw as in <see cref="Parse"/>.
+        /// </summary>
+        public static IReadOnlyList<TurnServer> FromIceServer(IceServer server)
+        {
+            if (server == null) throw new ArgumentNullException(nameof(server));
+            var servers = new List<TurnServer>();
+            foreach (string uri in server.Uris)
+            {
+                if (uri.StartsWith("stun:", StringComparison.OrdinalIgnoreCase) || uri.StartsWith("stuns:", StringComparison.OrdinalIgnoreCase)) continue;
+                if (TurnUri.Parse(uri).ServerTransport == null) continue;
+                if (server.Username == null || server.Password == null) throw new TurnException($"{TurnUri.Parse(uri)} comes without a username and password.");
+                var parsed = Parse(uri, server.Username, server.Password);
+                if (!servers.Any(s => s.Address.Equals(parsed.Address) && s.Transport == parsed.Transport)) servers.Add(parsed);
+            }
+            return servers;
+        }
+
+        private static IPAddress Resolve(string host)
+        {
+            // Only dotted quads and IPv6 count as literals: IPAddress.TryParse would also read "1" as 0.0.0.1.
+            if (IPAddress.TryParse(host, out var literal) && (literal.AddressFamily == AddressFamily.InterNetworkV6 || host.Count(c => c == '.') == 3))
+                return literal;
+            IPAddress[] addresses;
+            try
+            {
+                addresses = Dns.GetHostAddresses(host);
+            }
+            catch (SocketException e)
+            {
+                throw new TurnException($"TURN server name {host} does not resolve: {e.Message}");
+            }
+            return addresses.FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork)
+                ?? addresses.FirstOrDefault()
+                ?? throw new TurnException($"TURN server name {host} resolves to no address.");
+        }
+
+        public override string ToString()
+        {
+            string scheme = Transport == TurnTransport.Tls ? "turns" : "turn";
+            string transport = Transport == TurnTransport.Udp ? "udp" : "tcp";
+            string name = HostName == Address.Address.ToString() ? "" : $" ({HostName})";
+            return $"{scheme}:{Address}?transport={transport}{name} user={Username} password=<redacted>";
+        }
     }
 }

@@ -404,10 +404,13 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Ice
             Assert.Equal(IceCandidateType.Relayed, a.SelectedPair!.Local.Type);
             Assert.Equal(candidate.EndPoint, b.SelectedPair!.RemoteEndPoint);
             Assert.True(turn.Permissions >= 1);
+            // This server refuses ChannelBind: the relay keeps sending Send indications.
+            await Eventually.True(() => turn.RefusedChannelBinds >= 1);
             a.Send(new byte[] { 0x80, 1 });
             b.Send(new byte[] { 22, 0xFE, 0xFD });
             await Eventually.True(() => atA.Count == 1 && atB.Count == 1);
             Assert.Equal(new byte[] { 22, 0xFE, 0xFD }, atA.Single());
+            Assert.Equal(0, a.TurnClients.Single().ChannelDataSent);
         }
 
         [Fact]

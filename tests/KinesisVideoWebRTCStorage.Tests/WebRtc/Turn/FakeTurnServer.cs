@@ -10,7 +10,8 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Turn
 {
     /// <summary>
     /// A minimal TURN server on 127.0.0.1 for tests: long-term credentials with a 401 challenge and optional stale
-    /// nonce, one relay socket per client, permissions by IP, Send and Data indications, Refresh.
+    /// nonce, one relay socket per client, permissions by IP, Send and Data indications, Refresh. It refuses ChannelBind
+    /// (400), so clients must keep relaying with indications; coturn covers channels.
     /// </summary>
     internal sealed class FakeTurnServer : IDisposable
     {
@@ -40,6 +41,8 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Turn
         public bool CorruptIntegrity { get; set; }
         public int Refreshes => _refreshes;
         public int Permissions => _permissions;
+        public int RefusedChannelBinds => _refusedChannelBinds;
+        private int _refusedChannelBinds;
         public int Deallocations;
 
         private byte[] Key => StunCredentials.LongTermKey(_username, Realm, _password);
@@ -57,6 +60,7 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Turn
                 {
                     return;
                 }
+                if (!StunMessage.IsStun(received.Buffer)) continue;
                 var message = StunMessage.Parse(received.Buffer);
                 var client = received.RemoteEndPoint;
                 if (message.Type == new StunMessageType(StunMethod.Send, StunClass.Indication))
@@ -79,6 +83,12 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Turn
                     _nonce = "nonce-" + Guid.NewGuid().ToString("N");
                     _nonceUses = 0;
                     Reply(client, Error(message, StunErrorCode.StaleNonce, "Stale Nonce").AddRealm(Realm).AddNonce(_nonce));
+                    continue;
+                }
+                if (message.Type.Method == StunMethod.ChannelBind)
+                {
+                    Interlocked.Increment(ref _refusedChannelBinds);
+                    Reply(client, Error(message, 400, "Bad Request").AddMessageIntegrity(Key));
                     continue;
                 }
                 var success = new StunMessageBuilder(new StunMessageType(message.Type.Method, StunClass.SuccessResponse), message.TransactionId.Span);

@@ -129,6 +129,7 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Turn
                     .AddFingerprint().ToArray(),
                 new StunMessageBuilder(new StunMessageType(StunMethod.Allocate, StunClass.ErrorResponse), new byte[12])
                     .AddErrorCode(401, "Unauthorized").AddRealm("r").AddNonce("n").AddFingerprint().ToArray(),
+                TurnChannelData.Build(0x4000, new byte[] { 0x80, 1, 2 }, pad: true), // no channel is bound: dropped and counted
             };
             int handled = 0;
             Fuzz.HostileInput.Run(seeds, 100_000, 8656, input =>
