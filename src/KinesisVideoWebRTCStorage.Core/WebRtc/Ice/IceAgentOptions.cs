@@ -25,7 +25,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Ice
 
         /// <summary>
         /// TURN servers (resolved addresses over UDP, TCP or TLS, e.g. from <see cref="TurnServer.Parse"/> or
-        /// <see cref="TurnServer.FromIceServer"/>) to allocate relayed candidates on; required for relay-only.
+        /// <see cref="TurnServer.Parse"/>) to allocate relayed candidates on; required for relay-only.
         /// </summary>
         public IList<TurnServer> TurnServers { get; } = new List<TurnServer>();
 

@@ -10,8 +10,9 @@ using KinesisVideoWebRTCStorage.WebRtc.Turn;
 namespace KinesisVideoWebRTCStorage.WebRtc
 {
     /// <summary>
-    /// Turns RTCIceServer URIs (RFC 7064 <c>stun:</c>, RFC 7065 <c>turn:</c>) into the ICE agent's server list,
-    /// resolving host names. A URI that does not parse or resolve is skipped: one bad server must not stop the others.
+    /// Turns RTCIceServer URIs (RFC 7064 <c>stun:</c>, RFC 7065 <c>turn:</c>/<c>turns:</c>) into the ICE agent's
+    /// server lists, resolving host names. A URI that does not parse, resolve or is unsupported (TURN over DTLS) is
+    /// skipped and traced: one bad server must not stop the others. Duplicates are dropped.
     /// </summary>
     internal static class RtcIceServers
     {
@@ -21,44 +22,49 @@ namespace KinesisVideoWebRTCStorage.WebRtc
             {
                 foreach (var url in server.Urls)
                 {
-                    if (!TryParse(url, out var scheme, out var host, out var port, out var transport))
-                    {
-                        trace?.Invoke($"ignored ICE server URI '{url}': not stun:, turn: or turns: host[:port]");
-                        continue;
-                    }
-                    var address = Resolve(host);
-                    if (address == null)
-                    {
-                        trace?.Invoke($"ignored ICE server '{host}': it does not resolve");
-                        continue;
-                    }
-                    var endpoint = new IPEndPoint(address, port);
-                    if (scheme == "stun") options.StunServers.Add(endpoint);
-                    else if (scheme == "turn" && transport == "udp" && server.Username != null && server.Credential != null)
-                        options.TurnServers.Add(new TurnServer(endpoint, server.Username, server.Credential));
-                    else trace?.Invoke($"ignored ICE server URI '{scheme}:{host}:{port}?transport={transport}': only TURN over UDP with credentials is used");
+                    if (url.StartsWith("turn", StringComparison.OrdinalIgnoreCase)) AddTurn(url, server, options, trace);
+                    else AddStun(url, options, trace);
                 }
             }
         }
 
-        internal static bool TryParse(string url, out string scheme, out string host, out int port, out string transport)
+        private static void AddTurn(string url, RtcIceServer server, IceAgentOptions options, Action<string>? trace)
         {
-            scheme = host = transport = "";
-            port = 0;
-            int colon = url.IndexOf(':');
-            if (colon <= 0) return false;
-            scheme = url.Substring(0, colon).ToLowerInvariant();
-            if (scheme != "stun" && scheme != "stuns" && scheme != "turn" && scheme != "turns") return false;
-            string rest = url.Substring(colon + 1);
-            transport = scheme == "turns" || scheme == "stuns" ? "tcp" : "udp";
-            int query = rest.IndexOf('?');
-            if (query >= 0)
+            if (server.Username == null || server.Credential == null)
             {
-                foreach (var pair in rest.Substring(query + 1).Split('&'))
-                    if (pair.StartsWith("transport=", StringComparison.OrdinalIgnoreCase)) transport = pair.Substring("transport=".Length).ToLowerInvariant();
-                rest = rest.Substring(0, query);
+                trace?.Invoke($"ignored TURN server '{Redacted(url)}': it comes without a username and credential");
+                return;
             }
-            port = scheme.EndsWith("s", StringComparison.Ordinal) ? 5349 : 3478;
+            try
+            {
+                var turn = TurnServer.Parse(url, server.Username, server.Credential);
+                if (!options.TurnServers.Any(t => t.Address.Equals(turn.Address) && t.Transport == turn.Transport)) options.TurnServers.Add(turn);
+            }
+            catch (Exception e) when (e is TurnUriFormatException || e is NotSupportedException || e is TurnException)
+            {
+                trace?.Invoke($"ignored TURN server '{Redacted(url)}': {e.Message}");
+            }
+        }
+
+        private static void AddStun(string url, IceAgentOptions options, Action<string>? trace)
+        {
+            if (!TryParseStun(url, out var host, out var port) || Resolve(host) is not IPAddress address)
+            {
+                trace?.Invoke($"ignored STUN server '{Redacted(url)}': not stun:host[:port], or the host does not resolve");
+                return;
+            }
+            var endpoint = new IPEndPoint(address, port);
+            if (!options.StunServers.Contains(endpoint)) options.StunServers.Add(endpoint);
+        }
+
+        private static string Redacted(string url) => url.Length > 120 ? url.Substring(0, 120) + "..." : url;
+
+        internal static bool TryParseStun(string url, out string host, out int port)
+        {
+            host = "";
+            port = 3478;
+            if (!url.StartsWith("stun:", StringComparison.OrdinalIgnoreCase)) return false;
+            string rest = url.Substring("stun:".Length);
             if (rest.StartsWith("[", StringComparison.Ordinal))
             {
                 int close = rest.IndexOf(']');

@@ -346,6 +346,8 @@ namespace KinesisVideoWebRTCStorage.WebRtc
             var hosts = new HashSet<string>(_local!.Media.SelectMany(m => m.Candidates));
             foreach (var candidate in ice.LocalCandidates)
             {
+                // Relay-only never reveals local addresses (the agent still lists its host sockets).
+                if (_config.IceTransportPolicy == IceTransportPolicy.Relay && candidate.Type != IceCandidateType.Relayed) continue;
                 string value = candidate.ToAttributeValue();
                 if (!hosts.Contains(value.Substring("candidate:".Length))) IceCandidate?.Invoke(new RtcIceCandidateInit(value, _bundleMid, 0));
             }
@@ -407,7 +409,9 @@ namespace KinesisVideoWebRTCStorage.WebRtc
             {
                 Fail(ConnectionState == RtcPeerConnectionState.Connected
                     ? "ICE consent expired: the peer stopped answering (RFC 7675)"
-                    : "ICE failed: no candidate pair worked; check that the peers can reach each other or use a TURN relay");
+                    : _config.IceTransportPolicy == IceTransportPolicy.Relay && !(_ice?.LocalCandidates.Any(c => c.Type == IceCandidateType.Relayed) ?? false)
+                        ? "relay-only ICE has no relayed candidate: no TURN server was configured, reachable, or accepted the credentials"
+                        : "ICE failed: no candidate pair worked; check that the peers can reach each other or use a TURN relay");
                 return;
             }
             if (state != IceConnectionState.Connected) return;

@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Net;
 using System.Net.Sockets;
-using KinesisVideoWebRTCStorage.Aws.Models;
 
 namespace KinesisVideoWebRTCStorage.WebRtc.Turn
 {
@@ -49,25 +48,6 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Turn
             var transport = parsed.ServerTransport
                 ?? throw new NotSupportedException($"{parsed}: TURN over DTLS is not supported; use the turns: URI with transport=tcp.");
             return new TurnServer(new IPEndPoint(Resolve(parsed.Host), parsed.Port), transport, username, password, parsed.Host);
-        }
-
-        /// <summary>
-        /// Every TURN server of a GetIceServerConfig entry we can use: <c>stun:</c> URIs and <c>turns:…?transport=udp</c>
-        /// (DTLS) are skipped, malformed or unresolvable ones throw as in <see cref="Parse"/>.
-        /// </summary>
-        public static IReadOnlyList<TurnServer> FromIceServer(IceServer server)
-        {
-            if (server == null) throw new ArgumentNullException(nameof(server));
-            var servers = new List<TurnServer>();
-            foreach (string uri in server.Uris)
-            {
-                if (uri.StartsWith("stun:", StringComparison.OrdinalIgnoreCase) || uri.StartsWith("stuns:", StringComparison.OrdinalIgnoreCase)) continue;
-                if (TurnUri.Parse(uri).ServerTransport == null) continue;
-                if (server.Username == null || server.Password == null) throw new TurnException($"{TurnUri.Parse(uri)} comes without a username and password.");
-                var parsed = Parse(uri, server.Username, server.Password);
-                if (!servers.Any(s => s.Address.Equals(parsed.Address) && s.Transport == parsed.Transport)) servers.Add(parsed);
-            }
-            return servers;
         }
 
         private static IPAddress Resolve(string host)

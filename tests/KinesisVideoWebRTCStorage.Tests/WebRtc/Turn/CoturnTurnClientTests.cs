@@ -149,7 +149,7 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Turn
             });
             var (channelArn, _) = await emulator.CreateStorageChannelAsync("turn-creds");
             var iceServer = Assert.Single(await emulator.Connect().Signaling(emulator.Server.EndpointUrl).GetIceServerConfigAsync(channelArn, "viewer-1"));
-            var servers = TurnServer.FromIceServer(iceServer);
+            var servers = TurnUriTests.IceServersOf(iceServer);
             Assert.Equal(new[] { TurnTransport.Udp, TurnTransport.Tcp, TurnTransport.Tls }, servers.Select(s => s.Transport));
             foreach (var server in servers)
             {

@@ -4,6 +4,8 @@ using System.Linq;
 using System.Net;
 using KinesisVideoWebRTCStorage.Aws.Models;
 using KinesisVideoWebRTCStorage.WebRtc.Turn;
+using KinesisVideoWebRTCStorage.WebRtc;
+using KinesisVideoWebRTCStorage.WebRtc.Ice;
 using Xunit;
 
 namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Turn
@@ -119,15 +121,24 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Turn
                 Password = "c2VjcmV0",
                 Ttl = 300,
             };
-            var servers = TurnServer.FromIceServer(iceServer);
+            var servers = IceServersOf(iceServer);
             Assert.Equal(new[] { TurnTransport.Udp, TurnTransport.Tls }, servers.Select(s => s.Transport));
             Assert.All(servers, s => Assert.Equal(new IPEndPoint(IPAddress.Parse("10.1.2.3"), 443), s.Address));
             Assert.All(servers, s => Assert.Equal("1700000000:channel", s.Username));
             Assert.All(servers, s => Assert.Equal("c2VjcmV0", s.Password));
 
             iceServer.Password = null;
-            var error = Assert.Throws<TurnException>(() => TurnServer.FromIceServer(iceServer));
-            Assert.Contains("username and password", error.Message);
+            var trace = new List<string>();
+            Assert.Empty(IceServersOf(iceServer, trace.Add));
+            Assert.Contains(trace, line => line.Contains("without a username and credential"));
+        }
+
+        /// <summary>A GetIceServerConfig entry as ingest hands it to the peer connection.</summary>
+        internal static IList<TurnServer> IceServersOf(IceServer server, Action<string>? trace = null)
+        {
+            var options = new IceAgentOptions();
+            RtcIceServers.AddTo(new[] { new RtcIceServer(server.Uris, server.Username, server.Password) }, options, trace);
+            return options.TurnServers;
         }
     }
 }
