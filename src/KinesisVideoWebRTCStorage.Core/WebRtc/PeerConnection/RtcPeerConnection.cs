@@ -394,13 +394,19 @@ namespace KinesisVideoWebRTCStorage.WebRtc
             {
                 if (_local == null || _remote == null || _state != RtcPeerConnectionState.New) return;
                 endOfCandidates = _remoteEndOfCandidates;
-                _connectTimer = new Timer(_ => Fail($"not connected within {_config.ConnectTimeout.TotalSeconds:0.#} s (ICE {IceConnectionState})"),
+                _connectTimer = new Timer(_ => Fail(NoRelayReason() ?? $"not connected within {_config.ConnectTimeout.TotalSeconds:0.#} s (ICE {IceConnectionState})"),
                     null, _config.ConnectTimeout, Timeout.InfiniteTimeSpan);
             }
             SetState(RtcPeerConnectionState.Connecting, null);
             if (endOfCandidates) _ice!.EndOfRemoteCandidates();
             if (_ice!.State == IceConnectionState.Connected) OnIceStateChanged(IceConnectionState.Connected);
         }
+
+        /// <summary>Under relay-only without any relayed candidate, the reason nothing can connect; otherwise null.</summary>
+        private string? NoRelayReason() =>
+            _config.IceTransportPolicy == IceTransportPolicy.Relay && !(_ice?.LocalCandidates.Any(c => c.Type == IceCandidateType.Relayed) ?? false)
+                ? "relay-only ICE has no relayed candidate: no TURN server was configured, reachable, or accepted the credentials"
+                : null;
 
         private void OnIceStateChanged(IceConnectionState state)
         {
@@ -409,9 +415,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc
             {
                 Fail(ConnectionState == RtcPeerConnectionState.Connected
                     ? "ICE consent expired: the peer stopped answering (RFC 7675)"
-                    : _config.IceTransportPolicy == IceTransportPolicy.Relay && !(_ice?.LocalCandidates.Any(c => c.Type == IceCandidateType.Relayed) ?? false)
-                        ? "relay-only ICE has no relayed candidate: no TURN server was configured, reachable, or accepted the credentials"
-                        : "ICE failed: no candidate pair worked; check that the peers can reach each other or use a TURN relay");
+                    : NoRelayReason() ?? "ICE failed: no candidate pair worked; check that the peers can reach each other or use a TURN relay");
                 return;
             }
             if (state != IceConnectionState.Connected) return;
