@@ -12,9 +12,9 @@ namespace KinesisVideoWebRTCStorage.Cli
     /// <summary>kvwebrtc endpoint / join: the same core calls as Get-KVSignalingEndpoint and Join-KVWebRTCStorageSession.</summary>
     internal static class AwsCommands
     {
-        private static readonly Option<string?> Region = new Option<string?>("--region") { Description = "AWS region (default: profile or environment)." };
-        private static readonly Option<string?> Profile = new Option<string?>("--profile") { Description = "Shared credentials profile." };
-        private static readonly Option<string?> EndpointUrl = new Option<string?>("--endpoint-url") { Description = "Control-plane endpoint, e.g. the local emulator." };
+        internal static readonly Option<string?> Region = new Option<string?>("--region") { Description = "AWS region (default: profile or environment)." };
+        internal static readonly Option<string?> Profile = new Option<string?>("--profile") { Description = "Shared credentials profile." };
+        internal static readonly Option<string?> EndpointUrl = new Option<string?>("--endpoint-url") { Description = "Control-plane endpoint, e.g. the local emulator." };
 
         public static Command Endpoint()
         {
@@ -51,14 +51,14 @@ namespace KinesisVideoWebRTCStorage.Cli
             return command;
         }
 
-        private static KvsConnection Connect(ParseResult result) => KvsConnection.Create(new AwsConnectionOptions
+        internal static KvsConnection Connect(ParseResult result) => KvsConnection.Create(new AwsConnectionOptions
         {
             Region = result.GetValue(Region),
             ProfileName = result.GetValue(Profile),
             EndpointUrl = result.GetValue(EndpointUrl),
         });
 
-        private static async Task<int> RunAsync(Func<CancellationToken, Task> work, CancellationToken cancellationToken)
+        internal static async Task<int> RunAsync(Func<CancellationToken, Task> work, CancellationToken cancellationToken)
         {
             try
             {

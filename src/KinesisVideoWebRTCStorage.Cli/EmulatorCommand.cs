@@ -18,11 +18,12 @@ namespace KinesisVideoWebRTCStorage.Cli
             var turn = new Option<string[]>("--turn-uri") { Description = "TURN URI to hand out from GetIceServerConfig (repeatable)." };
             var turnSecret = new Option<string?>("--turn-secret") { Description = "The TURN server's shared secret (coturn use-auth-secret)." };
             var dropJoins = new Option<int>("--drop-joins") { Description = "Accept and ignore the first N JoinStorageSession calls." };
+            var sessionLimit = new Option<double?>("--session-limit") { Description = "Seconds after which a storage session ends (default 3600, as the service)." };
             var json = new Option<bool>("--json") { Description = "Print the ready line as JSON (for scripts)." };
             var exitOnStdinClose = new Option<bool>("--exit-on-stdin-close") { Description = "Stop when standard input closes (used by Start-KVLocalEmulator)." };
             var command = new Command("emulator", "Run the local Kinesis Video control plane, signaling and storage emulator.")
             {
-                port, dataDir, region, turn, turnSecret, dropJoins, json, exitOnStdinClose,
+                port, dataDir, region, turn, turnSecret, dropJoins, sessionLimit, json, exitOnStdinClose,
             };
             command.SetAction(async (result, cancellationToken) =>
             {
@@ -34,6 +35,10 @@ namespace KinesisVideoWebRTCStorage.Cli
                     TurnSecret = result.GetValue(turnSecret),
                     DropJoins = result.GetValue(dropJoins),
                 };
+                // With --json, stdout carries only the ready line (a host may stop reading it); the log goes to stderr.
+                var log = result.GetValue(json) ? Console.Error : Console.Out;
+                options.Log = line => log.WriteLine(DateTime.UtcNow.ToString("HH:mm:ss.fff") + " " + line);
+                if (result.GetValue(sessionLimit) is double limit) options.StorageSessionLimit = TimeSpan.FromSeconds(limit);
                 options.TurnUris.AddRange(result.GetValue(turn) ?? Array.Empty<string>());
                 using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 if (result.GetValue(exitOnStdinClose))
@@ -77,6 +82,7 @@ namespace KinesisVideoWebRTCStorage.Cli
                         ["AccessKey"] = options.AccessKey,
                         ["SecretKey"] = options.SecretKey,
                         ["DataDirectory"] = options.DataDirectory,
+                        ["RecordingsDirectory"] = server.Storage.RecordingsDirectory,
                     }.ToJsonString());
                 }
                 else
@@ -86,6 +92,7 @@ namespace KinesisVideoWebRTCStorage.Cli
                     Console.WriteLine($"  AWS CLI:    AWS_ACCESS_KEY_ID={options.AccessKey} AWS_SECRET_ACCESS_KEY={options.SecretKey} aws --region {options.Region} --endpoint-url {endpoint} kinesisvideo list-signaling-channels");
                     Console.WriteLine($"  PowerShell: Get-KVSignalingEndpoint -ChannelName <name> -EndpointUrl {endpoint} -Region {options.Region} -AccessKey {options.AccessKey} -SecretKey {options.SecretKey}");
                     Console.WriteLine(options.DataDirectory == null ? "  State is kept in memory." : $"  Data folder: {options.DataDirectory}");
+                    Console.WriteLine($"  Recordings: {server.Storage.RecordingsDirectory}/<stream name>/<UTC start>.mkv");
                     Console.WriteLine("Press Ctrl+C to stop.");
                 }
                 Console.Out.Flush();

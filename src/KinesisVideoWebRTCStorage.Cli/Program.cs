@@ -10,6 +10,8 @@ namespace KinesisVideoWebRTCStorage.Cli
         {
             var root = new RootCommand("kvwebrtc: Kinesis Video WebRTC storage sessions from the command line.")
             {
+                IngestCommands.Demo(),
+                IngestCommands.Ingest(),
                 EmulatorCommand.Create(),
                 AwsCommands.Endpoint(),
                 AwsCommands.Join(),

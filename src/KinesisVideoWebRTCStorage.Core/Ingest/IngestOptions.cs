@@ -50,6 +50,14 @@ namespace KinesisVideoWebRTCStorage.Ingest
         /// <summary>Timestamped trace lines (for -Verbose); never carries secrets.</summary>
         public Action<string>? Trace { get; set; }
 
+        /// <summary>
+        /// True when an -EndpointUrl names this machine (the local emulator): then only loopback candidates are
+        /// gathered, which connects fastest and never exposes the machine's addresses.
+        /// </summary>
+        public static bool IsLoopbackEndpoint(string? endpointUrl) =>
+            endpointUrl != null && Uri.TryCreate(endpointUrl, UriKind.Absolute, out var uri)
+            && (uri.IsLoopback || (System.Net.IPAddress.TryParse(uri.Host, out var ip) && System.Net.IPAddress.IsLoopback(ip)));
+
         /// <summary>Test hook passed to the peer connection: the fraction of media packets dropped on send.</summary>
         public double InjectedSendLoss { get; set; }
     }
