@@ -39,6 +39,11 @@ namespace KinesisVideoWebRTCStorage
                 case KinesisVideoResponseException _: return new ErrorClassification("InvalidServiceResponse", "InvalidResult");
                 case MediaStorageNotEnabledException _: return new ErrorClassification("MediaStorageNotEnabled", "InvalidOperation");
                 case KinesisVideoWebRTCStorage.Hosting.LocalEmulatorStartException _: return new ErrorClassification("EmulatorStartFailed", "ResourceUnavailable");
+                case KinesisVideoWebRTCStorage.Ingest.IngestMediaException e:
+                    return e.NotFound ? new ErrorClassification("MediaFileNotFound", "ObjectNotFound") : new ErrorClassification("UnsupportedMedia", "InvalidData");
+                case KinesisVideoWebRTCStorage.Ingest.IngestFailedException _: return new ErrorClassification("IngestFailed", "ConnectionError");
+                case KinesisVideoWebRTCStorage.Signaling.SignalingConnectException _: return new ErrorClassification("SignalingConnectFailed", "ConnectionError");
+                case KinesisVideoWebRTCStorage.WebRtc.RtcConnectionFailedException _: return new ErrorClassification("WebRtcConnectionFailed", "ConnectionError");
                 case InvalidChannelArnException _: return new ErrorClassification("InvalidChannelArn", "InvalidArgument");
                 case CredentialResolutionException _: return new ErrorClassification("CredentialsNotFound", "AuthenticationError");
                 case RegionResolutionException _: return new ErrorClassification("RegionNotFound", "InvalidArgument");

@@ -6,7 +6,7 @@ namespace KinesisVideoWebRTCStorage.Media.Matroska
     /// <summary>
     /// Records frames as a WebRTC receiver delivers them: nothing is written until the first IDR that carries SPS and
     /// PPS (they describe the track), audio before it is dropped, and timestamps are rebased so the file starts at zero.
-    /// Frames that go back in time on their track are dropped and counted. Thread-safe.
+    /// Frames that do not move forward in time on their track are dropped and counted. Thread-safe.
     /// </summary>
     public sealed class LiveMatroskaRecorder : IDisposable
     {
@@ -63,7 +63,7 @@ namespace KinesisVideoWebRTCStorage.Media.Matroska
                 }
                 var at = timestamp - _origin;
                 ref TimeSpan last = ref kind == MediaTrackKind.Video ? ref _lastVideo : ref _lastAudio;
-                if (at < TimeSpan.Zero || at < last || (kind == MediaTrackKind.Audio && !_withAudio))
+                if (at < TimeSpan.Zero || at <= last || (kind == MediaTrackKind.Audio && !_withAudio))
                 {
                     FramesDropped++;
                     return;
