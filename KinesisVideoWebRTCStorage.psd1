@@ -12,7 +12,7 @@
     # AWSSDK.Core is loaded up front so that [Amazon.Runtime.BasicAWSCredentials] works before any cmdlet has run.
     RequiredAssemblies     = @('module/bin/AWSSDK.Core.dll')
     FormatsToProcess       = @('module/KinesisVideoWebRTCStorage.Format.ps1xml')
-    CmdletsToExport        = @('Get-KVSignalingEndpoint', 'Join-KVWebRTCStorageSession', 'Start-KVLocalEmulator', 'Stop-KVLocalEmulator')
+    CmdletsToExport        = @('Get-KVSignalingEndpoint', 'Join-KVWebRTCStorageSession', 'Start-KVLocalEmulator', 'Start-KVWebRTCIngest', 'Stop-KVLocalEmulator')
     FunctionsToExport      = @()
     VariablesToExport      = @()
     AliasesToExport        = @()
