@@ -19,11 +19,12 @@ namespace KinesisVideoWebRTCStorage.Cli
             var turnSecret = new Option<string?>("--turn-secret") { Description = "The TURN server's shared secret (coturn use-auth-secret)." };
             var dropJoins = new Option<int>("--drop-joins") { Description = "Accept and ignore the first N JoinStorageSession calls." };
             var sessionLimit = new Option<double?>("--session-limit") { Description = "Seconds after which a storage session ends (default 3600, as the service)." };
+            var storageChannel = new Option<string[]>("--storage-channel") { Description = "Create this channel with a linked stream <name>-stream at start (repeatable)." };
             var json = new Option<bool>("--json") { Description = "Print the ready line as JSON (for scripts)." };
             var exitOnStdinClose = new Option<bool>("--exit-on-stdin-close") { Description = "Stop when standard input closes (used by Start-KVLocalEmulator)." };
             var command = new Command("emulator", "Run the local Kinesis Video control plane, signaling and storage emulator.")
             {
-                port, dataDir, region, turn, turnSecret, dropJoins, sessionLimit, json, exitOnStdinClose,
+                port, dataDir, region, turn, turnSecret, dropJoins, sessionLimit, storageChannel, json, exitOnStdinClose,
             };
             command.SetAction(async (result, cancellationToken) =>
             {
@@ -40,6 +41,7 @@ namespace KinesisVideoWebRTCStorage.Cli
                 options.Log = line => log.WriteLine(DateTime.UtcNow.ToString("HH:mm:ss.fff") + " " + line);
                 if (result.GetValue(sessionLimit) is double limit) options.StorageSessionLimit = TimeSpan.FromSeconds(limit);
                 options.TurnUris.AddRange(result.GetValue(turn) ?? Array.Empty<string>());
+                options.StorageChannels.AddRange(result.GetValue(storageChannel) ?? Array.Empty<string>());
                 using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 if (result.GetValue(exitOnStdinClose))
                 {

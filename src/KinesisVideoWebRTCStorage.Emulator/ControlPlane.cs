@@ -53,6 +53,23 @@ namespace KinesisVideoWebRTCStorage.Emulator
             }
         }
 
+        /// <summary>
+        /// Creates (unless it exists) a channel with a stream named <c>&lt;channel&gt;-stream</c> linked for media storage,
+        /// through the same operations a client would call; for --storage-channel and -StorageChannel.
+        /// </summary>
+        public void CreateStorageChannel(string name)
+        {
+            lock (state.Gate)
+                if (state.Channels.ContainsKey(name)) return;
+            var streamArn = (string)CreateStream(new JsonObject { ["StreamName"] = name + "-stream", ["DataRetentionInHours"] = 24 })!["StreamARN"]!;
+            var channelArn = (string)CreateSignalingChannel(new JsonObject { ["ChannelName"] = name })!["ChannelARN"]!;
+            UpdateMediaStorageConfiguration(new JsonObject
+            {
+                ["ChannelARN"] = channelArn,
+                ["MediaStorageConfiguration"] = new JsonObject { ["Status"] = "ENABLED", ["StreamARN"] = streamArn },
+            });
+        }
+
         /// <summary>Storage calls spell their error message in lower case, the control plane in upper case.</summary>
         public static bool UsesLowerCaseMessage(string path) => path.StartsWith("/joinStorageSession", StringComparison.Ordinal);
 

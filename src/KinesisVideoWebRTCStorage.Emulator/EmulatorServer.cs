@@ -81,6 +81,7 @@ namespace KinesisVideoWebRTCStorage.Emulator
                 await app.DisposeAsync().ConfigureAwait(false);
                 throw new EmulatorStartException($"Port {options.Port} on {options.Host} is already in use. Stop what uses it, or pass --port 0 to take a free port.", e);
             }
+            foreach (var channel in options.StorageChannels) server.ControlPlane.CreateStorageChannel(channel);
             var address = app.Urls.First();
             server.EndpointUrl = new Uri(address.Replace("[::]", "127.0.0.1"));
             return server;

@@ -31,6 +31,9 @@ namespace KinesisVideoWebRTCStorage.Hosting
         public IList<string> TurnUris { get; } = new List<string>();
         public string? TurnSecret { get; set; }
         public int DropJoins { get; set; }
+
+        /// <summary>Channels to create at start, each with a linked stream and media storage enabled.</summary>
+        public IList<string> StorageChannels { get; } = new List<string>();
         public TimeSpan ReadyTimeout { get; set; } = TimeSpan.FromSeconds(30);
     }
 
@@ -90,6 +93,7 @@ namespace KinesisVideoWebRTCStorage.Hosting
             foreach (var uri in info.TurnUris) arguments.AddRange(new[] { "--turn-uri", uri });
             if (info.TurnSecret != null) arguments.AddRange(new[] { "--turn-secret", info.TurnSecret });
             if (info.DropJoins > 0) arguments.AddRange(new[] { "--drop-joins", info.DropJoins.ToString() });
+            foreach (var channel in info.StorageChannels) arguments.AddRange(new[] { "--storage-channel", channel });
             start.Arguments = string.Join(" ", arguments.Select(Quote));
 
             Process process;

@@ -31,6 +31,10 @@ namespace KinesisVideoWebRTCStorage.PowerShell.Commands
         [ValidateRange(0, 1000)]
         public int DropJoins { get; set; }
 
+        /// <summary>Channels to create at start, each recording into a stream named &lt;channel&gt;-stream.</summary>
+        [Parameter]
+        public string[]? StorageChannel { get; set; }
+
         [Parameter]
         [ValidateRange(1, 600)]
         public int TimeoutSec { get; set; } = 30;
@@ -47,6 +51,7 @@ namespace KinesisVideoWebRTCStorage.PowerShell.Commands
                 ReadyTimeout = TimeSpan.FromSeconds(TimeoutSec),
             };
             foreach (var uri in TurnUri ?? Array.Empty<string>()) info.TurnUris.Add(uri);
+            foreach (var channel in StorageChannel ?? Array.Empty<string>()) info.StorageChannels.Add(channel);
             try
             {
                 var emulator = LocalEmulator.StartAsync(info, default).GetAwaiter().GetResult();

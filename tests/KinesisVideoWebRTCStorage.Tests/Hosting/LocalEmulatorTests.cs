@@ -62,5 +62,27 @@ namespace KinesisVideoWebRTCStorage.Tests.Hosting
             var error = await Assert.ThrowsAsync<LocalEmulatorStartException>(() => LocalEmulator.StartAsync(new LocalEmulatorStartInfo("/nonexistent/kvwebrtc.dll"), default));
             Assert.Contains("build the solution", error.Message);
         }
+
+        [Fact]
+        public async Task StorageChannelsAreCreatedWithMediaStorageEnabled()
+        {
+            var info = new LocalEmulatorStartInfo(CliPath);
+            info.StorageChannels.Add("pre-made");
+            var emulator = await LocalEmulator.StartAsync(info, default);
+            try
+            {
+                var client = KvsConnection.Create(new AwsConnectionOptions
+                {
+                    AccessKey = emulator.AccessKey, SecretKey = emulator.SecretKey, Region = emulator.Region, EndpointUrl = emulator.EndpointUrl,
+                }).ControlPlane();
+                var storage = await client.DescribeMediaStorageConfigurationAsync(ChannelReference.FromName("pre-made"));
+                Assert.True(storage.IsEnabled);
+                Assert.Equal("pre-made-stream", (await client.DescribeStreamAsync(null, storage.StreamARN)).StreamName);
+            }
+            finally
+            {
+                await emulator.StopAsync(TimeSpan.FromSeconds(10));
+            }
+        }
     }
 }

@@ -1,0 +1,87 @@
+# Pester 5 tests of Start-KVWebRTCIngest end to end: the cmdlets drive ingest into an emulator they start, and the
+# recording the emulator writes is checked with ffprobe/ffmpeg (on PATH, as tests/run.sh and .ci/run ensure).
+# Run through tests/run.sh (or ./build.ps1 -Task Test) after a build.
+
+BeforeAll {
+    $repo = Split-Path -Parent $PSScriptRoot
+    Import-Module (Join-Path $repo 'KinesisVideoWebRTCStorage.psd1') -Force
+    $script:data = Join-Path $TestDrive 'kvs'
+    $script:emulator = Start-KVLocalEmulator -DataDirectory $data -StorageChannel 'pester-cam', 'pester-job'
+    $script:common = @{
+        EndpointUrl = $emulator.EndpointUrl
+        Region      = $emulator.Region
+        AccessKey   = $emulator.AccessKey
+        SecretKey   = $emulator.SecretKey
+    }
+    function Get-Recording([string] $Stream) {
+        # The storage session finishes its file shortly after the ingest closes; wait for it (bounded).
+        $deadline = (Get-Date).AddSeconds(15)
+        do {
+            $sessions = (Invoke-RestMethod -Method Post -Uri "$($emulator.EndpointUrl)/_emulator/status" -Body '{}' -ContentType 'application/json').StorageSessions |
+                Where-Object { $_.StreamName -eq $Stream -and $_.State -eq 'Ended' -and $_.RecordingPath }
+            if ($sessions) { return @($sessions)[-1].RecordingPath }
+            Start-Sleep -Milliseconds 200
+        } while ((Get-Date) -lt $deadline)
+        throw "no finished recording for $Stream"
+    }
+}
+
+AfterAll {
+    $script:emulator | Stop-KVLocalEmulator
+    Remove-Module KinesisVideoWebRTCStorage -ErrorAction SilentlyContinue
+}
+
+Describe 'Start-KVWebRTCIngest' {
+    It 'records 10 s of the test pattern whole, starting with an IDR, and decodable' {
+        $result = Start-KVWebRTCIngest -ChannelName pester-cam -Duration 10 @common
+
+        $result.EndReason | Should -Be 'DurationReached'
+        $result.VideoFramesSent | Should -BeGreaterOrEqual 295
+        $result.TimeToFirstFrame | Should -Not -BeNullOrEmpty
+
+        $recording = Get-Recording 'pester-cam-stream'
+        $video = & ffprobe -v error -select_streams v:0 -show_entries packet=flags -of csv=p=0 $recording
+        @($video).Count | Should -BeGreaterOrEqual 285
+        @($video)[0] | Should -BeLike 'K*'
+        $audio = & ffprobe -v error -select_streams a:0 -show_entries packet=pts_time -of csv=p=0 $recording
+        ([double](@($audio)[-1].TrimEnd(',')) - [double](@($audio)[0].TrimEnd(','))) | Should -BeGreaterOrEqual 9.4
+        (& ffmpeg -hide_banner -nostdin -v error -i $recording -f null - 2>&1) | Should -BeNullOrEmpty
+    }
+
+    It 'takes the channel from Get-KVSignalingEndpoint through the pipeline' {
+        $result = Get-KVSignalingEndpoint -ChannelName pester-cam @common | Start-KVWebRTCIngest -Duration 2 @common
+        $result.ChannelARN | Should -BeLike 'arn:aws:kinesisvideo:*:channel/pester-cam/*'
+        $result.EndReason | Should -Be 'DurationReached'
+    }
+
+    It 'runs as a job that Stop-Job stops cleanly' {
+        $job = Start-KVWebRTCIngest -ChannelName pester-job -AsJob @common
+        $job.PSJobTypeName | Should -Be 'KVWebRTCIngestJob'
+        Start-Sleep -Seconds 3
+        Stop-Job $job
+        $job | Wait-Job -Timeout 30 | Out-Null
+        $result = Receive-Job $job
+        $result.EndReason | Should -Be 'Stopped'
+        $result.VideoFramesSent | Should -BeGreaterThan 0
+        Remove-Job $job
+    }
+
+    It 'refuses a missing file with MediaFileNotFound before sending anything' {
+        Start-KVWebRTCIngest -ChannelName pester-cam -Path (Join-Path $TestDrive 'missing.mkv') @common -ErrorVariable failures -ErrorAction SilentlyContinue
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'MediaFileNotFound*'
+        $failures[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+    }
+
+    It 'refuses a channel without media storage and names the fix' {
+        Start-KVWebRTCIngest -ChannelName no-such-storage -Duration 1 @common -ErrorVariable failures -ErrorAction SilentlyContinue
+        $failures[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+    }
+
+    It 'reports wrong credentials as AccessDenied' {
+        $bad = $common.Clone(); $bad.SecretKey = 'wrong'
+        Start-KVWebRTCIngest -ChannelName pester-cam -Duration 1 @bad -ErrorVariable failures -ErrorAction SilentlyContinue
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'AccessDeniedException*'
+        $failures[0].CategoryInfo.Category | Should -Be 'PermissionDenied'
+        $failures[0].Exception.Message | Should -Not -BeLike '*wrong*'
+    }
+}
