@@ -7,10 +7,12 @@
     ./build.ps1 -Task Test           # xUnit suite, then the Pester tests in tests/*.Tests.ps1
 .EXAMPLE
     ./build.ps1 -Task Package        # out/KinesisVideoWebRTCStorage: the folder Publish-Module accepts
+.EXAMPLE
+    ./build.ps1 -Task Demo           # kvwebrtc demo: 10 s of test pattern into the in-process emulator
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Package')]
+    [ValidateSet('Build', 'Test', 'Package', 'Demo')]
     [string[]] $Task = @('Build'),
 
     [ValidateSet('Debug', 'Release')]
@@ -42,6 +44,11 @@ function Invoke-TestTask {
     Import-Module Pester -MinimumVersion 5.0.0
     $result = Invoke-Pester -Path (Join-Path $root 'tests') -PassThru -Output Detailed
     if ($result.FailedCount -gt 0) { throw "$($result.FailedCount) Pester test(s) failed." }
+}
+
+function Invoke-DemoTask {
+    # The README's main-job command, through the same core ingest path as Start-KVWebRTCIngest.
+    Invoke-Dotnet run --project (Join-Path $root 'src/KinesisVideoWebRTCStorage.Cli') -c $Configuration -- demo
 }
 
 function Invoke-PackageTask {
