@@ -1,0 +1,215 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Net.Http;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using System.Threading;
+using System.Threading.Tasks;
+using KinesisVideoWebRTCStorage.Aws;
+using KinesisVideoWebRTCStorage.Emulator;
+using KinesisVideoWebRTCStorage.Hosting;
+using KinesisVideoWebRTCStorage.Ingest;
+
+namespace KinesisVideoWebRTCStorage.Bench.Ingest
+{
+    /// <summary>
+    /// 1. Time from calling ingest to the first frame the emulator records, on loopback, with the phases it spends
+    ///    (target p50 ≤ 300 ms). 2. N concurrent 1 Mbps ingests from this process into one emulator process, with the
+    ///    share of frames recorded, CPU and peak memory per session; N = 1 is the reference of the same run.
+    /// </summary>
+    public static class Program
+    {
+        public static async Task<int> Main(string[] args)
+        {
+            string cli = args[0];
+            int runs = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20;
+            var loads = (args.Length > 2 ? args[2] : "10,50,100").Split(',').Select(n => int.Parse(n, CultureInfo.InvariantCulture)).ToList();
+            double seconds = args.Length > 3 ? double.Parse(args[3], CultureInfo.InvariantCulture) : 20;
+            Console.WriteLine($"Ingest benchmarks on {Environment.ProcessorCount} cores, .NET {Environment.Version}");
+            await FirstFrameAsync(runs);
+            await LoadAsync(cli, new[] { 1 }.Concat(loads).Distinct().ToList(), TimeSpan.FromSeconds(seconds));
+            return 0;
+        }
+
+        private static async Task FirstFrameAsync(int runs)
+        {
+            Console.WriteLine();
+            Console.WriteLine($"== Time to first recorded frame: {runs} ingests of the test pattern, in-process emulator, loopback");
+            var options = new EmulatorOptions { RecordingsDirectory = Path.Combine(Path.GetTempPath(), "kvs-bench-ttff-" + Environment.ProcessId) };
+            await using var emulator = await EmulatorServer.StartAsync(options);
+            var phases = new Dictionary<string, List<double>>();
+            var totals = new List<double>();
+            for (int run = 0; run < runs; run++)
+            {
+                string channel = "ttff" + run;
+                emulator.ControlPlane.CreateStorageChannel(channel);
+                var connection = KvsConnection.Create(new AwsConnectionOptions
+                {
+                    AccessKey = options.AccessKey, SecretKey = options.SecretKey, Region = options.Region,
+                    EndpointUrl = emulator.EndpointUrl.ToString().TrimEnd('/'),
+                });
+                var trace = new List<(double At, string Line)>();
+                var pattern = new Regex(@"^\[\s*([0-9.]+) s\] (.*)$");
+                using var stop = new CancellationTokenSource();
+                var watch = Stopwatch.StartNew();
+                var ingest = IngestSession.RunAsync(connection, new IngestOptions(ChannelReference.FromName(channel))
+                {
+                    LoopbackOnly = true,
+                    Trace = line =>
+                    {
+                        var m = pattern.Match(line);
+                        if (m.Success) lock (trace) trace.Add((double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) * 1000, m.Groups[2].Value));
+                    },
+                }, stop.Token);
+                double firstFrame = double.NaN;
+                while (watch.Elapsed < TimeSpan.FromSeconds(30))
+                {
+                    var session = emulator.Storage.Sessions.FirstOrDefault(s => s.ChannelArn.Contains("/" + channel + "/"));
+                    if (session != null && session.VideoFramesRecorded > 0)
+                    {
+                        firstFrame = watch.Elapsed.TotalMilliseconds;
+                        break;
+                    }
+                    await Task.Delay(1);
+                }
+                stop.Cancel();
+                await ingest;
+                totals.Add(firstFrame);
+                void Phase(string name, string startsWith, string endsWith)
+                {
+                    lock (trace)
+                    {
+                        var a = trace.FirstOrDefault(t => t.Line.StartsWith(startsWith, StringComparison.Ordinal));
+                        var b = trace.FirstOrDefault(t => t.Line.StartsWith(endsWith, StringComparison.Ordinal));
+                        if (a.Line == null || b.Line == null) return;
+                        if (!phases.TryGetValue(name, out var list)) phases[name] = list = new List<double>();
+                        list.Add(b.At - a.At);
+                    }
+                }
+                Phase("1 preflight (describe, storage config, endpoints)", "media:", "channel ");
+                Phase("2 signaling connect", "channel ", "signaling connected");
+                Phase("3 ICE config + JoinStorageSession", "signaling connected", "JoinStorageSession");
+                Phase("4 offer arrives, answer sent", "JoinStorageSession", "answered");
+                Phase("5 ICE + DTLS", "answered", "storage session connected");
+            }
+            Console.WriteLine($"   first run (cold process): {totals[0]:0} ms");
+            var warm = totals.Skip(1).ToList();
+            if (warm.Count > 0) Console.WriteLine($"   warm runs: p50 {Percentile(warm, 50):0} ms, p90 {Percentile(warm, 90):0} ms, max {warm.Max():0} ms   (target p50 <= 300 ms: {(Percentile(warm, 50) <= 300 ? "met" : "NOT met")})");
+            foreach (var (name, values) in phases.OrderBy(p => p.Key))
+                Console.WriteLine($"   {name,-52} p50 {Percentile(values.Skip(1).DefaultIfEmpty(values[0]).ToList(), 50),6:0.0} ms");
+        }
+
+        private static async Task LoadAsync(string cli, IReadOnlyList<int> loads, TimeSpan duration)
+        {
+            Console.WriteLine();
+            Console.WriteLine($"== Concurrent 1 Mbps ingests from this process into one emulator process, {duration.TotalSeconds:0} s each");
+            string work = Path.Combine(Path.GetTempPath(), "kvs-bench-load-" + Environment.ProcessId);
+            Directory.CreateDirectory(work);
+            string video = Path.Combine(work, "video.h264"), audio = Path.Combine(work, "audio.ogg");
+            Ffmpeg($"-f lavfi -i testsrc2=size=640x480:rate=30 -t 10 -c:v libx264 -profile:v baseline -pix_fmt yuv420p -b:v 950k -maxrate 1M -bufsize 1M -g 30 -bf 0 -bsf:v h264_mp4toannexb -f h264 \"{video}\"");
+            Ffmpeg($"-f lavfi -i sine=frequency=440 -t 10 -c:a libopus -b:a 32k \"{audio}\"");
+            double mbps = (new FileInfo(video).Length + new FileInfo(audio).Length) * 8 / 10.0 / 1e6;
+            Console.WriteLine($"   media: 640x480 30 fps H.264 + Opus, {mbps:0.00} Mbit/s, looped");
+            Console.WriteLine("   sessions  recorded/sent video  sessions ok  CPU ingest+emulator (% of one core per session)  peak memory ingest+emulator (MiB per session)");
+
+            foreach (int n in loads)
+            {
+                var info = new LocalEmulatorStartInfo(cli) { DataDirectory = Path.Combine(work, "data-" + n), ReadyTimeout = TimeSpan.FromSeconds(60) };
+                for (int i = 0; i < n; i++) info.StorageChannels.Add($"load{i}");
+                var emulator = await LocalEmulator.StartAsync(info, default);
+                try
+                {
+                    using var emulatorProcess = Process.GetProcessById(emulator.ProcessId);
+                    var self = Process.GetCurrentProcess();
+                    var cpuSelf = self.TotalProcessorTime;
+                    var cpuEmulator = emulatorProcess.TotalProcessorTime;
+                    long peakSelf = 0, peakEmulator = 0;
+                    using var sampling = new CancellationTokenSource();
+                    var sampler = Task.Run(async () =>
+                    {
+                        while (!sampling.IsCancellationRequested)
+                        {
+                            self.Refresh();
+                            emulatorProcess.Refresh();
+                            peakSelf = Math.Max(peakSelf, self.WorkingSet64);
+                            peakEmulator = Math.Max(peakEmulator, emulatorProcess.WorkingSet64);
+                            await Task.Delay(250);
+                        }
+                    });
+                    var wall = Stopwatch.StartNew();
+                    var results = await Task.WhenAll(Enumerable.Range(0, n).Select(async i =>
+                    {
+                        var connection = KvsConnection.Create(new AwsConnectionOptions
+                        {
+                            AccessKey = emulator.AccessKey, SecretKey = emulator.SecretKey, Region = emulator.Region, EndpointUrl = emulator.EndpointUrl,
+                            Timeout = TimeSpan.FromSeconds(60),
+                        });
+                        try
+                        {
+                            return await IngestSession.RunAsync(connection, new IngestOptions(ChannelReference.FromName($"load{i}"))
+                            {
+                                Media = new IngestMediaOptions { VideoPath = video, AudioPath = audio, Loop = true },
+                                Duration = duration,
+                                LoopbackOnly = true,
+                                OfferTimeout = TimeSpan.FromSeconds(15),
+                            });
+                        }
+                        catch (IngestFailedException e)
+                        {
+                            return e.Result;
+                        }
+                    }));
+                    wall.Stop();
+                    await Task.Delay(2000); // storage sessions finish their files
+                    sampling.Cancel();
+                    await sampler;
+                    self.Refresh();
+                    emulatorProcess.Refresh();
+                    double cpu = ((self.TotalProcessorTime - cpuSelf) + (emulatorProcess.TotalProcessorTime - cpuEmulator)).TotalSeconds;
+                    double cpuIngestShare = (self.TotalProcessorTime - cpuSelf).TotalSeconds / cpu;
+                    long recorded = await RecordedVideoFramesAsync(emulator.EndpointUrl);
+                    long sent = results.Sum(r => r.VideoFramesSent);
+                    int ok = results.Count(r => r.EndReason == IngestEndReason.DurationReached);
+                    double perSession = cpu / wall.Elapsed.TotalSeconds / n * 100;
+                    Console.WriteLine($"   {n,8}  {recorded,8}/{sent,-8} {(sent == 0 ? 0 : 100.0 * recorded / sent),5:0.0}%  {ok,5}/{n,-5}  " +
+                        $"{perSession,6:0.0}% ({cpuIngestShare * 100:0}% ingest side)                      " +
+                        $"{peakSelf / 1048576.0,6:0}+{peakEmulator / 1048576.0,-6:0} ({(peakSelf + peakEmulator) / 1048576.0 / n:0.0})");
+                    foreach (var failed in results.Where(r => r.EndReason != IngestEndReason.DurationReached).Take(3))
+                        Console.WriteLine($"             e.g. {failed.EndReason}: {failed.Error}");
+                }
+                finally
+                {
+                    await emulator.StopAsync(TimeSpan.FromSeconds(30));
+                }
+            }
+            try { Directory.Delete(work, recursive: true); } catch (IOException) { }
+        }
+
+        private static async Task<long> RecordedVideoFramesAsync(string endpoint)
+        {
+            using var http = new HttpClient();
+            var body = await http.PostAsync(endpoint + "/_emulator/status", new StringContent("{}"));
+            using var status = JsonDocument.Parse(await body.Content.ReadAsStringAsync());
+            return status.RootElement.GetProperty("StorageSessions").EnumerateArray().Sum(s => s.GetProperty("VideoFrames").GetInt64());
+        }
+
+        private static double Percentile(List<double> values, double p)
+        {
+            var sorted = values.Where(v => !double.IsNaN(v)).OrderBy(v => v).ToList();
+            if (sorted.Count == 0) return double.NaN;
+            return sorted[(int)Math.Min(sorted.Count - 1, Math.Ceiling(p / 100 * sorted.Count) - 1)];
+        }
+
+        private static void Ffmpeg(string arguments)
+        {
+            using var process = Process.Start(new ProcessStartInfo("ffmpeg", "-hide_banner -nostdin -y -v error " + arguments) { RedirectStandardError = true })!;
+            string errors = process.StandardError.ReadToEnd();
+            process.WaitForExit();
+            if (process.ExitCode != 0) throw new InvalidOperationException("ffmpeg failed: " + errors);
+        }
+    }
+}
