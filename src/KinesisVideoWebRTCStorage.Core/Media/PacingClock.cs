@@ -21,28 +21,23 @@ namespace KinesisVideoWebRTCStorage.Media
         public abstract ValueTask WaitUntilAsync(TimeSpan due, CancellationToken cancellationToken);
 
         /// <remarks>
-        /// Waits with Task.Delay until shortly before the due time and yields the thread for the last stretch, which
-        /// keeps lateness near a millisecond without spinning a core. Where the OS timer is coarse (Windows' default
-        /// 15.6 ms), lateness is bounded by that period instead.
+        /// Sleeps with Task.Delay rounded up to the timer's whole milliseconds and never spins: a frame leaves at most
+        /// about a millisecond late (a timer period late where the OS timer is coarse, 15.6 ms on Windows by default),
+        /// which the receiver's jitter buffer absorbs, while a spinning wait would cost each paced stream several
+        /// percent of a core and limit how many sessions one machine can run.
         /// </remarks>
         private sealed class MonotonicClock : PacingClock
         {
-            /// <summary>How early the timer wait ends, covering Task.Delay's lateness on Linux and macOS.</summary>
-            private static readonly TimeSpan TimerMargin = TimeSpan.FromMilliseconds(1.5);
-
             private static readonly double TicksPerStopwatchTick = (double)TimeSpan.TicksPerSecond / Stopwatch.Frequency;
 
             public override TimeSpan Now => new TimeSpan((long)(Stopwatch.GetTimestamp() * TicksPerStopwatchTick));
 
             public override async ValueTask WaitUntilAsync(TimeSpan due, CancellationToken cancellationToken)
             {
-                var remaining = due - Now;
-                if (remaining > TimerMargin) await Task.Delay(remaining - TimerMargin, cancellationToken).ConfigureAwait(false);
-                while (Now < due)
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    Thread.Yield();
-                }
+                TimeSpan remaining;
+                while ((remaining = due - Now) > TimeSpan.Zero)
+                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Ceiling(remaining.TotalMilliseconds)), cancellationToken).ConfigureAwait(false);
+                cancellationToken.ThrowIfCancellationRequested();
             }
         }
     }
