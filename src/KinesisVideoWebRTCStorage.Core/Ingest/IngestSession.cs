@@ -137,6 +137,14 @@ namespace KinesisVideoWebRTCStorage.Ingest
                             }
                             else if (change.State == RtcPeerConnectionState.Failed || change.State == RtcPeerConnectionState.Closed)
                             {
+                                if (_signaling?.CloseStatus == WebSocketCloseStatus.PolicyViolation)
+                                {
+                                    // The service replaced our signaling connection with a newer master's and ended our
+                                    // session for it; rejoining would take the channel back from that master.
+                                    Trace($"storage session ended after another master took the channel: {_signaling.CloseStatusDescription}");
+                                    end = IngestEndReason.Preempted;
+                                    break;
+                                }
                                 string why = change.Attempt.Pc.FailureReason ?? change.State.ToString();
                                 Trace($"storage session connection ended: {why}; rejoining");
                                 RecoverOrFail(ref recoveries, "the storage session connection kept failing: " + why);
@@ -158,6 +166,11 @@ namespace KinesisVideoWebRTCStorage.Ingest
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 end = IngestEndReason.Stopped;
+            }
+            catch (PreemptedException)
+            {
+                Trace("another master took the channel");
+                end = IngestEndReason.Preempted;
             }
             catch (IngestFailedException e)
             {
@@ -240,6 +253,8 @@ namespace KinesisVideoWebRTCStorage.Ingest
             {
                 await old.CloseAsync(_options.StopTimeout).ConfigureAwait(false);
                 old.Dispose();
+                // Closing may reveal that the service had already replaced us with a newer master.
+                if (old.CloseStatus == WebSocketCloseStatus.PolicyViolation) throw new PreemptedException();
             }
             for (int attempt = 1; ; attempt++)
             {
@@ -530,6 +545,11 @@ namespace KinesisVideoWebRTCStorage.Ingest
                 }
                 foreach (var candidate in pending) send(candidate);
             }
+        }
+
+        /// <summary>Unwinds the session loop when the service turns out to have replaced us with a newer master.</summary>
+        private sealed class PreemptedException : Exception
+        {
         }
 
         private abstract class IngestEvent
