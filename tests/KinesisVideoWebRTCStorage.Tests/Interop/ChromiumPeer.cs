@@ -9,86 +9,40 @@ using Microsoft.Playwright;
 namespace KinesisVideoWebRTCStorage.Tests.Interop
 {
     /// <summary>
-    /// A real libwebrtc peer: one headless Chromium with one page that holds one RTCPeerConnection (chromium_peer.html).
-    /// The test is the signalling channel: it passes SDP and candidate strings between this page and the other peer.
-    /// Each instance is its own browser process with a fresh profile, deleted on dispose.
+    /// A real libwebrtc peer: one page of a headless Chromium (<see cref="ChromiumBrowser"/>) that holds one
+    /// RTCPeerConnection (chromium_peer.html). The test is the signalling channel: it passes SDP and candidate strings
+    /// between this page and the other peer. <see cref="ChromiumBrowser.OpenPeerAsync"/> makes one; disposing it closes
+    /// the page, and with it the page's connection.
     /// </summary>
-    public sealed class ChromiumPeer : IAsyncDisposable
+    public sealed class ChromiumPeer : IInteropPeer, IAsyncDisposable
     {
-        public const string ExecutablePath = "/usr/bin/chromium";
-
         // Served through Playwright's router, never over the network: http://localhost is a secure origin, which
         // getUserMedia needs, and nothing has to listen on a port.
         private const string Origin = "http://localhost/";
         private const string PageResource = "KinesisVideoWebRTCStorage.Tests.Interop.chromium_peer.html";
 
-        private static readonly string[] Flags =
-        {
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync",
-            // Fake camera and microphone, permission granted without a prompt.
-            "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-            // Without this Chromium never gathers 127.0.0.1, the only address the peers share here.
-            "--allow-loopback-in-peer-connection",
-            // Remote audio is decoded only while an <audio> element plays it; headless has no user to click.
-            "--autoplay-policy=no-user-gesture-required",
-        };
-
-        private readonly IPlaywright playwright;
-        private readonly IBrowserContext browser;
         private readonly IPage page;
-        private readonly string userDataDirectory;
         private readonly Channel<TrickledCandidate> localCandidates = Channel.CreateUnbounded<TrickledCandidate>();
 
-        private ChromiumPeer(IPlaywright playwright, IBrowserContext browser, IPage page, string userDataDirectory)
+        private ChromiumPeer(IPage page)
         {
-            this.playwright = playwright;
-            this.browser = browser;
             this.page = page;
-            this.userDataDirectory = userDataDirectory;
         }
 
         /// <summary>Loopback UDP candidates as Chromium gathers them; completes at Chromium's end-of-candidates.</summary>
         public ChannelReader<TrickledCandidate> LocalCandidates => localCandidates.Reader;
 
-        public static async Task<ChromiumPeer> LaunchAsync(CancellationToken cancellationToken = default)
+        /// <summary>Loads the peer page into <paramref name="page"/>, which the peer then owns.</summary>
+        internal static async Task<ChromiumPeer> OpenAsync(IPage page, CancellationToken cancellationToken)
         {
-            // CI installs Chromium (.ci/run); a machine without it must fail these tests, not pass them vacuously.
-            if (!File.Exists(ExecutablePath))
-                throw new InvalidOperationException($"Chromium is not installed at {ExecutablePath}; install the Debian package 'chromium' (see .ci/run).");
-
-            string userDataDirectory = Directory.CreateTempSubdirectory("kvs-chromium-").FullName;
-            IPlaywright? playwright = null;
-            IBrowserContext? browser = null;
-            try
-            {
-                playwright = await Playwright.CreateAsync().WaitAsync(InteropTimeouts.Launch, cancellationToken).ConfigureAwait(false);
-                // A persistent context is Playwright's way to give Chromium a --user-data-dir of our choosing.
-                browser = await playwright.Chromium.LaunchPersistentContextAsync(userDataDirectory, new BrowserTypeLaunchPersistentContextOptions
-                {
-                    ExecutablePath = ExecutablePath,
-                    Headless = true,
-                    Args = Flags,
-                    Timeout = (float)InteropTimeouts.Launch.TotalMilliseconds,
-                }).WaitAsync(cancellationToken).ConfigureAwait(false);
-                IPage page = browser.Pages.Count > 0 ? browser.Pages[0] : await browser.NewPageAsync().ConfigureAwait(false);
-                var peer = new ChromiumPeer(playwright, browser, page, userDataDirectory);
-
-                await page.ExposeFunctionAsync<string>("kvsLocalCandidate", peer.OnLocalCandidate).ConfigureAwait(false);
-                string html = ReadPage();
-                await page.RouteAsync(Origin + "**", route => route.FulfillAsync(new RouteFulfillOptions { ContentType = "text/html", Body = html }))
-                    .ConfigureAwait(false);
-                await page.GotoAsync(Origin, new PageGotoOptions { Timeout = (float)InteropTimeouts.Launch.TotalMilliseconds })
-                    .WaitAsync(cancellationToken).ConfigureAwait(false);
-                return peer;
-            }
-            catch
-            {
-                if (browser != null) await browser.CloseAsync().ConfigureAwait(false);
-                playwright?.Dispose();
-                DeleteQuietly(userDataDirectory);
-                throw;
-            }
+            var peer = new ChromiumPeer(page);
+            await page.ExposeFunctionAsync<string>("kvsLocalCandidate", peer.OnLocalCandidate).ConfigureAwait(false);
+            string html = ReadPage();
+            await page.RouteAsync(Origin + "**", route => route.FulfillAsync(new RouteFulfillOptions { ContentType = "text/html", Body = html }))
+                .ConfigureAwait(false);
+            await page.GotoAsync(Origin, new PageGotoOptions { Timeout = (float)InteropTimeouts.Launch.TotalMilliseconds })
+                .WaitAsync(cancellationToken).ConfigureAwait(false);
+            return peer;
         }
 
         /// <summary>
@@ -125,16 +79,7 @@ namespace KinesisVideoWebRTCStorage.Tests.Interop
         public async ValueTask DisposeAsync()
         {
             localCandidates.Writer.TryComplete();
-            try
-            {
-                await browser.CloseAsync().WaitAsync(InteropTimeouts.Launch).ConfigureAwait(false);
-            }
-            finally
-            {
-                // Disposing the driver also ends the browser it started if closing did not.
-                playwright.Dispose();
-                DeleteQuietly(userDataDirectory);
-            }
+            await page.CloseAsync().WaitAsync(InteropTimeouts.Launch).ConfigureAwait(false);
         }
 
         private async Task<T> EvaluateAsync<T>(string expression, object? argument = null)
@@ -171,28 +116,6 @@ namespace KinesisVideoWebRTCStorage.Tests.Interop
                 ?? throw new InvalidOperationException($"Embedded resource {PageResource} is missing from the test assembly.");
             using var reader = new StreamReader(stream);
             return reader.ReadToEnd();
-        }
-
-        private static void DeleteQuietly(string directory)
-        {
-            // Chromium's helper processes may still be flushing the profile for a moment after close; a leftover temp
-            // directory is not worth failing a test for.
-            for (int attempt = 0; attempt < 3; attempt++)
-            {
-                try
-                {
-                    if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
-                    return;
-                }
-                catch (IOException)
-                {
-                    Thread.Sleep(200);
-                }
-                catch (UnauthorizedAccessException)
-                {
-                    Thread.Sleep(200);
-                }
-            }
         }
     }
 }

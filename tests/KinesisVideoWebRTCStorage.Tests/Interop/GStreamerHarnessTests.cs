@@ -14,6 +14,10 @@ namespace KinesisVideoWebRTCStorage.Tests.Interop
     [Trait("Category", "Interop")]
     public sealed class GStreamerHarnessTests
     {
+        private readonly SharedChromiumBrowser browser;
+
+        public GStreamerHarnessTests(SharedChromiumBrowser browser) => this.browser = browser;
+
         [Fact]
         public async Task MaxBundleOfferIsAnsweredWithTheBundleOnlyVideoAccepted()
         {
@@ -56,10 +60,8 @@ namespace KinesisVideoWebRTCStorage.Tests.Interop
         [Fact]
         public async Task ChromiumFakeCameraDecodesInTheGStreamerOfferer()
         {
-            var launchGStreamer = GStreamerPeer.LaunchAsync();
-            var launchChromium = ChromiumPeer.LaunchAsync();
-            await using var gstreamer = await launchGStreamer;
-            await using var chromium = await launchChromium;
+            await using var gstreamer = await GStreamerPeer.LaunchAsync();
+            await using var chromium = await browser.OpenPeerAsync();
 
             string answer = await chromium.AnswerWithFakeCameraAsync(await gstreamer.CreateReceiveOfferAsync());
             await gstreamer.SetRemoteAnswerAsync(answer);

@@ -15,7 +15,7 @@ namespace KinesisVideoWebRTCStorage.Tests.Interop
     /// process, driven over JSON lines on its stdin and stdout. It offers recvonly Opus and H.264 under max-bundle, so the
     /// video section comes with port 0 and a=bundle-only, and it decodes what it receives.
     /// </summary>
-    public sealed class GStreamerPeer : IAsyncDisposable
+    public sealed class GStreamerPeer : IInteropPeer, IAsyncDisposable
     {
         // Debian's interpreter: the python3 first on PATH may be another one that does not see python3-gst-1.0.
         public const string PythonPath = "/usr/bin/python3";

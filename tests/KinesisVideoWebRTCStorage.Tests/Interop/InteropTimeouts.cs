@@ -14,6 +14,9 @@ namespace KinesisVideoWebRTCStorage.Tests.Interop
         /// <summary>One signalling step: creating an offer or answer, applying a description or a candidate, a stats query.</summary>
         public static readonly TimeSpan Signalling = TimeSpan.FromSeconds(15);
 
+        /// <summary>From our answer to our connection being up (ICE and DTLS), typically well under a second.</summary>
+        public static readonly TimeSpan Connect = TimeSpan.FromSeconds(15);
+
         /// <summary>From exchanging candidates until the receiver reports decoded video and audio.</summary>
         public static readonly TimeSpan Media = TimeSpan.FromSeconds(10);
     }

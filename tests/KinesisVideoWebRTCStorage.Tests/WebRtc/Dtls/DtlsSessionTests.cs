@@ -116,6 +116,52 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Dtls
             transport.Close();
         }
 
+        /// <summary>
+        /// The ClientHello Chromium 156 really sent when we answered passive (captured from an interop run): 1413 bytes
+        /// offering DTLS 1.3 (supported_versions FEFC, FEFD) with an X25519MLKEM768 key share of 1216 bytes, so it
+        /// comes as two handshake fragments in two datagrams. The server must reassemble it, in either order, and
+        /// answer with a DTLS 1.2 ServerHello that picks an SRTP profile.
+        /// </summary>
+        [Theory]
+        [InlineData(false)]
+        [InlineData(true)]
+        public async Task ServerAnswersChromiumsTwoDatagramPostQuantumClientHelloWithDtls12(bool secondFragmentFirst)
+        {
+            var fragments = new[] { 1, 2 }.Select(n => File.ReadAllBytes(Corpus.Files("dtls").Single(f => f.EndsWith($"chromium156-client-hello-dtls13-{n}of2.bin")))).ToList();
+            Assert.Contains("002B000504FEFCFEFD", Convert.ToHexString(fragments[1])); // it really offers DTLS 1.3
+            Assert.Contains("003304EA04E811EC04C0", Convert.ToHexString(fragments[0])); // with a post-quantum key share
+            if (secondFragmentFirst) fragments.Reverse();
+
+            var replies = new BlockingCollection<byte[]>();
+            using var bridge = new DtlsDatagramBridge(replies.Add);
+            using var stop = new CancellationTokenSource();
+            var server = DtlsSession.HandshakeAsync(DtlsRole.Server, bridge, ServerCertificate, DtlsCertificate.Shared.Fingerprint, stop.Token);
+            foreach (var fragment in fragments) bridge.Deliver(fragment);
+
+            Assert.True(replies.TryTake(out var flight, TimeSpan.FromSeconds(30)), "the server did not answer the ClientHello");
+            var record = DtlsRecordHeader.ParseDatagram(flight).First();
+            Assert.Equal(DtlsRecordHeader.Handshake, record.ContentType);
+            var body = flight.AsSpan(DtlsRecordHeader.Length);
+            Assert.Equal(2, body[0]); // ServerHello
+            var serverHello = body.Slice(12);
+            Assert.Equal(new byte[] { 0xFE, 0xFD }, serverHello.Slice(0, 2).ToArray()); // DTLS 1.2
+            int suiteAt = 2 + 32 + 1 + serverHello[2 + 32];
+            Assert.Equal(0xC02B, (serverHello[suiteAt] << 8) | serverHello[suiteAt + 1]); // ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, Chromium's first 1.2 suite
+            var extensions = new System.Collections.Generic.Dictionary<int, string>();
+            var rest = serverHello.Slice(suiteAt + 3 + 2, (serverHello[suiteAt + 3] << 8) | serverHello[suiteAt + 4]);
+            while (rest.Length >= 4)
+            {
+                int length = (rest[2] << 8) | rest[3];
+                extensions[(rest[0] << 8) | rest[1]] = Convert.ToHexString(rest.Slice(4, length).ToArray());
+                rest = rest.Slice(4 + length);
+            }
+            Assert.Equal("0002000100", extensions[0x000E]); // use_srtp: SRTP_AES128_CM_HMAC_SHA1_80, no MKI
+            Assert.False(extensions.ContainsKey(0x002B), "a supported_versions extension would claim DTLS 1.3");
+
+            stop.Cancel();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => server.WaitAsync(TimeSpan.FromSeconds(30)));
+        }
+
         [Theory]
         [InlineData(new[] { 2 }, SrtpProtectionProfile.Aes128CmHmacSha1_32)]
         [InlineData(new[] { 7, 2, 1 }, SrtpProtectionProfile.Aes128CmHmacSha1_80)] // AEAD_AES_128_GCM first, as Chromium orders it

@@ -11,6 +11,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Rtp.Codecs
     /// Rebuilds Annex-B access units from RFC 6184 mode-1 payloads (single NAL, STAP-A, FU-A). A unit ends on the marker bit
     /// or a timestamp change. A sequence gap, a broken fragment or a malformed payload taints the unit: tainted units are
     /// dropped and counted unless <see cref="DeliverIncomplete"/> is set, in which case they are delivered flagged.
+    /// Padding-only packets carry no media and are skipped; only their sequence numbers count.
     /// Malformed payloads never throw; the unit buffer never grows past <c>maxAccessUnitSize</c>.
     /// </summary>
     public sealed class H264Depacketizer
@@ -24,6 +25,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Rtp.Codecs
         private bool _tainted;
         private bool _inFragment;
         private uint _timestamp;
+        private bool _gapBeforeNextPayload;
         private ReceiveSequenceTracker _sequence;
 
         public H264Depacketizer(H264AccessUnitHandler handler, int maxAccessUnitSize = 4 * 1024 * 1024)
@@ -42,6 +44,9 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Rtp.Codecs
         public long LatePacketsDropped { get; private set; }
         public long MalformedPayloads { get; private set; }
 
+        /// <summary>Packets with padding and no payload, e.g. libwebrtc's bandwidth probes when RTX is not negotiated.</summary>
+        public long PaddingOnlyPackets { get; private set; }
+
         public void Push(in RtpPacket packet)
         {
             var status = _sequence.Advance(packet.Header.SequenceNumber, out int lost);
@@ -53,6 +58,18 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Rtp.Codecs
             }
             LostPackets += lost;
             bool gap = status != SequenceStatus.InOrder;
+            if (packet.Payload.IsEmpty && packet.PaddingLength > 0)
+            {
+                // Chromium sends bursts of these right after a frame's marker, stamped with that frame's timestamp. Taken
+                // as payloads they opened a unit of their own and counted as malformed; one stamped with the next frame's
+                // timestamp would have tainted that whole frame. A gap before one still counts against the next payload.
+                PaddingOnlyPackets++;
+                if (gap && _open) _tainted = true;
+                _gapBeforeNextPayload |= gap;
+                return;
+            }
+            gap |= _gapBeforeNextPayload;
+            _gapBeforeNextPayload = false;
 
             // Lost packets may have ended the open unit or started this packet's one: both are suspect.
             if (gap && _open) _tainted = true;

@@ -21,6 +21,9 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Rtp.Codecs
         public long LatePacketsDropped { get; private set; }
         public long MalformedPayloads { get; private set; }
 
+        /// <summary>Packets with padding and no payload: no media, and not malformed either.</summary>
+        public long PaddingOnlyPackets { get; private set; }
+
         public void Push(in RtpPacket packet)
         {
             if (_sequence.Advance(packet.Header.SequenceNumber, out int lost) == SequenceStatus.Late)
@@ -31,7 +34,9 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Rtp.Codecs
             LostPackets += lost;
             if (packet.Payload.IsEmpty)
             {
-                MalformedPayloads++; // an Opus packet has at least its TOC byte
+                // An Opus packet has at least its TOC byte; a padding-only packet (RFC 3550 section 5.1) has no media.
+                if (packet.PaddingLength > 0) PaddingOnlyPackets++;
+                else MalformedPayloads++;
                 return;
             }
             FramesDelivered++;

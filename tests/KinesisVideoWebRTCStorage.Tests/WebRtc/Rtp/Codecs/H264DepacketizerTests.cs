@@ -113,5 +113,52 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Rtp.Codecs
             Assert.Single(_units);
             Assert.Equal(1, _depacketizer.LatePacketsDropped);
         }
+
+        /// <summary>A padding-only packet as libwebrtc sends it for bandwidth probing: no payload, 255 bytes of padding.</summary>
+        private static byte[] PaddingOnly(ushort sequence, uint timestamp)
+        {
+            var packet = new byte[RtpHeader.FixedLength + 255];
+            RtpPacket.Write(packet, new RtpHeader(96, sequence, timestamp, 1), ReadOnlySpan<byte>.Empty, paddingLength: 255);
+            return packet;
+        }
+
+        [Fact]
+        public void PaddingOnlyPacketsBetweenFramesAreSkippedNotCountedAsMalformed()
+        {
+            // Chromium's order: a frame, its marker, then padding stamped with that frame's timestamp, then the next frame.
+            var first = Packetize(H264PacketizerTests.AnnexB(H264PacketizerTests.Nal(0x65, 3000)), 3000);
+            Push(first);
+            ushort next = (ushort)(100 + first.Count);
+            Push(new[] { PaddingOnly(next, 3000), PaddingOnly((ushort)(next + 1), 3000), PaddingOnly((ushort)(next + 2), 3000) });
+            Push(Packetize(H264PacketizerTests.AnnexB(H264PacketizerTests.Nal(0x41, 100)), 6000, firstSequence: (ushort)(next + 3)));
+            _depacketizer.Flush();
+
+            Assert.Equal(new[] { (3000u, true), (6000u, true) }, _units.Select(u => (u.Timestamp, u.Complete)));
+            Assert.Equal(3, _depacketizer.PaddingOnlyPackets);
+            Assert.Equal(0, _depacketizer.MalformedPayloads);
+            Assert.Equal(0, _depacketizer.IncompleteUnits);
+            Assert.Equal(0, _depacketizer.LostPackets);
+        }
+
+        [Fact]
+        public void PaddingStampedWithTheNextFramesTimestampDoesNotTaintThatFrame()
+        {
+            Push(new[] { PaddingOnly(99, 6000) });
+            Push(Packetize(H264PacketizerTests.AnnexB(H264PacketizerTests.Nal(0x41, 3000)), 6000));
+            Assert.Equal(new[] { (6000u, true) }, _units.Select(u => (u.Timestamp, u.Complete)));
+        }
+
+        [Fact]
+        public void ALossBeforeAPaddingPacketStillTaintsTheNextFrame()
+        {
+            Push(Packetize(H264PacketizerTests.AnnexB(H264PacketizerTests.Nal(0x41, 100)), 3000));
+            // Sequence 101 is lost: it may have been the start of the next frame, which therefore cannot be trusted.
+            Push(new[] { PaddingOnly(102, 3000) });
+            Push(Packetize(H264PacketizerTests.AnnexB(H264PacketizerTests.Nal(0x41, 100)), 6000, firstSequence: 103));
+            Assert.Single(_units);
+            Assert.Equal(3000u, _units[0].Timestamp);
+            Assert.Equal(1, _depacketizer.LostPackets);
+            Assert.Equal(1, _depacketizer.IncompleteUnits);
+        }
     }
 }

@@ -30,6 +30,21 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Rtp.Codecs
         }
 
         [Fact]
+        public void PaddingOnlyPacketIsSkippedAndAnEmptyPayloadIsMalformed()
+        {
+            var received = new List<byte[]>();
+            var depacketizer = new OpusDepacketizer((frame, ts) => received.Add(frame.ToArray()));
+            var padding = new byte[RtpHeader.FixedLength + 32];
+            RtpPacket.Write(padding, new RtpHeader(111, 1, 960, 1), System.ReadOnlySpan<byte>.Empty, paddingLength: 32);
+            var empty = new byte[RtpHeader.FixedLength];
+            RtpPacket.Write(empty, new RtpHeader(111, 2, 1920, 1), System.ReadOnlySpan<byte>.Empty);
+            depacketizer.Push(RtpPacket.Parse(padding));
+            depacketizer.Push(RtpPacket.Parse(empty));
+            Assert.Empty(received);
+            Assert.Equal((1L, 1L, 0L), (depacketizer.PaddingOnlyPackets, depacketizer.MalformedPayloads, depacketizer.LostPackets));
+        }
+
+        [Fact]
         public void RejectsFramesOverTheBudgetAndEmptyFrames()
         {
             var packetizer = new OpusPacketizer(1, 111, 0, maxPayloadSize: 100);

@@ -1,0 +1,100 @@
+using System;
+using System.Linq;
+using System.Threading.Tasks;
+using KinesisVideoWebRTCStorage.Media;
+using KinesisVideoWebRTCStorage.WebRtc;
+using KinesisVideoWebRTCStorage.WebRtc.Sdp;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace KinesisVideoWebRTCStorage.Tests.Interop
+{
+    /// <summary>
+    /// Chromium (real libwebrtc) offers to receive, our <see cref="RtcPeerConnection"/> answers and streams the test
+    /// pattern in real time, and Chromium's own decoder counts what it could show: the ingest path proven against a
+    /// browser, in both DTLS roles and under packet loss that only NACK and retransmission can repair.
+    /// </summary>
+    [Collection(InteropCollection.Name)]
+    [Trait("Category", "Interop")]
+    public sealed class ChromiumDecodesOurAnswerTests
+    {
+        private static readonly TimeSpan MediaDuration = TimeSpan.FromSeconds(5);
+        private const int VideoFramesInMediaDuration = 5 * 30;
+
+        // Decoding ends within a few frame intervals of the last packet; a second without progress means it is done.
+        private static readonly TimeSpan DecodingSettled = TimeSpan.FromSeconds(1);
+
+        private readonly SharedChromiumBrowser browser;
+        private readonly ITestOutputHelper output;
+
+        public ChromiumDecodesOurAnswerTests(SharedChromiumBrowser browser, ITestOutputHelper output)
+        {
+            this.browser = browser;
+            this.output = output;
+        }
+
+        private static RtcConfiguration Loopback(SdpSetup answerSetup, double injectedSendLoss = 0) => new RtcConfiguration
+        {
+            LoopbackOnly = true,
+            IncludeIPv6 = false,
+            AnswerSetup = answerSetup,
+            InjectedSendLoss = injectedSendLoss,
+        };
+
+        /// <summary>
+        /// Answering active makes us the DTLS 1.2 client; answering passive makes Chromium the client, whose ClientHello
+        /// offers DTLS 1.3 with a post-quantum key share large enough to span two datagrams.
+        /// </summary>
+        [Theory]
+        [InlineData(SdpSetup.Active, "Client")]
+        [InlineData(SdpSetup.Passive, "Server")]
+        public async Task ChromiumDecodesTheTestPatternWeStreamInRealTime(SdpSetup answerSetup, string ourDtlsRole)
+        {
+            await using var chromium = await browser.OpenPeerAsync();
+            using var ours = await SendingAnswerer.ConnectAsync(chromium, Loopback(answerSetup));
+            Assert.Equal(ourDtlsRole, ours.Connection.GetStats().DtlsRole);
+
+            var sent = await PacedTestPattern.SendAsync(ours.Video, ours.Audio, MediaDuration);
+            var decoded = await StatsPolling.UntilSettledAsync(chromium.GetInboundStatsAsync, s => s.VideoFramesDecoded,
+                s => s.VideoFramesDecoded >= sent.Video && s.AudioTotalSamplesReceived > 0, DecodingSettled, InteropTimeouts.Media);
+            var ourStats = ours.Connection.GetStats();
+            var video = ourStats.Outbound.Single(s => s.Kind == MediaTrackKind.Video);
+            output.WriteLine($"DTLS {ourStats.DtlsRole} {ourStats.SrtpProfile}; sent {sent}; Chromium {decoded}; "
+                + $"our video: {video.PacketsSent} packets, {video.NacksReceived} NACKs, {video.RetransmittedPackets} resent, {video.KeyframeRequests} keyframe requests");
+
+            Assert.Equal(VideoFramesInMediaDuration, sent.Video);
+            Assert.True(decoded.VideoFramesDecoded >= 0.9 * sent.Video, $"Chromium decoded {decoded.VideoFramesDecoded} of {sent.Video} frames: {decoded}\n{ours.Trace}");
+            Assert.True(decoded.AudioTotalSamplesReceived > 0, $"Chromium decoded no audio: {decoded}");
+            Assert.StartsWith("video/H264", decoded.VideoCodec);
+            Assert.StartsWith("audio/opus", decoded.AudioCodec);
+            Assert.Equal((640, 480), (decoded.VideoFrameWidth, decoded.VideoFrameHeight));
+            Assert.Equal(0, ourStats.Transport.SrtcpAuthenticationFailures);
+        }
+
+        /// <summary>
+        /// One in twenty of our media packets (first sends and resends alike) never leaves: Chromium must NACK the gaps,
+        /// we must resend from history, and its decoder must still show nearly every frame.
+        /// </summary>
+        [Fact]
+        public async Task ChromiumNacksRecoverFivePercentLossOnOurStream()
+        {
+            await using var chromium = await browser.OpenPeerAsync();
+            using var ours = await SendingAnswerer.ConnectAsync(chromium, Loopback(SdpSetup.Active, injectedSendLoss: 0.05));
+
+            var sent = await PacedTestPattern.SendAsync(ours.Video, ours.Audio, MediaDuration);
+            var decoded = await StatsPolling.UntilSettledAsync(chromium.GetInboundStatsAsync, s => s.VideoFramesDecoded,
+                s => s.VideoFramesDecoded >= sent.Video && s.AudioTotalSamplesReceived > 0, DecodingSettled, InteropTimeouts.Media);
+            var ourStats = ours.Connection.GetStats();
+            var video = ourStats.Outbound.Single(s => s.Kind == MediaTrackKind.Video);
+            output.WriteLine($"DTLS {ourStats.DtlsRole}; sent {sent}; dropped by the loss hook {ourStats.Transport.InjectedLossDropped}; Chromium {decoded}; "
+                + $"our video: {video.PacketsSent} packets, {video.NacksReceived} NACKs, {video.RetransmittedPackets} resent, {video.KeyframeRequests} keyframe requests");
+
+            Assert.Equal(VideoFramesInMediaDuration, sent.Video);
+            Assert.True(ourStats.Transport.InjectedLossDropped > 0, "the loss hook dropped nothing");
+            Assert.True(video.NacksReceived > 0, $"Chromium sent no NACK: {decoded}");
+            Assert.True(video.RetransmittedPackets > 0, $"we resent nothing for {video.NacksReceived} NACKs");
+            Assert.True(decoded.VideoFramesDecoded >= 0.85 * sent.Video, $"Chromium decoded {decoded.VideoFramesDecoded} of {sent.Video} frames: {decoded}\n{ours.Trace}");
+            Assert.True(decoded.AudioTotalSamplesReceived > 0, $"Chromium decoded no audio: {decoded}");
+        }
+    }
+}

@@ -1,0 +1,107 @@
+using System;
+using System.Collections.Concurrent;
+using System.Threading;
+using System.Threading.Channels;
+using System.Threading.Tasks;
+using KinesisVideoWebRTCStorage.Media;
+using KinesisVideoWebRTCStorage.WebRtc;
+
+namespace KinesisVideoWebRTCStorage.Tests.Interop
+{
+    /// <summary>
+    /// Our stack in the ingest role against an independent peer: an <see cref="RtcPeerConnection"/> with a video and an
+    /// audio track answers the peer's receive offer, candidates trickle both ways through the test, and
+    /// <see cref="ConnectAsync"/> returns once ICE and DTLS are up and media can be sent.
+    /// </summary>
+    internal sealed class SendingAnswerer : IDisposable
+    {
+        private const int TraceLinesKept = 60;
+
+        private readonly ConcurrentQueue<string> trace = new ConcurrentQueue<string>();
+        private readonly Channel<TrickledCandidate> localCandidates = Channel.CreateUnbounded<TrickledCandidate>();
+
+        private SendingAnswerer(RtcConfiguration configuration)
+        {
+            // Our own trace is the first thing to read when an independent peer refuses us, so it goes into failure messages.
+            configuration.Trace = line =>
+            {
+                trace.Enqueue($"{DateTime.UtcNow:HH:mm:ss.fff} {line}");
+                while (trace.Count > TraceLinesKept) trace.TryDequeue(out _);
+            };
+            Connection = new RtcPeerConnection(configuration);
+            Video = Connection.AddTrack(MediaTrackKind.Video);
+            Audio = Connection.AddTrack(MediaTrackKind.Audio);
+            Connection.IceCandidate += candidate =>
+            {
+                // The empty end-of-candidates entry is passed on too: Chromium takes it as such, GStreamer ignores it.
+                localCandidates.Writer.TryWrite(new TrickledCandidate(candidate.Candidate, candidate.SdpMid, candidate.SdpMLineIndex));
+                if (candidate.IsEndOfCandidates) localCandidates.Writer.TryComplete();
+            };
+        }
+
+        public RtcPeerConnection Connection { get; }
+        public RtcRtpSender Video { get; }
+        public RtcRtpSender Audio { get; }
+
+        /// <summary>The answer we gave, for assertions and failure messages.</summary>
+        public string? Answer { get; private set; }
+
+        /// <summary>Our connection's recent trace lines (states, DTLS role, failures), oldest first.</summary>
+        public string Trace => string.Join("\n", trace);
+
+        public static async Task<SendingAnswerer> ConnectAsync(IInteropPeer offerer, RtcConfiguration configuration)
+        {
+            var ours = new SendingAnswerer(configuration);
+            try
+            {
+                await ours.AnswerAsync(offerer).ConfigureAwait(false);
+                return ours;
+            }
+            catch
+            {
+                ours.Dispose();
+                throw;
+            }
+        }
+
+        private async Task AnswerAsync(IInteropPeer offerer)
+        {
+            string offer = await offerer.CreateReceiveOfferAsync().ConfigureAwait(false);
+            Connection.SetRemoteDescription(new RtcSessionDescription(RtcSdpType.Offer, offer));
+            var answer = Connection.CreateAnswer();
+            Connection.SetLocalDescription(answer);
+            Answer = answer.Sdp;
+            await offerer.SetRemoteAnswerAsync(answer.Sdp).ConfigureAwait(false);
+
+            // Ours go out only now: a peer refuses candidates that arrive before the description they belong to.
+            _ = CandidateRelay.ForwardAsync(localCandidates.Reader, c => offerer.AddRemoteCandidateAsync(c.Candidate, c.Mid, c.MLineIndex));
+            _ = RelayRemoteCandidatesAsync(offerer);
+
+            using var timeout = new CancellationTokenSource(InteropTimeouts.Connect);
+            try
+            {
+                await Connection.WaitConnectedAsync(timeout.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is RtcConnectionFailedException || e is OperationCanceledException)
+            {
+                throw new InvalidOperationException($"Our answerer did not connect ({e.Message}). Our trace:\n{Trace}\nOur answer:\n{Answer}", e);
+            }
+        }
+
+        private async Task RelayRemoteCandidatesAsync(IInteropPeer offerer)
+        {
+            await CandidateRelay.ForwardAsync(offerer.LocalCandidates, c =>
+            {
+                Connection.AddIceCandidate(new RtcIceCandidateInit(c.Candidate, c.Mid, c.MLineIndex));
+                return Task.CompletedTask;
+            }).ConfigureAwait(false);
+            Connection.AddIceCandidate(new RtcIceCandidateInit(""));
+        }
+
+        public void Dispose()
+        {
+            localCandidates.Writer.TryComplete();
+            Connection.Dispose();
+        }
+    }
+}
