@@ -26,6 +26,9 @@ namespace KinesisVideoWebRTCStorage.Tests.Interop
             "--allow-loopback-in-peer-connection",
             // Remote audio is decoded only while an <audio> element plays it; headless has no user to click.
             "--autoplay-policy=no-user-gesture-required",
+            // The page's origin is served by Playwright's router, not from an address; Local Network Access would
+            // then block its signaling WebSocket to the emulator on 127.0.0.1.
+            "--disable-features=LocalNetworkAccessChecks,PrivateNetworkAccessSendPreflights,PrivateNetworkAccessRespectPreflightResults,BlockInsecurePrivateNetworkRequests",
         };
 
         private readonly IPlaywright playwright;

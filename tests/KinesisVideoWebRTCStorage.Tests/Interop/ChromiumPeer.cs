@@ -59,6 +59,19 @@ namespace KinesisVideoWebRTCStorage.Tests.Interop
         public Task<string> AnswerWithFakeCameraAsync(string offerSdp) =>
             EvaluateAsync<string>("offer => window.kvsPeer.answerWithFakeCamera(offer)", offerSdp);
 
+        /// <summary>
+        /// Acts as the KVS master of a channel: opens the presigned signaling URL and answers the storage service's
+        /// SDP_OFFER with the fake camera (H.264) and microphone (Opus), trickling candidates over signaling.
+        /// </summary>
+        public Task ConnectAsKvsMasterAsync(Uri presignedUrl) => EvaluateAsync<string>("url => window.kvsPeer.connectAsKvsMaster(url)", presignedUrl.ToString());
+
+        /// <summary>The signaling messages the master received, by type, in order.</summary>
+        public async Task<string[]> KvsMasterLogAsync() =>
+            JsonSerializer.Deserialize<string[]>(await EvaluateAsync<string>("() => window.kvsPeer.masterLog()").ConfigureAwait(false))!;
+
+        /// <summary>Closes the peer connection and the signaling socket, as a master that stops.</summary>
+        public Task StopKvsMasterAsync() => EvaluateAsync<object>("() => window.kvsPeer.stopMaster()");
+
         public Task SetRemoteAnswerAsync(string sdp) => EvaluateAsync<object>("sdp => window.kvsPeer.setRemoteAnswer(sdp)", sdp);
 
         /// <param name="candidate">The attribute value, "candidate:..." (no "a=").</param>
