@@ -1,6 +1,8 @@
 using System;
+using System.Threading;
 using System.Threading.Channels;
 using System.Threading.Tasks;
+using KinesisVideoWebRTCStorage.WebRtc;
 
 namespace KinesisVideoWebRTCStorage.Tests.Interop
 {
@@ -17,6 +19,31 @@ namespace KinesisVideoWebRTCStorage.Tests.Interop
                 forwarded++;
             }
             return forwarded;
+        }
+
+        /// <summary>Feeds a real peer's candidates into our connection, then end-of-candidates.</summary>
+        public static async Task IntoAsync(ChannelReader<TrickledCandidate> from, RtcPeerConnection connection)
+        {
+            await ForwardAsync(from, c =>
+            {
+                connection.AddIceCandidate(new RtcIceCandidateInit(c.Candidate, c.Mid, c.MLineIndex));
+                return Task.CompletedTask;
+            }).ConfigureAwait(false);
+            connection.AddIceCandidate(new RtcIceCandidateInit(""));
+        }
+
+        /// <summary>Waits (bounded) for our side to connect; a failure carries what is needed to see why.</summary>
+        public static async Task WaitConnectedAsync(RtcPeerConnection connection, string ourRole, Func<string> diagnostics)
+        {
+            using var timeout = new CancellationTokenSource(InteropTimeouts.Connect);
+            try
+            {
+                await connection.WaitConnectedAsync(timeout.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is RtcConnectionFailedException || e is OperationCanceledException)
+            {
+                throw new InvalidOperationException($"Our {ourRole} did not connect ({e.Message}). {diagnostics()}", e);
+            }
         }
     }
 }

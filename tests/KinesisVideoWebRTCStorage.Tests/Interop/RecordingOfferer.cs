@@ -83,27 +83,8 @@ namespace KinesisVideoWebRTCStorage.Tests.Interop
 
             // Chromium has our offer now, so our candidates may follow; its own arrive only after its answer.
             _ = CandidateRelay.ForwardAsync(localCandidates.Reader, c => chromium.AddRemoteCandidateAsync(c.Candidate, c.Mid, c.MLineIndex));
-            _ = RelayRemoteCandidatesAsync(chromium);
-
-            using var timeout = new CancellationTokenSource(InteropTimeouts.Connect);
-            try
-            {
-                await Connection.WaitConnectedAsync(timeout.Token).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is RtcConnectionFailedException || e is OperationCanceledException)
-            {
-                throw new InvalidOperationException($"Our offerer did not connect ({e.Message}). Our trace:\n{Trace}\nChromium's answer:\n{Answer}", e);
-            }
-        }
-
-        private async Task RelayRemoteCandidatesAsync(ChromiumPeer chromium)
-        {
-            await CandidateRelay.ForwardAsync(chromium.LocalCandidates, c =>
-            {
-                Connection.AddIceCandidate(new RtcIceCandidateInit(c.Candidate, c.Mid, c.MLineIndex));
-                return Task.CompletedTask;
-            }).ConfigureAwait(false);
-            Connection.AddIceCandidate(new RtcIceCandidateInit(""));
+            _ = CandidateRelay.IntoAsync(chromium.LocalCandidates, Connection);
+            await CandidateRelay.WaitConnectedAsync(Connection, "offerer", () => $"Our trace:\n{Trace}\nChromium's answer:\n{Answer}").ConfigureAwait(false);
         }
 
         private void OnVideo(RtcRtpReceiver receiver, ReadOnlySpan<byte> accessUnit, TimeSpan timestamp, bool isKeyFrame)

@@ -75,27 +75,8 @@ namespace KinesisVideoWebRTCStorage.Tests.Interop
 
             // Ours go out only now: a peer refuses candidates that arrive before the description they belong to.
             _ = CandidateRelay.ForwardAsync(localCandidates.Reader, c => offerer.AddRemoteCandidateAsync(c.Candidate, c.Mid, c.MLineIndex));
-            _ = RelayRemoteCandidatesAsync(offerer);
-
-            using var timeout = new CancellationTokenSource(InteropTimeouts.Connect);
-            try
-            {
-                await Connection.WaitConnectedAsync(timeout.Token).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is RtcConnectionFailedException || e is OperationCanceledException)
-            {
-                throw new InvalidOperationException($"Our answerer did not connect ({e.Message}). Our trace:\n{Trace}\nOur answer:\n{Answer}", e);
-            }
-        }
-
-        private async Task RelayRemoteCandidatesAsync(IInteropPeer offerer)
-        {
-            await CandidateRelay.ForwardAsync(offerer.LocalCandidates, c =>
-            {
-                Connection.AddIceCandidate(new RtcIceCandidateInit(c.Candidate, c.Mid, c.MLineIndex));
-                return Task.CompletedTask;
-            }).ConfigureAwait(false);
-            Connection.AddIceCandidate(new RtcIceCandidateInit(""));
+            _ = CandidateRelay.IntoAsync(offerer.LocalCandidates, Connection);
+            await CandidateRelay.WaitConnectedAsync(Connection, "answerer", () => $"Our trace:\n{Trace}\nOur answer:\n{Answer}").ConfigureAwait(false);
         }
 
         public void Dispose()
