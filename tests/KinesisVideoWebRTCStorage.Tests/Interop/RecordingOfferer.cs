@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Concurrent;
 using System.IO;
 using System.Threading;
 using System.Threading.Channels;
@@ -16,9 +15,7 @@ namespace KinesisVideoWebRTCStorage.Tests.Interop
     /// </summary>
     internal sealed class RecordingOfferer : IDisposable
     {
-        private const int TraceLinesKept = 60;
-
-        private readonly ConcurrentQueue<string> trace = new ConcurrentQueue<string>();
+        private readonly RecentTrace trace = new RecentTrace();
         private readonly Channel<TrickledCandidate> localCandidates = Channel.CreateUnbounded<TrickledCandidate>();
         private readonly object fileLock = new object();
         private readonly FileStream videoFile;
@@ -27,11 +24,7 @@ namespace KinesisVideoWebRTCStorage.Tests.Interop
 
         private RecordingOfferer(RtcConfiguration configuration, string videoPath)
         {
-            configuration.Trace = line =>
-            {
-                trace.Enqueue($"{DateTime.UtcNow:HH:mm:ss.fff} {line}");
-                while (trace.Count > TraceLinesKept) trace.TryDequeue(out _);
-            };
+            configuration.Trace = trace.Add;
             videoFile = new FileStream(videoPath, FileMode.Create, FileAccess.Write);
             Connection = new RtcPeerConnection(configuration);
             Video = Connection.AddReceiver(MediaTrackKind.Video);
@@ -56,7 +49,7 @@ namespace KinesisVideoWebRTCStorage.Tests.Interop
         public long KeyFrames => Interlocked.Read(ref keyFrames);
         public long OpusPackets => Interlocked.Read(ref opusPackets);
 
-        public string Trace => string.Join("\n", trace);
+        public string Trace => trace.ToString();
 
         /// <param name="videoPath">The Annex-B file the rebuilt access units go to, created or truncated.</param>
         public static async Task<RecordingOfferer> ConnectAsync(ChromiumPeer chromium, RtcConfiguration configuration, string videoPath)

@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Concurrent;
 using System.Threading;
 using System.Threading.Channels;
 using System.Threading.Tasks;
@@ -15,19 +14,12 @@ namespace KinesisVideoWebRTCStorage.Tests.Interop
     /// </summary>
     internal sealed class SendingAnswerer : IDisposable
     {
-        private const int TraceLinesKept = 60;
-
-        private readonly ConcurrentQueue<string> trace = new ConcurrentQueue<string>();
+        private readonly RecentTrace trace = new RecentTrace();
         private readonly Channel<TrickledCandidate> localCandidates = Channel.CreateUnbounded<TrickledCandidate>();
 
         private SendingAnswerer(RtcConfiguration configuration)
         {
-            // Our own trace is the first thing to read when an independent peer refuses us, so it goes into failure messages.
-            configuration.Trace = line =>
-            {
-                trace.Enqueue($"{DateTime.UtcNow:HH:mm:ss.fff} {line}");
-                while (trace.Count > TraceLinesKept) trace.TryDequeue(out _);
-            };
+            configuration.Trace = trace.Add;
             Connection = new RtcPeerConnection(configuration);
             Video = Connection.AddTrack(MediaTrackKind.Video);
             Audio = Connection.AddTrack(MediaTrackKind.Audio);
@@ -47,7 +39,7 @@ namespace KinesisVideoWebRTCStorage.Tests.Interop
         public string? Answer { get; private set; }
 
         /// <summary>Our connection's recent trace lines (states, DTLS role, failures), oldest first.</summary>
-        public string Trace => string.Join("\n", trace);
+        public string Trace => trace.ToString();
 
         public static async Task<SendingAnswerer> ConnectAsync(IInteropPeer offerer, RtcConfiguration configuration)
         {
