@@ -3,8 +3,8 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Net;
-using System.Net.Sockets;
 using KinesisVideoWebRTCStorage.WebRtc.Ice;
+using KinesisVideoWebRTCStorage.WebRtc.Stun;
 using KinesisVideoWebRTCStorage.WebRtc.Turn;
 
 namespace KinesisVideoWebRTCStorage.WebRtc
@@ -48,7 +48,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc
 
         private static void AddStun(string url, IceAgentOptions options, Action<string>? trace)
         {
-            if (!TryParseStun(url, out var host, out var port) || Resolve(host) is not IPAddress address)
+            if (!TryParseStun(url, out var host, out var port) || StunServerName.TryResolve(host, out _) is not IPAddress address)
             {
                 trace?.Invoke($"ignored STUN server '{Redacted(url)}': not stun:host[:port], or the host does not resolve");
                 return;
@@ -80,24 +80,6 @@ namespace KinesisVideoWebRTCStorage.WebRtc
                 if (portColon >= 0 && !int.TryParse(rest.Substring(portColon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out port)) return false;
             }
             return host.Length > 0 && port > 0 && port <= 65535;
-        }
-
-        private static IPAddress? Resolve(string host)
-        {
-            if (IPAddress.TryParse(host, out var literal)) return literal;
-            try
-            {
-                var addresses = Dns.GetHostAddresses(host);
-                return addresses.FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork) ?? addresses.FirstOrDefault();
-            }
-            catch (SocketException)
-            {
-                return null;
-            }
-            catch (ArgumentException)
-            {
-                return null;
-            }
         }
     }
 }

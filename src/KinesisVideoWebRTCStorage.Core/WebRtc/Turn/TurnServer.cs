@@ -1,8 +1,5 @@
 using System;
-using System.Collections.Generic;
-using System.Linq;
 using System.Net;
-using System.Net.Sockets;
 
 namespace KinesisVideoWebRTCStorage.WebRtc.Turn
 {
@@ -50,24 +47,8 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Turn
             return new TurnServer(new IPEndPoint(Resolve(parsed.Host), parsed.Port), transport, username, password, parsed.Host);
         }
 
-        private static IPAddress Resolve(string host)
-        {
-            // Only dotted quads and IPv6 count as literals: IPAddress.TryParse would also read "1" as 0.0.0.1.
-            if (IPAddress.TryParse(host, out var literal) && (literal.AddressFamily == AddressFamily.InterNetworkV6 || host.Count(c => c == '.') == 3))
-                return literal;
-            IPAddress[] addresses;
-            try
-            {
-                addresses = Dns.GetHostAddresses(host);
-            }
-            catch (SocketException e)
-            {
-                throw new TurnException($"TURN server name {host} does not resolve: {e.Message}");
-            }
-            return addresses.FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork)
-                ?? addresses.FirstOrDefault()
-                ?? throw new TurnException($"TURN server name {host} resolves to no address.");
-        }
+        private static IPAddress Resolve(string host) =>
+            Stun.StunServerName.TryResolve(host, out string error) ?? throw new TurnException("TURN server name " + error);
 
         public override string ToString()
         {
