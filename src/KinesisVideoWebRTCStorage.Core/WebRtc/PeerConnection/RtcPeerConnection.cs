@@ -42,7 +42,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc
         private readonly byte[] _rtcpBuffer = new byte[1500];
         private IceAgent? _ice;
         private SdpSessionDescription? _local, _remote;
-        private bool _isOfferer, _remoteEndOfCandidates, _gatheringComplete, _localDescriptionSet, _dtlsStarted;
+        private bool _isOfferer, _remoteEndOfCandidates, _gatheringComplete, _dtlsStarted;
         private string? _bundleMid;
         private DtlsDatagramBridge? _bridge;
         private DtlsSession? _dtls;
@@ -156,7 +156,6 @@ namespace KinesisVideoWebRTCStorage.WebRtc
                 if ((description.Type == RtcSdpType.Offer) != _isOfferer) throw new InvalidOperationException($"A local {description.Type} does not fit this connection's role.");
                 _local = parsed;
                 _bundleMid ??= parsed.Media.FirstOrDefault(m => m.Port != 0 || m.BundleOnly)?.Mid;
-                _localDescriptionSet = true;
             }
             RaiseGatheringEvents();
             MaybeStartConnecting();
@@ -308,12 +307,12 @@ namespace KinesisVideoWebRTCStorage.WebRtc
             _ice.DataReceived += OnIceData;
             _ice.CandidateGathered += candidate =>
             {
-                if (_localDescriptionSet) IceCandidate?.Invoke(new RtcIceCandidateInit(candidate.ToAttributeValue(), _bundleMid, 0));
+                if (_local != null) IceCandidate?.Invoke(new RtcIceCandidateInit(candidate.ToAttributeValue(), _bundleMid, 0));
             };
             _ice.GatheringComplete += () =>
             {
                 lock (_lock) _gatheringComplete = true;
-                if (_localDescriptionSet) IceCandidate?.Invoke(new RtcIceCandidateInit("", _bundleMid, 0));
+                if (_local != null) IceCandidate?.Invoke(new RtcIceCandidateInit("", _bundleMid, 0));
             };
             return _ice;
         }
