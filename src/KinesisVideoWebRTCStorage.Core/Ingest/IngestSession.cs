@@ -316,6 +316,18 @@ namespace KinesisVideoWebRTCStorage.Ingest
         private async Task<DateTime> JoinAsync(int attempt, CancellationToken cancellationToken)
         {
             if (State != IngestState.Reconnecting) SetState(IngestState.Joining);
+            await NewAttemptAsync(cancellationToken).ConfigureAwait(false);
+            var watch = Stopwatch.StartNew();
+            await _connection.Storage(KvsEndpoints.ParseEndpointUrl(_endpoints.WebRtcEndpoint!)).JoinStorageSessionAsync(_result.ChannelARN, cancellationToken).ConfigureAwait(false);
+            _result.StorageSessions++;
+            Trace($"JoinStorageSession {attempt} accepted in {watch.ElapsedMilliseconds} ms; waiting for the offer");
+            // Jitter keeps many masters that lost the service together from rejoining in lockstep.
+            return DateTime.UtcNow + _options.OfferTimeout + TimeSpan.FromMilliseconds(_random.Next(0, 1000));
+        }
+
+        /// <summary>Retires the current peer connection and makes a new one, with its tracks, for the next offer.</summary>
+        private async Task NewAttemptAsync(CancellationToken cancellationToken)
+        {
             Retire();
             var config = new RtcConfiguration
             {
@@ -337,13 +349,6 @@ namespace KinesisVideoWebRTCStorage.Ingest
                 Trace($"keyframe requested ({e.Kind}); video resumes at the next keyframe");
             };
             _attempt = current;
-
-            var watch = Stopwatch.StartNew();
-            await _connection.Storage(KvsEndpoints.ParseEndpointUrl(_endpoints.WebRtcEndpoint!)).JoinStorageSessionAsync(_result.ChannelARN, cancellationToken).ConfigureAwait(false);
-            _result.StorageSessions++;
-            Trace($"JoinStorageSession {attempt} accepted in {watch.ElapsedMilliseconds} ms; waiting for the offer");
-            // Jitter keeps many masters that lost the service together from rejoining in lockstep.
-            return DateTime.UtcNow + _options.OfferTimeout + TimeSpan.FromMilliseconds(_random.Next(0, 1000));
         }
 
         private async Task AnswerAsync(string offerSdp, CancellationToken cancellationToken)
@@ -352,10 +357,10 @@ namespace KinesisVideoWebRTCStorage.Ingest
             if (current == null) return;
             if (current.AnswerCorrelationId != null)
             {
-                // A second offer: the service restarted the session; start a connection for it.
+                // A second offer: the service restarted the session by itself; answer it on a fresh connection
+                // (joining again would only ask for yet another offer).
                 Trace("a new offer replaces the one being connected");
-                Retire();
-                await JoinAsync(0, cancellationToken).ConfigureAwait(false);
+                await NewAttemptAsync(cancellationToken).ConfigureAwait(false);
                 current = _attempt!;
             }
             var watch = Stopwatch.StartNew();
