@@ -40,6 +40,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc
         private readonly Stopwatch _clock = Stopwatch.StartNew();
         private readonly Random _lossRandom;
         private readonly byte[] _rtcpBuffer = new byte[1500];
+        private readonly List<RtcpPacket> _immediateFeedback = new List<RtcpPacket>(); // NACKs found while receiving, reused per packet
         private IceAgent? _ice;
         private SdpSessionDescription? _local, _remote;
         private bool _isOfferer, _remoteEndOfCandidates, _gatheringComplete, _dtlsStarted;
@@ -516,7 +517,6 @@ namespace KinesisVideoWebRTCStorage.WebRtc
 
         private void OnRtpDatagram(byte[] datagram)
         {
-            List<RtcpPacket>? feedback = null;
             lock (_receiveLock)
             {
                 if (_srtpIn == null || !_srtpIn.TryUnprotectRtp(datagram, datagram.Length, out int length)) return;
@@ -525,12 +525,14 @@ namespace KinesisVideoWebRTCStorage.WebRtc
                 foreach (var receiver in _receivers)
                 {
                     if (!receiver.PayloadTypes.Contains(payloadType)) continue;
-                    feedback = new List<RtcpPacket>(0);
-                    receiver.OnRtp(datagram.AsSpan(0, length), feedback);
+                    receiver.OnRtp(datagram.AsSpan(0, length), _immediateFeedback);
                     break;
                 }
+                // Sent under the receive lock, which guards the reused list; nothing takes the locks the other way round.
+                if (_immediateFeedback.Count == 0) return;
+                SendRtcp(_immediateFeedback);
+                _immediateFeedback.Clear();
             }
-            if (feedback != null && feedback.Count > 0) SendRtcp(feedback);
         }
 
         private void OnRtcpDatagram(byte[] datagram)
