@@ -13,8 +13,11 @@ namespace KinesisVideoWebRTCStorage.Tests
     internal static class TestEnvironment
     {
         /// <summary>The repository this test assembly was built from (set by the build).</summary>
-        public static readonly string RepoRoot =
-            typeof(TestEnvironment).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepoRoot").Value!;
+        public static readonly string RepoRoot = Metadata("RepoRoot");
+
+        /// <summary>A value the build wrote into this assembly (see the AssemblyMetadata items in the project file).</summary>
+        public static string Metadata(string key) =>
+            typeof(TestEnvironment).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!;
 
         /// <summary>A parser's seed files: tests/KinesisVideoWebRTCStorage.Tests/&lt;area&gt;/Corpus/&lt;parser&gt;.</summary>
         public static string CorpusDirectory(string area, string parser) =>

@@ -23,7 +23,7 @@ namespace KinesisVideoWebRTCStorage.Tests.PowerShell
         {
             var paths = new List<string>(Directory.GetFiles(RuntimeEnvironment.GetRuntimeDirectory(), "*.dll"));
             paths.AddRange(Directory.GetFiles(ModuleBin, "*.dll"));
-            paths.Add(Metadata("PowerShellReferenceAssembly"));
+            paths.Add(TestEnvironment.Metadata("PowerShellReferenceAssembly"));
             context = new MetadataLoadContext(new PathAssemblyResolver(paths), "netstandard");
             Module = context.LoadFromAssemblyPath(Path.Combine(ModuleBin, "KinesisVideoWebRTCStorage.PowerShell.dll"));
             Core = context.LoadFromAssemblyPath(Path.Combine(ModuleBin, "KinesisVideoWebRTCStorage.Core.dll"));
@@ -58,9 +58,6 @@ namespace KinesisVideoWebRTCStorage.Tests.PowerShell
 
         internal static object? Named(CustomAttributeData attribute, string name) =>
             attribute.NamedArguments.Where(a => a.MemberName == name).Select(a => a.TypedValue.Value).FirstOrDefault();
-
-        private static string Metadata(string key) =>
-            typeof(ModuleMetadata).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!;
     }
 
     public sealed class CmdletInfo

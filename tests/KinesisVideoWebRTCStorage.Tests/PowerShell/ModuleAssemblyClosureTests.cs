@@ -1,0 +1,93 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Reflection;
+using System.Reflection.Metadata;
+using System.Reflection.PortableExecutable;
+using Xunit;
+
+namespace KinesisVideoWebRTCStorage.Tests.PowerShell
+{
+    /// <summary>
+    /// Whether Import-Module can load every assembly the module folder holds, checked from metadata alone (no
+    /// PowerShell runtime here). PowerShell 7.4 runs on .NET 8, whose own copy of an assembly wins over the module's:
+    /// a reference to a newer version than .NET 8 has (System.Text.Json 9, say) fails at import with a
+    /// FileLoadException, and a reference that is neither shipped nor in the framework fails when first used.
+    /// </summary>
+    public sealed class ModuleAssemblyClosureTests
+    {
+        private static readonly Version PowerShellStandardVersion = new Version(3, 0, 0, 0);
+
+        [Fact]
+        public void EveryReferenceIsShippedOrInDotNet8WithoutAskingForANewerVersion()
+        {
+            var shipped = Identities(Directory.GetFiles(ModuleMetadata.ModuleBin, "*.dll"));
+            var dotnet8 = Identities(Directory.GetFiles(DotNet8ReferenceDirectory(), "*.dll"));
+            Assert.True(dotnet8.ContainsKey("System.Text.Json"), "the .NET 8 reference pack was not read");
+
+            var problems = new List<string>();
+            foreach (var file in Directory.GetFiles(ModuleMetadata.ModuleBin, "*.dll"))
+            foreach (var reference in References(file))
+            {
+                var from = Path.GetFileName(file);
+                if (reference.Name == "System.Management.Automation")
+                {
+                    if (reference.Version > PowerShellStandardVersion) problems.Add($"{from} needs SMA {reference.Version}; Windows PowerShell 5.1 has {PowerShellStandardVersion}");
+                }
+                else if (dotnet8.TryGetValue(reference.Name, out var framework))
+                {
+                    if (reference.Version > framework) problems.Add($"{from} needs {reference.Name} {reference.Version}; PowerShell 7.4 (.NET 8) has {framework}");
+                }
+                else if (shipped.TryGetValue(reference.Name, out var beside))
+                {
+                    if (reference.Version > beside) problems.Add($"{from} needs {reference.Name} {reference.Version}; module/bin has {beside}");
+                }
+                else problems.Add($"{from} needs {reference.Name} {reference.Version}, which is neither in module/bin nor in .NET 8");
+            }
+            Assert.Empty(problems);
+        }
+
+        [Fact]
+        public void TheModuleFolderHoldsTheWholeDependencyClosureOfTheCmdlets()
+        {
+            var shipped = Identities(Directory.GetFiles(ModuleMetadata.ModuleBin, "*.dll"));
+            var reached = new HashSet<string>(StringComparer.Ordinal);
+            var pending = new Stack<string>(new[] { "KinesisVideoWebRTCStorage.PowerShell" });
+            while (pending.Count > 0)
+            {
+                var name = pending.Pop();
+                if (!reached.Add(name)) continue;
+                foreach (var reference in References(Path.Combine(ModuleMetadata.ModuleBin, name + ".dll")))
+                    if (shipped.ContainsKey(reference.Name)) pending.Push(reference.Name);
+            }
+            // Everything the cmdlets reach is there, and AWSSDK.Core (loaded up front by the manifest) is among it.
+            Assert.Contains("KinesisVideoWebRTCStorage.Core", reached);
+            Assert.Contains("AWSSDK.Core", reached);
+            Assert.Contains("BouncyCastle.Crypto", reached);
+            // Nothing ships that nothing loads, except the STS/SSO assemblies AWSSDK.Core finds by name for profiles.
+            var unreached = shipped.Keys.Except(reached).OrderBy(n => n, StringComparer.Ordinal).ToList();
+            Assert.Equal(new[] { "AWSSDK.SecurityToken", "AWSSDK.SSO", "AWSSDK.SSOOIDC" }.OrderBy(n => n, StringComparer.Ordinal), unreached);
+        }
+
+        private static Dictionary<string, Version> Identities(IEnumerable<string> files) =>
+            files.Select(f => AssemblyName.GetAssemblyName(f)).ToDictionary(n => n.Name!, n => n.Version!, StringComparer.Ordinal);
+
+        private static IEnumerable<(string Name, Version Version)> References(string file)
+        {
+            using var stream = File.OpenRead(file);
+            using var pe = new PEReader(stream);
+            var reader = pe.GetMetadataReader();
+            return reader.AssemblyReferences.Select(handle => reader.GetAssemblyReference(handle))
+                .Select(r => (reader.GetString(r.Name), r.Version)).ToList();
+        }
+
+        /// <summary>The .NET 8 reference pack that restoring the net8.0 projects (emulator, CLI) brings in.</summary>
+        private static string DotNet8ReferenceDirectory()
+        {
+            var packs = Path.Combine(TestEnvironment.Metadata("NuGetPackageRoot"), "microsoft.netcore.app.ref");
+            var newest = Directory.GetDirectories(packs, "8.*").OrderByDescending(d => Version.Parse(Path.GetFileName(d))).First();
+            return Path.Combine(newest, "ref", "net8.0");
+        }
+    }
+}
