@@ -72,16 +72,50 @@ Describe 'Start-KVWebRTCIngest' {
         $failures[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
     }
 
-    It 'refuses a channel without media storage and names the fix' {
-        Start-KVWebRTCIngest -ChannelName no-such-storage -Duration 1 @common -ErrorVariable failures -ErrorAction SilentlyContinue
+    It 'refuses an unknown channel with ObjectNotFound before any join' {
+        Start-KVWebRTCIngest -ChannelName no-such-channel -Duration 1 @common -ErrorVariable failures -ErrorAction SilentlyContinue
+        $failures.Count | Should -Be 1
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'ResourceNotFoundException,*'
         $failures[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $failures[0].Exception.Message | Should -Be 'The requested channel is not found or not active.'
+    }
+
+    It 'refuses a channel without media storage and names the fix' {
+        # A channel with no stream linked, made the way a user would: with the AWS CLI against the emulator.
+        if (-not (Get-Command aws -ErrorAction SilentlyContinue)) {
+            Set-ItResult -Skipped -Because 'the AWS CLI, which creates the channel, is not on PATH'
+            return
+        }
+        $saved = @{ Id = $env:AWS_ACCESS_KEY_ID; Secret = $env:AWS_SECRET_ACCESS_KEY; Pager = $env:AWS_PAGER }
+        try {
+            $env:AWS_ACCESS_KEY_ID = $emulator.AccessKey
+            $env:AWS_SECRET_ACCESS_KEY = $emulator.SecretKey
+            $env:AWS_PAGER = ''
+            $created = aws kinesisvideo create-signaling-channel --channel-name pester-plain `
+                --endpoint-url $emulator.EndpointUrl --region $emulator.Region --output json | ConvertFrom-Json
+            $LASTEXITCODE | Should -Be 0
+        }
+        finally {
+            $env:AWS_ACCESS_KEY_ID = $saved.Id
+            $env:AWS_SECRET_ACCESS_KEY = $saved.Secret
+            $env:AWS_PAGER = $saved.Pager
+        }
+        $created.ChannelARN | Should -BeLike 'arn:aws:kinesisvideo:*:channel/pester-plain/*'
+
+        Start-KVWebRTCIngest -ChannelName pester-plain -Duration 1 @common -ErrorVariable failures -ErrorAction SilentlyContinue
+        $failures.Count | Should -Be 1
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'MediaStorageNotEnabled,*'
+        $failures[0].CategoryInfo.Category | Should -Be 'InvalidOperation'
+        $failures[0].Exception.Message | Should -Be ("Channel 'pester-plain' has media storage DISABLED; link a stream with " +
+            'Update-KVMediaStorageConfiguration (aws kinesisvideo update-media-storage-configuration).')
     }
 
     It 'reports wrong credentials as AccessDenied' {
-        $bad = $common.Clone(); $bad.SecretKey = 'wrong'
+        $bad = $common.Clone(); $bad.SecretKey = 'pester-wrong-secret-7f3a'
         Start-KVWebRTCIngest -ChannelName pester-cam -Duration 1 @bad -ErrorVariable failures -ErrorAction SilentlyContinue
-        $failures[0].FullyQualifiedErrorId | Should -BeLike 'AccessDeniedException*'
+        $failures.Count | Should -Be 1
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'AccessDeniedException,*'
         $failures[0].CategoryInfo.Category | Should -Be 'PermissionDenied'
-        $failures[0].Exception.Message | Should -Not -BeLike '*wrong*'
+        ($failures[0] | Out-String) | Should -Not -BeLike '*pester-wrong-secret-7f3a*'
     }
 }

@@ -207,7 +207,7 @@ namespace KinesisVideoWebRTCStorage.Ingest
             _result.ChannelARN = arn;
             var storage = await controlPlane.DescribeMediaStorageConfigurationAsync(ChannelReference.FromArn(arn), cancellationToken).ConfigureAwait(false);
             if (!storage.IsEnabled)
-                throw new MediaStorageNotEnabledException(_options.Channel.Name != null ? $"'{_options.Channel.Name}'" : $"'{ChannelArn.Parse(arn).ChannelName}' ({arn})", storage.Status);
+                throw new MediaStorageNotEnabledException(_options.Channel, arn, storage.Status);
             _result.StreamARN = storage.StreamARN;
             _endpoints = await SignalingEndpointLookup.GetAsync(controlPlane, ChannelReference.FromArn(arn), ChannelRole.MASTER,
                 SignalingEndpointLookup.AllProtocols, cancellationToken).ConfigureAwait(false);

@@ -36,7 +36,8 @@ namespace KinesisVideoWebRTCStorage.PowerShell.Commands
             {
                 var channel = ParameterSetName == ByNameSet ? ChannelReference.FromName(ChannelName) : ChannelReference.FromArn(ChannelARN);
                 var connection = Connect();
-                var endpoints = Run(token => SignalingEndpointLookup.GetAsync(connection.ControlPlane(), channel, Role, Protocol, token));
+                var endpoints = Run(token => SignalingEndpointLookup.GetAsync(connection.ControlPlane(), channel, Role, Protocol, token,
+                    withoutStorage: "ask only for -Protocol WSS,HTTPS"));
                 WriteObject(endpoints);
             }
             catch (OperationCanceledException) when (StopToken.IsCancellationRequested)

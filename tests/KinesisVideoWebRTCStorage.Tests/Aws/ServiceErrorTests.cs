@@ -184,8 +184,10 @@ namespace KinesisVideoWebRTCStorage.Tests.Aws
             responder.AddChannel("nostore", storageEnabled: false);
             var client = Connections.To(responder).ControlPlane();
             var error = await Assert.ThrowsAsync<MediaStorageNotEnabledException>(() =>
-                SignalingEndpointLookup.GetAsync(client, ChannelReference.FromName("nostore"), ChannelRole.MASTER, SignalingEndpointLookup.AllProtocols, default));
-            Assert.StartsWith("Channel 'nostore' has media storage DISABLED; link a stream with Update-KVMediaStorageConfiguration", error.Message);
+                SignalingEndpointLookup.GetAsync(client, ChannelReference.FromName("nostore"), ChannelRole.MASTER, SignalingEndpointLookup.AllProtocols, default,
+                    withoutStorage: "ask only for -Protocol WSS,HTTPS"));
+            Assert.Equal("Channel 'nostore' has media storage DISABLED; link a stream with Update-KVMediaStorageConfiguration " +
+                "(aws kinesisvideo update-media-storage-configuration), or ask only for -Protocol WSS,HTTPS.", error.Message);
             Assert.Equal(new[] { "/describeSignalingChannel", "/getSignalingChannelEndpoint", "/describeMediaStorageConfiguration" },
                 responder.Requests.Select(r => r.Path));
         }

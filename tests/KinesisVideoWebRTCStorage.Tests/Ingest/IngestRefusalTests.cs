@@ -54,8 +54,8 @@ namespace KinesisVideoWebRTCStorage.Tests.Ingest
             await using var harness = await IngestHarness.StartAsync();
             await harness.Emulator.Connect().ControlPlane().CreateSignalingChannelAsync(new CreateSignalingChannelRequest { ChannelName = "nostore" });
             var error = Assert.IsType<MediaStorageNotEnabledException>(await RefusedAsync(harness, new IngestOptions(ChannelReference.FromName("nostore")) { LoopbackOnly = true }));
-            Assert.Contains("'nostore'", error.Message);
-            Assert.Contains("Update-KVMediaStorageConfiguration", error.Message);
+            Assert.Equal("Channel 'nostore' has media storage DISABLED; link a stream with Update-KVMediaStorageConfiguration " +
+                "(aws kinesisvideo update-media-storage-configuration).", error.Message);
         }
 
         [Fact]

@@ -169,7 +169,7 @@ namespace KinesisVideoWebRTCStorage.Tests.PowerShell
                 new InvalidChannelArnException("x"),
                 new CredentialResolutionException("x"),
                 new RegionResolutionException("x"),
-                new MediaStorageNotEnabledException("'c'", "DISABLED"),
+                new MediaStorageNotEnabledException(ChannelReference.FromName("c"), "arn:aws:kinesisvideo:us-west-2:1:channel/c/1", "DISABLED"),
                 new ArgumentException("x"),
                 new OperationCanceledException(),
                 new InvalidOperationException("x"),
