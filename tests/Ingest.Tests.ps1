@@ -54,6 +54,17 @@ Describe 'Start-KVWebRTCIngest' {
         $result.EndReason | Should -Be 'DurationReached'
     }
 
+    It 'writes its trace as verbose output when asked, and only then' {
+        $traced = Start-KVWebRTCIngest -ChannelName pester-cam -Duration 1 @common -Verbose 4>&1
+        $lines = @($traced | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message)
+        ($lines -join "`n") | Should -BeLike '*JoinStorageSession 1 accepted in * ms*'
+        ($lines -join "`n") | Should -Not -BeLike "*$($common.SecretKey)*"
+        @($traced | Where-Object { $_ -is [KinesisVideoWebRTCStorage.Ingest.IngestResult] }).Count | Should -Be 1
+
+        $quiet = Start-KVWebRTCIngest -ChannelName pester-cam -Duration 1 @common -Verbose:$false 4>&1
+        @($quiet | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Count | Should -Be 0
+    }
+
     It 'runs as a job that Stop-Job stops cleanly' {
         $job = Start-KVWebRTCIngest -ChannelName pester-job -AsJob @common
         $job.PSJobTypeName | Should -Be 'KVWebRTCIngestJob'

@@ -55,6 +55,16 @@ namespace KinesisVideoWebRTCStorage.PowerShell.Commands
 
         protected CancellationToken StopToken => stopping.Token;
 
+        /// <summary>
+        /// Whether verbose output will be shown (-Verbose, -Verbose:$false, else $VerbosePreference), so that a
+        /// trace that costs something to build is built only then.
+        /// </summary>
+        protected bool VerboseRequested =>
+            MyInvocation.BoundParameters.TryGetValue("Verbose", out var verbose)
+                ? ((SwitchParameter)verbose).IsPresent
+                : LanguagePrimitives.TryConvertTo<ActionPreference>(GetVariableValue("VerbosePreference"), out var preference) &&
+                  preference != ActionPreference.SilentlyContinue && preference != ActionPreference.Ignore;
+
         protected override void StopProcessing() => stopping.Cancel();
 
         protected override void EndProcessing() => FlushTrace();

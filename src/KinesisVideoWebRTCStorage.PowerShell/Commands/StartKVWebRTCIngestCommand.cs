@@ -82,7 +82,7 @@ namespace KinesisVideoWebRTCStorage.PowerShell.Commands
             {
                 var job = new IngestJob(MyInvocation.Line, "KVIngest-" + (ChannelName ?? ChannelArn.Parse(ChannelARN!).ChannelName));
                 options.Progress = job.OnProgress;
-                if (MyInvocation.BoundParameters.ContainsKey("Verbose")) options.Trace = job.OnTrace;
+                if (VerboseRequested) options.Trace = job.OnTrace;
                 job.Start(token => IngestSession.RunAsync(connection, options, token));
                 JobRepository.Add(job);
                 WriteObject(job);
@@ -116,7 +116,7 @@ namespace KinesisVideoWebRTCStorage.PowerShell.Commands
         {
             var messages = new BlockingCollection<object>();
             options.Progress = messages.Add;
-            if (MyInvocation.BoundParameters.ContainsKey("Verbose")) options.Trace = messages.Add;
+            if (VerboseRequested) options.Trace = messages.Add;
             var running = Task.Run(() => IngestSession.RunAsync(connection, options, StopToken));
             _ = running.ContinueWith(_ => messages.CompleteAdding(), TaskScheduler.Default);
             var progress = new ProgressRecord(1, $"Start-KVWebRTCIngest {ChannelName ?? ChannelARN}", "Preparing");
