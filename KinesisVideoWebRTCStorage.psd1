@@ -9,8 +9,8 @@
     Description            = 'Push live H.264 and Opus into Amazon Kinesis Video Streams through WebRTC storage sessions: signaling endpoints, JoinStorageSession, and a managed WebRTC master.'
     PowerShellVersion      = '5.1'
     DotNetFrameworkVersion = '4.7.2'
-    # AWSSDK.Core is loaded up front so that [Amazon.Runtime.BasicAWSCredentials] works before any cmdlet has run.
-    RequiredAssemblies     = @('module/bin/AWSSDK.Core.dll')
+    # No RequiredAssemblies: the module's initializer binds AWSSDK.Core by name at import, reusing the copy AWS.Tools
+    # loaded, so that SDK types work before any cmdlet has run (see src/KinesisVideoWebRTCStorage.PowerShell/ModuleImport.cs).
     FormatsToProcess       = @('module/KinesisVideoWebRTCStorage.Format.ps1xml')
     CmdletsToExport        = @('Get-KVSignalingEndpoint', 'Join-KVWebRTCStorageSession', 'Start-KVLocalEmulator', 'Start-KVWebRTCIngest', 'Stop-KVLocalEmulator')
     FunctionsToExport      = @()

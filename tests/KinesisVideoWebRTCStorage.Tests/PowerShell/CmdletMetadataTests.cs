@@ -42,6 +42,22 @@ namespace KinesisVideoWebRTCStorage.Tests.PowerShell
         }
 
         [Fact]
+        public void AWSSDKCoreIsBoundByNameAtImportNotLoadedByPath()
+        {
+            // A path in RequiredAssemblies makes PowerShell 7 load module/bin's AWSSDK.Core even when AWS.Tools loaded
+            // its own, which fails; the module's initializer binds it by name instead.
+            var settings = File.ReadAllLines(ModuleMetadata.ManifestPath).Where(l => !l.TrimStart().StartsWith("#", StringComparison.Ordinal));
+            Assert.DoesNotContain(settings, l => l.Contains("RequiredAssemblies"));
+            var initializer = Assert.Single(module.Module.GetTypes(),
+                t => t.IsPublic && !t.IsAbstract && t.GetInterfaces().Any(i => i.FullName == "System.Management.Automation.IModuleAssemblyInitializer"));
+            var body = initializer.GetMethod("OnImport")!.GetMethodBody()!.GetILAsByteArray()!;
+            int ldtoken = Array.IndexOf(body, (byte)0xD0);
+            Assert.True(ldtoken >= 0, "OnImport must name an AWSSDK.Core type");
+            Assert.Equal("AWSSDK.Core", ModuleMetadata.AssemblyOfTypeReference(Path.Combine(ModuleMetadata.ModuleBin, "KinesisVideoWebRTCStorage.PowerShell.dll"),
+                BitConverter.ToInt32(body, ldtoken + 1)));
+        }
+
+        [Fact]
         public void EveryCmdletTakesTheAwsToolsCommonParametersWithTheirAliases()
         {
             var expected = new (string Name, string[] Aliases)[]

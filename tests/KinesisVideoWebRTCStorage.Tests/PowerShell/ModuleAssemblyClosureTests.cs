@@ -3,8 +3,6 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Reflection;
-using System.Reflection.Metadata;
-using System.Reflection.PortableExecutable;
 using Xunit;
 
 namespace KinesisVideoWebRTCStorage.Tests.PowerShell
@@ -28,7 +26,7 @@ namespace KinesisVideoWebRTCStorage.Tests.PowerShell
 
             var problems = new List<string>();
             foreach (var file in Directory.GetFiles(ModuleMetadata.ModuleBin, "*.dll"))
-            foreach (var reference in References(file))
+            foreach (var reference in ModuleMetadata.AssemblyReferences(file))
             {
                 var from = Path.GetFileName(file);
                 if (reference.Name == "System.Management.Automation")
@@ -58,10 +56,10 @@ namespace KinesisVideoWebRTCStorage.Tests.PowerShell
             {
                 var name = pending.Pop();
                 if (!reached.Add(name)) continue;
-                foreach (var reference in References(Path.Combine(ModuleMetadata.ModuleBin, name + ".dll")))
+                foreach (var reference in ModuleMetadata.AssemblyReferences(Path.Combine(ModuleMetadata.ModuleBin, name + ".dll")))
                     if (shipped.ContainsKey(reference.Name)) pending.Push(reference.Name);
             }
-            // Everything the cmdlets reach is there, and AWSSDK.Core (loaded up front by the manifest) is among it.
+            // Everything the cmdlets reach is there, AWSSDK.Core (bound at import) among it.
             Assert.Contains("KinesisVideoWebRTCStorage.Core", reached);
             Assert.Contains("AWSSDK.Core", reached);
             Assert.Contains("BouncyCastle.Crypto", reached);
@@ -72,15 +70,6 @@ namespace KinesisVideoWebRTCStorage.Tests.PowerShell
 
         private static Dictionary<string, Version> Identities(IEnumerable<string> files) =>
             files.Select(f => AssemblyName.GetAssemblyName(f)).ToDictionary(n => n.Name!, n => n.Version!, StringComparer.Ordinal);
-
-        private static IEnumerable<(string Name, Version Version)> References(string file)
-        {
-            using var stream = File.OpenRead(file);
-            using var pe = new PEReader(stream);
-            var reader = pe.GetMetadataReader();
-            return reader.AssemblyReferences.Select(handle => reader.GetAssemblyReference(handle))
-                .Select(r => (reader.GetString(r.Name), r.Version)).ToList();
-        }
 
         /// <summary>The .NET 8 reference pack that restoring the net8.0 projects (emulator, CLI) brings in.</summary>
         private static string DotNet8ReferenceDirectory()

@@ -3,6 +3,9 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Reflection;
+using System.Reflection.Metadata;
+using System.Reflection.Metadata.Ecma335;
+using System.Reflection.PortableExecutable;
 using System.Runtime.InteropServices;
 
 namespace KinesisVideoWebRTCStorage.Tests.PowerShell
@@ -52,6 +55,28 @@ namespace KinesisVideoWebRTCStorage.Tests.PowerShell
             Automation.GetTypes().Where(t => t.Namespace == "System.Management.Automation" && t.Name.StartsWith("Verbs", StringComparison.Ordinal))
                 .SelectMany(t => t.GetFields(BindingFlags.Public | BindingFlags.Static).Where(f => f.IsLiteral).Select(f => (string)f.GetRawConstantValue()!))
                 .ToHashSet(StringComparer.Ordinal);
+
+        /// <summary>The assembly a TypeRef token of <paramref name="file"/> points into (MetadataLoadContext cannot resolve tokens).</summary>
+        internal static string AssemblyOfTypeReference(string file, int token)
+        {
+            using var pe = new PEReader(File.OpenRead(file));
+            var reader = pe.GetMetadataReader();
+            var handle = MetadataTokens.EntityHandle(token);
+            if (handle.Kind != HandleKind.TypeReference) return $"(a {handle.Kind}, not a type reference)";
+            var scope = reader.GetTypeReference((TypeReferenceHandle)handle).ResolutionScope;
+            return scope.Kind == HandleKind.AssemblyReference
+                ? reader.GetString(reader.GetAssemblyReference((AssemblyReferenceHandle)scope).Name)
+                : $"(scope {scope.Kind})";
+        }
+
+        /// <summary>The assemblies <paramref name="file"/> references, by name and version.</summary>
+        internal static IReadOnlyList<(string Name, Version Version)> AssemblyReferences(string file)
+        {
+            using var pe = new PEReader(File.OpenRead(file));
+            var reader = pe.GetMetadataReader();
+            return reader.AssemblyReferences.Select(handle => reader.GetAssemblyReference(handle))
+                .Select(r => (reader.GetString(r.Name), r.Version)).ToList();
+        }
 
         internal static CustomAttributeData? Attribute(IEnumerable<CustomAttributeData> attributes, string fullName) =>
             attributes.FirstOrDefault(a => a.AttributeType.FullName == fullName);
