@@ -58,6 +58,11 @@ Describe 'Get-KVSignalingEndpoint' {
         $results[0].WebRtcEndpoint | Should -BeNullOrEmpty
     }
 
+    It 'takes AWS.Tools channel objects, which carry both ChannelARN and ChannelName' {
+        $channelInfo = [pscustomobject]@{ ChannelARN = $info.Cam1Arn; ChannelName = 'cam1'; ChannelStatus = 'ACTIVE' }
+        ($channelInfo | Get-KVSignalingEndpoint @common).ChannelARN | Should -Be $info.Cam1Arn
+    }
+
     It 'writes ObjectNotFound with the service message for a missing channel' {
         $result = Get-KVSignalingEndpoint -ChannelName missing @common -ErrorVariable failures -ErrorAction SilentlyContinue
         $result | Should -BeNullOrEmpty

@@ -65,6 +65,14 @@ Describe 'Start-KVWebRTCIngest' {
         @($quiet | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Count | Should -Be 0
     }
 
+    It 'takes an AWS.Tools channel object, which carries both ChannelARN and ChannelName' {
+        $arn = (Get-KVSignalingEndpoint -ChannelName pester-cam @common).ChannelARN
+        $result = [pscustomobject]@{ ChannelARN = $arn; ChannelName = 'pester-cam'; ChannelStatus = 'ACTIVE' } |
+            Start-KVWebRTCIngest -Duration 1 @common
+        $result.ChannelARN | Should -Be $arn
+        $result.EndReason | Should -Be 'DurationReached'
+    }
+
     It 'runs as a job that Stop-Job stops cleanly' {
         $job = Start-KVWebRTCIngest -ChannelName pester-job -AsJob @common
         $job.PSJobTypeName | Should -Be 'KVWebRTCIngestJob'

@@ -24,6 +24,20 @@ namespace KinesisVideoWebRTCStorage.Aws
             return new ChannelReference(null, name);
         }
 
+        /// <summary>
+        /// The channel given as -ChannelARN or -ChannelName. Both may arrive together from a piped object that has both
+        /// properties (AWS.Tools' ChannelInfo); the ARN is used when it names the same channel.
+        /// </summary>
+        public static ChannelReference FromArnOrName(string? arn, string? name)
+        {
+            if (arn == null && name == null) throw new ArgumentException("Pass -ChannelARN or -ChannelName.");
+            if (arn == null) return FromName(name!);
+            var reference = FromArn(arn);
+            if (name != null && name != ChannelArn.Parse(arn).ChannelName)
+                throw new ArgumentException($"-ChannelARN {arn} names channel '{ChannelArn.Parse(arn).ChannelName}' but -ChannelName is '{name}'; pass one of them.");
+            return reference;
+        }
+
         internal ChannelSelector ToSelector() => new ChannelSelector { ChannelARN = Arn, ChannelName = Arn == null ? Name : null };
 
         public override string ToString() => Arn ?? $"'{Name}'";

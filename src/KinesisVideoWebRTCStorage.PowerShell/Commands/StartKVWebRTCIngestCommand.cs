@@ -69,9 +69,9 @@ namespace KinesisVideoWebRTCStorage.PowerShell.Commands
             KvsConnection connection;
             try
             {
-                if ((ChannelARN == null) == (ChannelName == null)) throw new ArgumentException("Pass exactly one of -ChannelARN and -ChannelName.");
+                var channel = ChannelReference.FromArnOrName(ChannelARN, ChannelName);
                 connection = Connect();
-                options = Options();
+                options = Options(channel);
             }
             catch (Exception error) when (!(error is PipelineStoppedException))
             {
@@ -80,7 +80,7 @@ namespace KinesisVideoWebRTCStorage.PowerShell.Commands
             }
             if (AsJob)
             {
-                var job = new IngestJob(MyInvocation.Line, "KVIngest-" + (ChannelName ?? ChannelArn.Parse(ChannelARN!).ChannelName));
+                var job = new IngestJob(MyInvocation.Line, "KVIngest-" + (options.Channel.Name ?? ChannelArn.Parse(options.Channel.Arn!).ChannelName));
                 options.Progress = job.OnProgress;
                 if (VerboseRequested) options.Trace = job.OnTrace;
                 job.Start(token => IngestSession.RunAsync(connection, options, token));
@@ -91,7 +91,7 @@ namespace KinesisVideoWebRTCStorage.PowerShell.Commands
             RunInForeground(connection, options);
         }
 
-        private IngestOptions Options() => new IngestOptions(ChannelARN != null ? ChannelReference.FromArn(ChannelARN) : ChannelReference.FromName(ChannelName!))
+        private IngestOptions Options(ChannelReference channel) => new IngestOptions(channel)
         {
             Media = new IngestMediaOptions
             {

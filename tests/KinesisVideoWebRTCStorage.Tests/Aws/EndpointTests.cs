@@ -38,5 +38,22 @@ namespace KinesisVideoWebRTCStorage.Tests.Aws
             Assert.Equal("my.cam_1-a", arn.ChannelName);
             Assert.Equal("1700000000000", arn.CreationTime);
         }
+
+        [Fact]
+        public void AChannelMayArriveAsArnNameOrBothWhenTheyAgree()
+        {
+            const string arn = "arn:aws:kinesisvideo:us-west-2:123456789012:channel/cam1/1700000000000";
+            Assert.Equal(arn, ChannelReference.FromArnOrName(arn, null).Arn);
+            Assert.Equal("cam1", ChannelReference.FromArnOrName(null, "cam1").Name);
+            // A piped AWS.Tools ChannelInfo binds both; the ARN is used.
+            var both = ChannelReference.FromArnOrName(arn, "cam1");
+            Assert.Equal(arn, both.Arn);
+            Assert.Null(both.Name);
+
+            var mismatch = Assert.Throws<System.ArgumentException>(() => ChannelReference.FromArnOrName(arn, "cam2"));
+            Assert.Equal($"-ChannelARN {arn} names channel 'cam1' but -ChannelName is 'cam2'; pass one of them.", mismatch.Message);
+            Assert.Equal("Pass -ChannelARN or -ChannelName.", Assert.Throws<System.ArgumentException>(() => ChannelReference.FromArnOrName(null, null)).Message);
+            Assert.Throws<InvalidChannelArnException>(() => ChannelReference.FromArnOrName("arn:aws:kinesisvideo:us-west-2:1:channel/x", "x"));
+        }
     }
 }
