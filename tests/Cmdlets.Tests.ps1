@@ -113,6 +113,13 @@ Describe 'Get-KVSignalingEndpoint' {
         (Get-KVSignalingEndpoint -ChannelName cam1 -AK $info.AccessKey -SK $info.SecretKey -Region $info.Region -EndpointUrl $info.EndpointUrl).ChannelARN | Should -Be $info.Cam1Arn
     }
 
+    It 'completes -Region with region names' {
+        $line = 'Get-KVSignalingEndpoint -ChannelName cam1 -Region us-we'
+        $completions = (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches
+        $completions.CompletionText | Should -Contain 'us-west-2'
+        $completions.CompletionText | ForEach-Object { $_ | Should -BeLike 'us-we*' }
+    }
+
     It 'has help with examples' {
         $help = Get-Help Get-KVSignalingEndpoint -Full
         $help.Synopsis | Should -Not -BeNullOrEmpty

@@ -1,5 +1,8 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using System.Text.RegularExpressions;
+using Amazon;
 using Amazon.Runtime.CredentialManagement;
 using Amazon.Util;
 
@@ -54,6 +57,13 @@ namespace KinesisVideoWebRTCStorage.Aws
             throw new RegionResolutionException(
                 "No AWS region was given. Pass -Region (e.g. -Region us-west-2), run Set-DefaultAWSRegion, set AWS_REGION, or add a region to your profile.");
         }
+
+        /// <summary>The regions AWSSDK.Core knows whose names start with <paramref name="prefix"/>, by name, for -Region completion.</summary>
+        public static IReadOnlyList<RegionEndpoint> KnownRegions(string? prefix) =>
+            RegionEndpoint.EnumerableAllRegions
+                .Where(r => r.SystemName.StartsWith(prefix ?? "", StringComparison.OrdinalIgnoreCase))
+                .OrderBy(r => r.SystemName, StringComparer.Ordinal)
+                .ToList();
 
         private static ResolvedRegion Checked(string region, string source)
         {

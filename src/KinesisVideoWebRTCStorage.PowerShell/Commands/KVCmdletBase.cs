@@ -48,6 +48,7 @@ namespace KinesisVideoWebRTCStorage.PowerShell.Commands
 
         /// <summary>A region name or an Amazon.RegionEndpoint, as the AWS Tools accept.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(RegionCompleter))]
         public object? Region { get; set; }
 
         [Parameter(ValueFromPipelineByPropertyName = true)]

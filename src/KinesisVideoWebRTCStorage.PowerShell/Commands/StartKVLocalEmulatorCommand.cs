@@ -19,6 +19,7 @@ namespace KinesisVideoWebRTCStorage.PowerShell.Commands
 
         [Parameter]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(RegionCompleter))]
         public string Region { get; set; } = "us-west-2";
 
         [Parameter]

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using Amazon.Runtime;
 using KinesisVideoWebRTCStorage.Aws;
 using Xunit;
@@ -194,6 +195,18 @@ namespace KinesisVideoWebRTCStorage.Tests.Aws
             Environment.SetEnvironmentVariable("AWS_DEFAULT_REGION", null);
             var error = Assert.Throws<RegionResolutionException>(() => RegionResolver.Resolve(new AwsConnectionOptions()));
             Assert.Contains("-Region", error.Message);
+        }
+
+        [Fact]
+        public void KnownRegionsCompleteByPrefix()
+        {
+            var west = RegionResolver.KnownRegions("us-w").Select(r => r.SystemName).ToList();
+            Assert.Contains("us-west-2", west);
+            Assert.All(west, name => Assert.StartsWith("us-w", name));
+            Assert.Equal(west.OrderBy(n => n, StringComparer.Ordinal), west);
+            Assert.Contains("ap-northeast-1", RegionResolver.KnownRegions("").Select(r => r.SystemName));
+            Assert.Equal(RegionResolver.KnownRegions("EU-").Count, RegionResolver.KnownRegions("eu-").Count);
+            Assert.Empty(RegionResolver.KnownRegions("mars-"));
         }
 
         [Fact]

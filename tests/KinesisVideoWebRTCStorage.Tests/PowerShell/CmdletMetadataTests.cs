@@ -86,6 +86,20 @@ namespace KinesisVideoWebRTCStorage.Tests.PowerShell
         }
 
         [Fact]
+        public void EveryRegionParameterCompletesRegionNames()
+        {
+            foreach (var cmdlet in module.Cmdlets().Where(c => c.Parameters.ContainsKey("Region")))
+            {
+                var completer = cmdlet.Type.GetProperty("Region")!.GetCustomAttributesData()
+                    .SingleOrDefault(a => a.AttributeType.FullName == "System.Management.Automation.ArgumentCompleterAttribute");
+                Assert.True(completer != null, $"{cmdlet.Name} -Region has no completer");
+                var type = (Type)completer!.ConstructorArguments[0].Value!;
+                Assert.Equal("KinesisVideoWebRTCStorage.PowerShell.Commands.RegionCompleter", type.FullName);
+                Assert.Contains(type.GetInterfaces(), i => i.FullName == "System.Management.Automation.IArgumentCompleter");
+            }
+        }
+
+        [Fact]
         public void GetSignalingEndpointParameterSets()
         {
             var cmdlet = module.Cmdlet("Get-KVSignalingEndpoint");
