@@ -55,11 +55,8 @@ namespace KinesisVideoWebRTCStorage.Aws
             if (options.Credential != null)
                 return new ResolvedCredentials(options.Credential, "-Credential");
 
-            if (options.StoredCredentials != null)
-            {
-                var stored = FromStored(options.StoredCredentials, options);
-                if (stored != null) return stored;
-            }
+            if (options.StoredCredentials != null && !(options.StoredCredentials is string { Length: 0 }))
+                return FromStored(options.StoredCredentials, options);
 
             var fromEnvironment = FromEnvironment();
             if (fromEnvironment != null) return fromEnvironment;
@@ -115,23 +112,29 @@ namespace KinesisVideoWebRTCStorage.Aws
             }
         }
 
-        private static ResolvedCredentials? FromStored(object stored, AwsConnectionOptions options)
+        private static ResolvedCredentials FromStored(object stored, AwsConnectionOptions options)
         {
             var profileLocation = ProfileLocationOf(options);
             switch (stored)
             {
                 case AWSCredentials credentials:
                     return new ResolvedCredentials(credentials, "$StoredAWSCredentials");
-                case string profileName when profileName.Length > 0:
+                case string profileName:
                     return TryProfile(profileName, options) ?? throw new CredentialResolutionException(
                         $"$StoredAWSCredentials names profile '{profileName}', which was not found in {DescribeLocation(profileLocation)}.");
             }
 
-            // AWS.Tools stores an AWSPSCredentials object whose Credentials property holds the SDK credentials.
-            var property = stored.GetType().GetProperty("Credentials", BindingFlags.Public | BindingFlags.Instance);
-            if (property?.GetValue(stored) is AWSCredentials wrapped)
-                return new ResolvedCredentials(wrapped, "$StoredAWSCredentials");
-            return null;
+            // Set-AWSCredential stores an Amazon.PowerShell.Common.AWSPSCredentials, whose Credentials (the SDK
+            // credentials) and Name (the profile it came from, if any) properties are internal.
+            const BindingFlags anyInstance = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance;
+            if (stored.GetType().GetProperty("Credentials", anyInstance)?.GetValue(stored) is AWSCredentials wrapped)
+            {
+                var name = stored.GetType().GetProperty("Name", anyInstance)?.GetValue(stored) as string;
+                return new ResolvedCredentials(wrapped, string.IsNullOrEmpty(name) ? "$StoredAWSCredentials" : $"$StoredAWSCredentials (profile '{name}')");
+            }
+            throw new CredentialResolutionException(
+                $"$StoredAWSCredentials holds a {stored.GetType().FullName}, which carries no AWS credentials. Set it with Set-AWSCredential, " +
+                "or remove it (Clear-AWSCredential) to use the next source.");
         }
 
         private static ResolvedCredentials? FromEnvironment()

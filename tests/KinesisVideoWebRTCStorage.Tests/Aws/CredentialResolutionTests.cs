@@ -111,14 +111,14 @@ namespace KinesisVideoWebRTCStorage.Tests.Aws
             var location = WriteCredentials("[default]\naws_access_key_id = AKIDDEFAULT\naws_secret_access_key = defaultsecret\n");
             Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", "AKIDENV");
             Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", "envsecret");
-            var stored = new { Credentials = (AWSCredentials)new BasicAWSCredentials("AKIDSTORED", "storedsecret") };
+            var stored = new AwsToolsStoredCredentials(new BasicAWSCredentials("AKIDSTORED", "storedsecret"), "work");
 
             Assert.Equal("AKIDCRED", AccessKeyOf(CredentialResolver.Resolve(new AwsConnectionOptions
             {
                 ProfileLocation = location, Credential = new BasicAWSCredentials("AKIDCRED", "x"), StoredCredentials = stored,
             })));
             var fromStored = CredentialResolver.Resolve(new AwsConnectionOptions { ProfileLocation = location, StoredCredentials = stored });
-            Assert.Equal("$StoredAWSCredentials", fromStored.Source);
+            Assert.Equal("$StoredAWSCredentials (profile 'work')", fromStored.Source);
             Assert.Equal("AKIDSTORED", AccessKeyOf(fromStored));
             var fromEnvironment = CredentialResolver.Resolve(new AwsConnectionOptions { ProfileLocation = location });
             Assert.Equal("environment", fromEnvironment.Source);
@@ -128,6 +128,19 @@ namespace KinesisVideoWebRTCStorage.Tests.Aws
             var fromDefault = CredentialResolver.Resolve(new AwsConnectionOptions { ProfileLocation = location });
             Assert.Equal("profile 'default'", fromDefault.Source);
             Assert.Equal("AKIDDEFAULT", AccessKeyOf(fromDefault));
+        }
+
+        [Fact]
+        public void StoredCredentialsThatCarryNoCredentialsAreAnErrorNotAFallback()
+        {
+            Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", "AKIDENV");
+            Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", "envsecret");
+            var error = Assert.Throws<CredentialResolutionException>(() =>
+                CredentialResolver.Resolve(new AwsConnectionOptions { StoredCredentials = new Version(1, 0) }));
+            Assert.Equal("$StoredAWSCredentials holds a System.Version, which carries no AWS credentials. Set it with Set-AWSCredential, " +
+                "or remove it (Clear-AWSCredential) to use the next source.", error.Message);
+            // An empty value is as good as none.
+            Assert.Equal("environment", CredentialResolver.Resolve(new AwsConnectionOptions { StoredCredentials = "" }).Source);
         }
 
         [Fact]
@@ -214,6 +227,21 @@ namespace KinesisVideoWebRTCStorage.Tests.Aws
         {
             var error = Assert.Throws<RegionResolutionException>(() => RegionResolver.Resolve(new AwsConnectionOptions { Region = "https://evil" }));
             Assert.Contains("is not a region name", error.Message);
+        }
+
+        /// <summary>The shape of AWS.Tools' Amazon.PowerShell.Common.AWSPSCredentials: public class, internal members.</summary>
+        public sealed class AwsToolsStoredCredentials
+        {
+            internal AwsToolsStoredCredentials(AWSCredentials credentials, string name)
+            {
+                Credentials = credentials;
+                Name = name;
+            }
+
+            internal AWSCredentials Credentials { get; private set; }
+            internal string Name { get; private set; }
+
+            public override string ToString() => Name;
         }
     }
 }
