@@ -29,21 +29,44 @@ namespace KinesisVideoWebRTCStorage.Tests.PowerShell
             foreach (var reference in ModuleMetadata.AssemblyReferences(file))
             {
                 var from = Path.GetFileName(file);
-                if (reference.Name == "System.Management.Automation")
+                var (name, version) = (reference.Name!, reference.Version!);
+                if (name == "System.Management.Automation")
                 {
-                    if (reference.Version > PowerShellStandardVersion) problems.Add($"{from} needs SMA {reference.Version}; Windows PowerShell 5.1 has {PowerShellStandardVersion}");
+                    if (version > PowerShellStandardVersion) problems.Add($"{from} needs SMA {version}; Windows PowerShell 5.1 has {PowerShellStandardVersion}");
                 }
-                else if (dotnet8.TryGetValue(reference.Name, out var framework))
+                else if (dotnet8.TryGetValue(name, out var framework))
                 {
-                    if (reference.Version > framework) problems.Add($"{from} needs {reference.Name} {reference.Version}; PowerShell 7.4 (.NET 8) has {framework}");
+                    if (version > framework) problems.Add($"{from} needs {name} {version}; PowerShell 7.4 (.NET 8) has {framework}");
                 }
-                else if (shipped.TryGetValue(reference.Name, out var beside))
+                else if (shipped.TryGetValue(name, out var beside))
                 {
-                    if (reference.Version > beside) problems.Add($"{from} needs {reference.Name} {reference.Version}; module/bin has {beside}");
+                    if (version > beside) problems.Add($"{from} needs {name} {version}; module/bin has {beside}");
                 }
-                else problems.Add($"{from} needs {reference.Name} {reference.Version}, which is neither in module/bin nor in .NET 8");
+                else problems.Add($"{from} needs {name} {version}, which is neither in module/bin nor in .NET 8");
             }
             Assert.Empty(problems);
+        }
+
+        [Fact]
+        public void OnWindowsPowerShellEveryShippedReferenceIsResolvableByTheModuleResolver()
+        {
+            // .NET Framework has no binding redirects for a module: where a shipped assembly is asked for at another
+            // version, ModuleAssemblyResolver answers with the shipped copy, which needs it to be no older and signed
+            // with the same key.
+            var shipped = Directory.GetFiles(ModuleMetadata.ModuleBin, "*.dll").Select(f => AssemblyName.GetAssemblyName(f))
+                .ToDictionary(n => n.Name!, StringComparer.Ordinal);
+            var problems = new List<string>();
+            var mismatched = 0;
+            foreach (var file in Directory.GetFiles(ModuleMetadata.ModuleBin, "*.dll"))
+            foreach (var reference in ModuleMetadata.AssemblyReferences(file))
+            {
+                if (!shipped.TryGetValue(reference.Name!, out var beside)) continue;
+                if (beside.Version != reference.Version) mismatched++;
+                if (beside.Version < reference.Version || !beside.GetPublicKeyToken()!.AsSpan().SequenceEqual(reference.GetPublicKeyToken()))
+                    problems.Add($"{Path.GetFileName(file)} needs {reference.Name} {reference.Version}; module/bin has {beside.Version}");
+            }
+            Assert.Empty(problems);
+            Assert.True(mismatched > 0, "no reference differs from what ships, so the resolver would have nothing to do; drop it");
         }
 
         [Fact]

@@ -69,13 +69,12 @@ namespace KinesisVideoWebRTCStorage.Tests.PowerShell
                 : $"(scope {scope.Kind})";
         }
 
-        /// <summary>The assemblies <paramref name="file"/> references, by name and version.</summary>
-        internal static IReadOnlyList<(string Name, Version Version)> AssemblyReferences(string file)
+        /// <summary>The assemblies <paramref name="file"/> references.</summary>
+        internal static IReadOnlyList<AssemblyName> AssemblyReferences(string file)
         {
             using var pe = new PEReader(File.OpenRead(file));
             var reader = pe.GetMetadataReader();
-            return reader.AssemblyReferences.Select(handle => reader.GetAssemblyReference(handle))
-                .Select(r => (reader.GetString(r.Name), r.Version)).ToList();
+            return reader.AssemblyReferences.Select(handle => reader.GetAssemblyReference(handle).GetAssemblyName()).ToList();
         }
 
         internal static CustomAttributeData? Attribute(IEnumerable<CustomAttributeData> attributes, string fullName) =>
