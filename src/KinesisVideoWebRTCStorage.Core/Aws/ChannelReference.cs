@@ -32,10 +32,10 @@ namespace KinesisVideoWebRTCStorage.Aws
         {
             if (arn == null && name == null) throw new ArgumentException("Pass -ChannelARN or -ChannelName.");
             if (arn == null) return FromName(name!);
-            var reference = FromArn(arn);
-            if (name != null && name != ChannelArn.Parse(arn).ChannelName)
-                throw new ArgumentException($"-ChannelARN {arn} names channel '{ChannelArn.Parse(arn).ChannelName}' but -ChannelName is '{name}'; pass one of them.");
-            return reference;
+            var parsed = ChannelArn.Parse(arn);
+            if (name != null && name != parsed.ChannelName)
+                throw new ArgumentException($"-ChannelARN {arn} names channel '{parsed.ChannelName}' but -ChannelName is '{name}'; pass one of them.");
+            return new ChannelReference(parsed.Value, null);
         }
 
         internal ChannelSelector ToSelector() => new ChannelSelector { ChannelARN = Arn, ChannelName = Arn == null ? Name : null };
