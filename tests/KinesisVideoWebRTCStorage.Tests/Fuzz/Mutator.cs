@@ -93,24 +93,35 @@ namespace KinesisVideoWebRTCStorage.Tests.Fuzz
             int rejected = 0;
             foreach (var input in Mutator.Mutations(seeds, count, seed))
             {
-                long before = GC.GetAllocatedBytesForCurrentThread();
-                try
-                {
-                    parse(input);
-                }
-                catch (Exception e) when (isExpectedError(e))
-                {
-                    rejected++;
-                }
-                catch (Exception e)
-                {
-                    throw new Xunit.Sdk.XunitException($"Unexpected {e.GetType().Name} for input {Convert.ToHexString(input)}: {e}");
-                }
-                long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-                if (allocated > allocationBound(input.Length))
-                    throw new Xunit.Sdk.XunitException($"Parsing {input.Length} bytes allocated {allocated} bytes (bound {allocationBound(input.Length)}): {Convert.ToHexString(input)}");
+                long allocated = Allocated(input, parse, isExpectedError, out bool wasRejected);
+                if (wasRejected) rejected++;
+                if (allocated <= allocationBound(input.Length)) continue;
+                // The first time a path runs, the runtime may allocate on this thread for itself (type loading, JIT,
+                // exception machinery). An input whose parse really allocates too much does so again.
+                long again = Allocated(input, parse, isExpectedError, out _);
+                if (again > allocationBound(input.Length))
+                    throw new Xunit.Sdk.XunitException($"Parsing {input.Length} bytes allocated {allocated} then {again} bytes (bound {allocationBound(input.Length)}): {Convert.ToHexString(input)}");
             }
             return rejected;
+        }
+
+        private static long Allocated(byte[] input, Action<byte[]> parse, Func<Exception, bool> isExpectedError, out bool rejected)
+        {
+            rejected = false;
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            try
+            {
+                parse(input);
+            }
+            catch (Exception e) when (isExpectedError(e))
+            {
+                rejected = true;
+            }
+            catch (Exception e)
+            {
+                throw new Xunit.Sdk.XunitException($"Unexpected {e.GetType().Name} for input {Convert.ToHexString(input)}: {e}");
+            }
+            return GC.GetAllocatedBytesForCurrentThread() - before;
         }
     }
 }
