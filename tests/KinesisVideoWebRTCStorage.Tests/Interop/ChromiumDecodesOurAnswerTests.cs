@@ -18,12 +18,6 @@ namespace KinesisVideoWebRTCStorage.Tests.Interop
     [Trait("Category", "Interop")]
     public sealed class ChromiumDecodesOurAnswerTests
     {
-        private static readonly TimeSpan MediaDuration = TimeSpan.FromSeconds(5);
-        private const int VideoFramesInMediaDuration = 5 * 30;
-
-        // Decoding ends within a few frame intervals of the last packet; a second without progress means it is done.
-        private static readonly TimeSpan DecodingSettled = TimeSpan.FromSeconds(1);
-
         private readonly SharedChromiumBrowser browser;
         private readonly ITestOutputHelper output;
 
@@ -54,15 +48,15 @@ namespace KinesisVideoWebRTCStorage.Tests.Interop
             using var ours = await SendingAnswerer.ConnectAsync(chromium, Loopback(answerSetup));
             Assert.Equal(ourDtlsRole, ours.Connection.GetStats().DtlsRole);
 
-            var sent = await PacedTestPattern.SendAsync(ours.Video, ours.Audio, MediaDuration);
+            var sent = await PacedTestPattern.SendAsync(ours.Video, ours.Audio, PacedTestPattern.DecodingTestDuration);
             var decoded = await StatsPolling.UntilSettledAsync(chromium.GetInboundStatsAsync, s => s.VideoFramesDecoded,
-                s => s.VideoFramesDecoded >= sent.Video && s.AudioTotalSamplesReceived > 0, DecodingSettled, InteropTimeouts.Media);
+                s => s.VideoFramesDecoded >= sent.Video && s.AudioTotalSamplesReceived > 0, InteropTimeouts.DecodingSettled, InteropTimeouts.Media);
             var ourStats = ours.Connection.GetStats();
             var video = ourStats.Outbound.Single(s => s.Kind == MediaTrackKind.Video);
             output.WriteLine($"DTLS {ourStats.DtlsRole} {ourStats.SrtpProfile}; sent {sent}; Chromium {decoded}; "
                 + $"our video: {video.PacketsSent} packets, {video.NacksReceived} NACKs, {video.RetransmittedPackets} resent, {video.KeyframeRequests} keyframe requests");
 
-            Assert.Equal(VideoFramesInMediaDuration, sent.Video);
+            Assert.Equal(PacedTestPattern.VideoFramesInDecodingTest, sent.Video);
             Assert.True(decoded.VideoFramesDecoded >= 0.9 * sent.Video, $"Chromium decoded {decoded.VideoFramesDecoded} of {sent.Video} frames: {decoded}\n{ours.Trace}");
             Assert.True(decoded.AudioTotalSamplesReceived > 0, $"Chromium decoded no audio: {decoded}");
             Assert.StartsWith("video/H264", decoded.VideoCodec);
@@ -81,15 +75,15 @@ namespace KinesisVideoWebRTCStorage.Tests.Interop
             await using var chromium = await browser.OpenPeerAsync();
             using var ours = await SendingAnswerer.ConnectAsync(chromium, Loopback(SdpSetup.Active, injectedSendLoss: 0.05));
 
-            var sent = await PacedTestPattern.SendAsync(ours.Video, ours.Audio, MediaDuration);
+            var sent = await PacedTestPattern.SendAsync(ours.Video, ours.Audio, PacedTestPattern.DecodingTestDuration);
             var decoded = await StatsPolling.UntilSettledAsync(chromium.GetInboundStatsAsync, s => s.VideoFramesDecoded,
-                s => s.VideoFramesDecoded >= sent.Video && s.AudioTotalSamplesReceived > 0, DecodingSettled, InteropTimeouts.Media);
+                s => s.VideoFramesDecoded >= sent.Video && s.AudioTotalSamplesReceived > 0, InteropTimeouts.DecodingSettled, InteropTimeouts.Media);
             var ourStats = ours.Connection.GetStats();
             var video = ourStats.Outbound.Single(s => s.Kind == MediaTrackKind.Video);
             output.WriteLine($"DTLS {ourStats.DtlsRole}; sent {sent}; dropped by the loss hook {ourStats.Transport.InjectedLossDropped}; Chromium {decoded}; "
                 + $"our video: {video.PacketsSent} packets, {video.NacksReceived} NACKs, {video.RetransmittedPackets} resent, {video.KeyframeRequests} keyframe requests");
 
-            Assert.Equal(VideoFramesInMediaDuration, sent.Video);
+            Assert.Equal(PacedTestPattern.VideoFramesInDecodingTest, sent.Video);
             Assert.True(ourStats.Transport.InjectedLossDropped > 0, "the loss hook dropped nothing");
             Assert.True(video.NacksReceived > 0, $"Chromium sent no NACK: {decoded}");
             Assert.True(video.RetransmittedPackets > 0, $"we resent nothing for {video.NacksReceived} NACKs");

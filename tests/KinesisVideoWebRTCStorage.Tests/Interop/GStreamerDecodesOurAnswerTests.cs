@@ -18,10 +18,6 @@ namespace KinesisVideoWebRTCStorage.Tests.Interop
     [Trait("Category", "Interop")]
     public sealed class GStreamerDecodesOurAnswerTests
     {
-        private static readonly TimeSpan MediaDuration = TimeSpan.FromSeconds(5);
-        private const int VideoFramesInMediaDuration = 5 * 30;
-        private static readonly TimeSpan DecodingSettled = TimeSpan.FromSeconds(1);
-
         private readonly ITestOutputHelper output;
 
         public GStreamerDecodesOurAnswerTests(ITestOutputHelper output) => this.output = output;
@@ -39,16 +35,16 @@ namespace KinesisVideoWebRTCStorage.Tests.Interop
             var answer = SdpSessionDescription.Parse(ours.Answer!);
             Assert.All(answer.Media, m => Assert.Equal((false, SdpDirection.SendOnly), (m.Port == 0, m.Direction)));
 
-            var sent = await PacedTestPattern.SendAsync(ours.Video, ours.Audio, MediaDuration);
+            var sent = await PacedTestPattern.SendAsync(ours.Video, ours.Audio, PacedTestPattern.DecodingTestDuration);
             var decoded = await StatsPolling.UntilSettledAsync(gstreamer.GetStatsAsync, s => s.VideoFrames,
-                s => s.VideoFrames >= sent.Video && s.AudioBuffers >= sent.Audio, DecodingSettled, InteropTimeouts.Media);
+                s => s.VideoFrames >= sent.Video && s.AudioBuffers >= sent.Audio, InteropTimeouts.DecodingSettled, InteropTimeouts.Media);
             var ourStats = ours.Connection.GetStats();
             var video = ourStats.Outbound.Single(s => s.Kind == MediaTrackKind.Video);
             output.WriteLine($"DTLS {ourStats.DtlsRole} {ourStats.SrtpProfile}; sent {sent}; GStreamer decoded {decoded.VideoFrames} video frames "
                 + $"({decoded.VideoWidth}x{decoded.VideoHeight}) and {decoded.AudioBuffers} audio buffers, {decoded.ConnectionState}, inbound "
                 + string.Join(", ", decoded.Inbound) + $"; our video: {video.PacketsSent} packets, {video.NacksReceived} NACKs, {video.RetransmittedPackets} resent");
 
-            Assert.Equal(VideoFramesInMediaDuration, sent.Video);
+            Assert.Equal(PacedTestPattern.VideoFramesInDecodingTest, sent.Video);
             Assert.True(decoded.VideoFrames >= 0.9 * sent.Video, $"GStreamer decoded {decoded.VideoFrames} of {sent.Video} frames: {decoded}\n{ours.Trace}");
             Assert.True(decoded.AudioBuffers > 0, $"GStreamer decoded no audio: {decoded}");
             Assert.Equal((640, 480), (decoded.VideoWidth, decoded.VideoHeight));

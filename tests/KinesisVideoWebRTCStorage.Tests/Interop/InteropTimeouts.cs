@@ -19,5 +19,8 @@ namespace KinesisVideoWebRTCStorage.Tests.Interop
 
         /// <summary>From exchanging candidates until the receiver reports decoded video and audio.</summary>
         public static readonly TimeSpan Media = TimeSpan.FromSeconds(10);
+
+        /// <summary>Decoding ends within a few frame intervals of the last packet; this long without progress means it is done.</summary>
+        public static readonly TimeSpan DecodingSettled = TimeSpan.FromSeconds(1);
     }
 }

@@ -13,6 +13,10 @@ namespace KinesisVideoWebRTCStorage.Tests.Interop
     /// </summary>
     internal static class PacedTestPattern
     {
+        /// <summary>How much of the pattern the decoding tests send, and the video frames that makes at 30 fps.</summary>
+        public static readonly TimeSpan DecodingTestDuration = TimeSpan.FromSeconds(5);
+        public const int VideoFramesInDecodingTest = 5 * 30;
+
         /// <summary>Sends every frame whose timestamp is before <paramref name="duration"/>; returns what the senders accepted.</summary>
         public static async Task<SentFrames> SendAsync(RtcRtpSender video, RtcRtpSender audio, TimeSpan duration, CancellationToken cancellationToken = default)
         {
