@@ -80,7 +80,7 @@ namespace KinesisVideoWebRTCStorage.Tests.PowerShell
                 var name = pending.Pop();
                 if (!reached.Add(name)) continue;
                 foreach (var reference in ModuleMetadata.AssemblyReferences(Path.Combine(ModuleMetadata.ModuleBin, name + ".dll")))
-                    if (shipped.ContainsKey(reference.Name)) pending.Push(reference.Name);
+                    if (shipped.ContainsKey(reference.Name!)) pending.Push(reference.Name!);
             }
             // Everything the cmdlets reach is there, AWSSDK.Core (bound at import) among it.
             Assert.Contains("KinesisVideoWebRTCStorage.Core", reached);
