@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The test command: builds, runs the xUnit suite, then the Pester tests when pwsh is on PATH.
+# The test command: builds, runs the xUnit suite, then the Pester tests under Pester 5 and 6 when pwsh is on PATH.
 # Ends with one summary line "tests: N passed, N failed, N skipped".
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -15,24 +15,24 @@ status=${PIPESTATUS[0]}
 sum() { grep -Eo "$1: +[0-9]+" "$log" | awk '{s += $2} END {print s + 0}'; }
 passed=$(sum Passed); failed=$(sum Failed); skipped=$(sum Skipped)
 
+# pwsh as a .NET global tool (what .ci/run installs) lives in ~/.dotnet/tools, which a fresh shell may not have on PATH.
+[ -x "$HOME/.dotnet/tools/pwsh" ] && PATH="$PATH:$HOME/.dotnet/tools"
 if command -v pwsh >/dev/null 2>&1; then
-    pester_out=$(mktemp)
-    pwsh -NoLogo -NoProfile -Command '
-        $ErrorActionPreference = "Stop"
-        if (-not (Get-Module -ListAvailable Pester | Where-Object Version -ge "5.0.0")) {
-            Install-Module Pester -MinimumVersion 5.0.0 -Force -Scope CurrentUser -SkipPublisherCheck
-        }
-        Import-Module Pester -MinimumVersion 5.0.0
-        $result = Invoke-Pester -Path ./tests -PassThru -Output Detailed
-        "PESTER {0} {1} {2}" -f $result.PassedCount, $result.FailedCount, $result.SkippedCount
-        exit $result.FailedCount' 2>&1 | tee "$pester_out"
-    pester_status=${PIPESTATUS[0]}
-    read -r _ p f s < <(grep '^PESTER ' "$pester_out" || echo "PESTER 0 1 0")
-    passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
-    [ "$pester_status" -eq 0 ] || status=1
-    rm -f "$pester_out"
+    # The pinned Pester versions, from NuGet, into a folder of their own (tests/pester/PesterModules.proj).
+    modules="$PWD/tests/pester/modules"
+    dotnet msbuild tests/pester/PesterModules.proj -restore -t:InstallPester -p:ModulesDirectory="$modules" -nologo -v:q || exit 1
+    for version in $(ls "$modules/Pester"); do
+        pester_out=$(mktemp)
+        PSModulePath="$modules${PSModulePath:+:$PSModulePath}" pwsh -NoLogo -NoProfile -NonInteractive -File tests/pester/invoke.ps1 -PesterVersion "$version" 2>&1 | tee "$pester_out"
+        pester_status=${PIPESTATUS[0]}
+        read -r _ p f s < <(grep '^PESTER ' "$pester_out" || echo "PESTER 0 1 0")
+        echo "Pester $version: $p passed, $f failed, $s skipped"
+        passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
+        [ "$pester_status" -eq 0 ] || status=1
+        rm -f "$pester_out"
+    done
 else
-    echo "Pester tests SKIPPED: pwsh is not on PATH (install PowerShell 7 to run tests/*.Tests.ps1)."
+    echo "Pester tests SKIPPED: pwsh is not on PATH (dotnet tool install --global PowerShell --version 7.6.9 runs tests/*.Tests.ps1)."
 fi
 
 echo "tests: $passed passed, $failed failed, $skipped skipped"
