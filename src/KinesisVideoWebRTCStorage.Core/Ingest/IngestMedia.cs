@@ -11,8 +11,9 @@ namespace KinesisVideoWebRTCStorage.Ingest
 {
     /// <summary>
     /// Opens what <see cref="IngestMediaOptions"/> names as one interleaved H.264 + Opus source, checking everything a
-    /// storage session needs before anything is sent: the files exist, both tracks are there, the codecs are H.264
-    /// and Opus.
+    /// storage session needs before anything is sent: the files exist, the codecs are H.264 and Opus, and there is
+    /// video. Video without audio gets a silent Opus track (<see cref="SilentAudioMediaSource"/>) unless
+    /// <see cref="IngestMediaOptions.RequireAudio"/> refuses it.
     /// </summary>
     public static class IngestMedia
     {
@@ -21,7 +22,7 @@ namespace KinesisVideoWebRTCStorage.Ingest
         public static async Task<IMediaSource> OpenAsync(IngestMediaOptions options, CancellationToken cancellationToken = default)
         {
             if (options == null) throw new ArgumentNullException(nameof(options));
-            if (options.InputUri != null) return await OpenFfmpegAsync(options.InputUri, cancellationToken).ConfigureAwait(false);
+            if (options.InputUri != null) return await OpenFfmpegAsync(options, cancellationToken).ConfigureAwait(false);
             if (options.Path == null && options.VideoPath == null && options.AudioPath == null) return await TestPattern.OpenAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
 
             Func<CancellationToken, Task<IMediaSource>> open;
@@ -30,16 +31,28 @@ namespace KinesisVideoWebRTCStorage.Ingest
                 string path = RequireFile(options.Path, "Path");
                 string extension = System.IO.Path.GetExtension(path).ToLowerInvariant();
                 if (extension == ".h264" || extension == ".264" || extension == ".avc")
-                    throw new IngestMediaException($"'{path}' is H.264 without audio, and {BothTracks}; pass it as -VideoPath with an Ogg Opus -AudioPath.");
-                if (extension != ".mkv" && extension != ".webm" && extension != ".mka")
+                {
+                    if (options.RequireAudio)
+                        throw new IngestMediaException($"'{path}' is H.264 without audio, and -RequireAudio asks for audio; pass it as -VideoPath with an Ogg Opus -AudioPath.");
+                    open = async ct => await OpenPairAsync(path, null, options.FrameRate, ct).ConfigureAwait(false);
+                }
+                else if (extension == ".mkv" || extension == ".webm" || extension == ".mka")
+                {
+                    open = async ct => WithAudio(await OpenMatroskaAsync(path, ct).ConfigureAwait(false), path, options.RequireAudio);
+                }
+                else
+                {
                     throw new IngestMediaException($"'{path}' is not Matroska or WebM; use -InputUri '{path}' to let ffmpeg read and transcode it.");
-                open = async ct => await OpenMatroskaAsync(path, ct).ConfigureAwait(false);
+                }
             }
             else
             {
-                if (options.VideoPath == null || options.AudioPath == null)
-                    throw new IngestMediaException($"Give both -VideoPath (H.264 Annex-B) and -AudioPath (Ogg Opus): {BothTracks}.");
-                string video = RequireFile(options.VideoPath, "VideoPath"), audio = RequireFile(options.AudioPath, "AudioPath");
+                if (options.VideoPath == null)
+                    throw new IngestMediaException($"Give -VideoPath (H.264 Annex-B), with an Ogg Opus -AudioPath or alone for a silent audio track: {BothTracks}.");
+                if (options.AudioPath == null && options.RequireAudio)
+                    throw new IngestMediaException($"-RequireAudio asks for audio: give an Ogg Opus -AudioPath with -VideoPath, since {BothTracks}.");
+                string video = RequireFile(options.VideoPath, "VideoPath");
+                string? audio = options.AudioPath == null ? null : RequireFile(options.AudioPath, "AudioPath");
                 open = async ct => await OpenPairAsync(video, audio, options.FrameRate, ct).ConfigureAwait(false);
             }
             return await LoopingMediaSource.OpenAsync(open, options.Loop ? (int?)null : 1, cancellationToken).ConfigureAwait(false);
@@ -65,48 +78,74 @@ namespace KinesisVideoWebRTCStorage.Ingest
                 stream.Dispose();
                 throw new IngestMediaException($"'{path}' cannot be sent: {e.Message}", innerException: e);
             }
-            if (demuxer.Video == null || demuxer.Audio == null)
+            if (demuxer.Video == null)
             {
                 demuxer.Dispose();
-                throw new IngestMediaException($"'{path}' has {(demuxer.Video == null ? "no H.264 video" : "no Opus audio")} track, and {BothTracks}; {MatroskaDemuxer.ReencodeAdvice}.");
+                throw new IngestMediaException($"'{path}' has no H.264 video track, and {BothTracks}; {MatroskaDemuxer.ReencodeAdvice}.");
             }
             return demuxer;
         }
 
-        private static async Task<IMediaSource> OpenPairAsync(string videoPath, string audioPath, double? frameRate, CancellationToken cancellationToken)
+        private static async Task<IMediaSource> OpenPairAsync(string videoPath, string? audioPath, double? frameRate, CancellationToken cancellationToken)
         {
             IMediaSource? video = null;
             try
             {
                 video = await H264AnnexBSource.OpenAsync(File.OpenRead(videoPath), frameRate, cancellationToken: cancellationToken).ConfigureAwait(false);
+                if (audioPath == null) return new SilentAudioMediaSource(video);
                 var audio = await OggOpusSource.OpenAsync(File.OpenRead(audioPath), cancellationToken: cancellationToken).ConfigureAwait(false);
                 return new InterleavedMediaSource(video, audio);
             }
             catch (WireFormatException e)
             {
                 video?.Dispose();
-                string which = video == null ? videoPath : audioPath;
+                string which = video == null ? videoPath : audioPath!;
                 throw new IngestMediaException($"'{which}' cannot be sent: {e.Message}", innerException: e);
             }
         }
 
-        private static async Task<IMediaSource> OpenFfmpegAsync(string uri, CancellationToken cancellationToken)
+        private static async Task<IMediaSource> OpenFfmpegAsync(IngestMediaOptions options, CancellationToken cancellationToken)
         {
+            string uri = options.InputUri!;
+            var ffmpeg = new FfmpegSourceOptions { InputArguments = FfmpegInputArguments(options) };
             FfmpegSource source;
             try
             {
-                source = await FfmpegSource.OpenAsync(uri, cancellationToken: cancellationToken).ConfigureAwait(false);
+                source = await FfmpegSource.OpenAsync(uri, ffmpeg, cancellationToken).ConfigureAwait(false);
             }
             catch (FfmpegException e)
             {
-                throw new IngestMediaException($"ffmpeg could not read '{uri}': {e.Message}", innerException: e);
+                throw new IngestMediaException($"ffmpeg could not read '{uri}'{(ffmpeg.InputArguments.Length > 0 ? $" with '{ffmpeg.InputArguments}'" : "")}: {e.Message}", innerException: e);
             }
-            if (source.Video == null || source.Audio == null)
+            if (source.Video == null)
             {
                 source.Dispose();
-                throw new IngestMediaException($"'{uri}' gives {(source.Video == null ? "no video" : "no audio")}, and {BothTracks}.");
+                throw new IngestMediaException($"'{uri}' gives no video, and {BothTracks}.");
             }
-            return source;
+            return WithAudio(source, uri, options.RequireAudio);
+        }
+
+        /// <summary>-InputFormat and -InputOptions as the text ffmpeg takes before -i.</summary>
+        internal static string FfmpegInputArguments(IngestMediaOptions options)
+        {
+            string format = options.InputFormat?.Trim() ?? "";
+            foreach (char c in format)
+            {
+                if (!char.IsLetterOrDigit(c) && c != '_' && c != ',')
+                    throw new IngestMediaException($"-InputFormat '{options.InputFormat}' is not an ffmpeg format name (such as lavfi, v4l2, dshow or avfoundation); put other options in -InputOptions.");
+            }
+            string arguments = format.Length > 0 ? "-f " + format : "";
+            string extra = options.InputOptions?.Trim() ?? "";
+            return extra.Length == 0 ? arguments : (arguments + " " + extra).Trim();
+        }
+
+        /// <summary>Video-only media gets a silent audio track, or is refused when audio is required.</summary>
+        private static IMediaSource WithAudio(IMediaSource source, string what, bool requireAudio)
+        {
+            if (source.Audio != null) return source;
+            if (!requireAudio) return new SilentAudioMediaSource(source);
+            source.Dispose();
+            throw new IngestMediaException($"'{what}' has no Opus audio track, and -RequireAudio asks for audio; {MatroskaDemuxer.ReencodeAdvice}, or leave out -RequireAudio to send silence with the video.");
         }
     }
 }

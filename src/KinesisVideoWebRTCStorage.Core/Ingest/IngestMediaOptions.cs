@@ -18,6 +18,18 @@ namespace KinesisVideoWebRTCStorage.Ingest
         /// <summary>Anything ffmpeg opens (an RTSP camera, an MP4, a device); transcoded to H.264 and Opus as needed.</summary>
         public string? InputUri { get; set; }
 
+        /// <summary>ffmpeg's -f for <see cref="InputUri"/> (dshow, v4l2, avfoundation, lavfi, ...); ffmpeg guesses when null.</summary>
+        public string? InputFormat { get; set; }
+
+        /// <summary>ffmpeg options placed before -i for <see cref="InputUri"/>, as command-line text, e.g. "-rtsp_transport tcp".</summary>
+        public string? InputOptions { get; set; }
+
+        /// <summary>
+        /// Refuse media without an audio track. When false (the default), video-only media gets a silent Opus track in
+        /// step with the video, since a storage session records both.
+        /// </summary>
+        public bool RequireAudio { get; set; }
+
         /// <summary>Frame rate of <see cref="VideoPath"/> when its SPS carries no timing.</summary>
         public double? FrameRate { get; set; }
 
@@ -26,7 +38,7 @@ namespace KinesisVideoWebRTCStorage.Ingest
 
         /// <summary>What the media is, for messages and the result.</summary>
         public string Describe() =>
-            InputUri != null ? "ffmpeg input " + InputUri
+            InputUri != null ? "ffmpeg input " + (InputFormat != null ? $"-f {InputFormat} " : "") + InputUri
             : Path != null ? Path
             : VideoPath != null || AudioPath != null ? $"{VideoPath} + {AudioPath}"
             : "the built-in test pattern";

@@ -24,6 +24,9 @@ namespace KinesisVideoWebRTCStorage.Ingest
         public string ChannelARN { get; internal set; } = "";
         public string? StreamARN { get; internal set; }
         public string Media { get; internal set; } = "";
+
+        /// <summary>True when the media had no audio and a silent Opus track was sent with the video.</summary>
+        public bool SilentAudio { get; internal set; }
         public DateTime StartTime { get; internal set; }
         public DateTime EndTime { get; internal set; }
         public TimeSpan Duration => EndTime - StartTime;

@@ -64,6 +64,8 @@ namespace KinesisVideoWebRTCStorage.Ingest
             SetState(IngestState.Preparing);
             using var source = new MediaPacer(await IngestMedia.OpenAsync(_options.Media, cancellationToken).ConfigureAwait(false), _options.RealTime);
             Trace($"media: {_result.Media} ({source.Source.Video?.Width}x{source.Source.Video?.Height} H.264 {source.Source.Video?.ProfileLevelId}, Opus {source.Source.Audio?.Channels} ch)");
+            _result.SilentAudio = source.Source.Audio?.IsGeneratedSilence == true;
+            if (_result.SilentAudio) Trace("media: no audio track; sending a silent Opus track in step with the video (-RequireAudio refuses such media)");
             await PreflightAsync(cancellationToken).ConfigureAwait(false);
 
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

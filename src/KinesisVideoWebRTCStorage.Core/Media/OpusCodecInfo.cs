@@ -24,5 +24,8 @@ namespace KinesisVideoWebRTCStorage.Media
 
         /// <summary>The whole OpusHead packet, as Matroska CodecPrivate wants it.</summary>
         public byte[] OpusHead { get; }
+
+        /// <summary>True when the track is silence made up for a source that has no audio (<see cref="SilentAudioMediaSource"/>).</summary>
+        public bool IsGeneratedSilence { get; internal set; }
     }
 }

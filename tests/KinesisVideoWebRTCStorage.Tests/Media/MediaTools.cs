@@ -30,6 +30,9 @@ namespace KinesisVideoWebRTCStorage.Tests.Media
 
             /// <summary>The two above copied into Matroska by ffmpeg.</summary>
             public string Mkv => Path.Combine(Directory, "av.mkv");
+
+            /// <summary>The video alone in Matroska: a camera without a microphone.</summary>
+            public string VideoOnlyMkv => Path.Combine(Directory, "video-only.mkv");
         }
 
         private static Fixtures CreateFixtures()
@@ -44,6 +47,7 @@ namespace KinesisVideoWebRTCStorage.Tests.Media
             Ffmpeg($"-f lavfi -i testsrc=size=640x480:rate=30 -t 3 -c:v libx264 -profile:v baseline -pix_fmt yuv420p -g 30 -bf 0 -bsf:v h264_mp4toannexb -f h264 \"{fixtures.VideoH264}\"");
             Ffmpeg($"-f lavfi -i sine=frequency=440 -t 3 -c:a libopus -b:a 32k \"{fixtures.AudioOgg}\"");
             Ffmpeg($"-framerate 30 -i \"{fixtures.VideoH264}\" -i \"{fixtures.AudioOgg}\" -c copy \"{fixtures.Mkv}\"");
+            Ffmpeg($"-framerate 30 -i \"{fixtures.VideoH264}\" -c copy \"{fixtures.VideoOnlyMkv}\"");
             return fixtures;
         }
 
@@ -67,6 +71,15 @@ namespace KinesisVideoWebRTCStorage.Tests.Media
         {
             var (_, _, stderr) = Run("ffmpeg", $"-hide_banner -nostdin -v error -i \"{path}\" -f null -");
             return stderr;
+        }
+
+        /// <summary>The loudest decoded sample of the first audio stream in dBFS (ffmpeg's volumedetect); -91 dB is digital silence.</summary>
+        public static double AudioPeakDb(string path)
+        {
+            var (exit, _, stderr) = Run("ffmpeg", $"-hide_banner -nostdin -i \"{path}\" -map 0:a:0 -af volumedetect -f null -");
+            var peak = System.Text.RegularExpressions.Regex.Match(stderr, @"max_volume: (-?[0-9.]+|-inf) dB");
+            if (exit != 0 || !peak.Success) throw new Xunit.Sdk.XunitException($"volumedetect failed ({exit}): {stderr}");
+            return peak.Groups[1].Value == "-inf" ? double.NegativeInfinity : double.Parse(peak.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
         }
 
         /// <summary>Also warnings: ffprobe reading the file must print nothing at -v warning.</summary>
