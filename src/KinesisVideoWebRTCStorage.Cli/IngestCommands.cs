@@ -22,15 +22,18 @@ namespace KinesisVideoWebRTCStorage.Cli
             var channelName = new Option<string?>("--channel-name") { Description = "The channel's name." };
             var path = new Option<string?>("--path") { Description = "A Matroska/WebM file with H.264 and Opus." };
             var videoPath = new Option<string?>("--video-path") { Description = "An H.264 Annex-B file (with --audio-path)." };
-            var audioPath = new Option<string?>("--audio-path") { Description = "An Ogg Opus file (with --video-path)." };
+            var audioPath = new Option<string?>("--audio-path") { Description = "An Ogg Opus file (with --video-path); silence when omitted." };
             var inputUri = new Option<string?>("--input-uri") { Description = "Anything ffmpeg reads, e.g. rtsp://camera/stream." };
+            var inputFormat = new Option<string?>("--input-format") { Description = "ffmpeg's -f for --input-uri: dshow, v4l2, avfoundation, lavfi, ..." };
+            var inputOptions = new Option<string?>("--input-options") { Description = "ffmpeg options before -i for --input-uri, e.g. \"-rtsp_transport tcp\"." };
+            var requireAudio = new Option<bool>("--require-audio") { Description = "Refuse media without audio instead of sending silence with the video." };
             var duration = new Option<double?>("--duration") { Description = "Seconds of media to send; until the media ends when omitted." };
             var loop = new Option<bool>("--loop") { Description = "Start the file over when it ends." };
             var policy = new Option<IceTransportPolicy>("--ice-transport-policy") { Description = "All or Relay (TURN only).", DefaultValueFactory = _ => IceTransportPolicy.All };
             var verbose = new Option<bool>("--verbose") { Description = "Trace every step with timings to stderr." };
             var command = new Command("ingest", "Stream media into the channel's storage session (test pattern when no media is given).")
             {
-                channelArn, channelName, path, videoPath, audioPath, inputUri, duration, loop, policy, verbose,
+                channelArn, channelName, path, videoPath, audioPath, inputUri, inputFormat, inputOptions, requireAudio, duration, loop, policy, verbose,
                 AwsCommands.Region, AwsCommands.Profile, AwsCommands.EndpointUrl,
             };
             command.SetAction((result, cancellationToken) => AwsCommands.RunAsync(async token =>
@@ -47,6 +50,9 @@ namespace KinesisVideoWebRTCStorage.Cli
                         VideoPath = result.GetValue(videoPath),
                         AudioPath = result.GetValue(audioPath),
                         InputUri = result.GetValue(inputUri),
+                        InputFormat = result.GetValue(inputFormat),
+                        InputOptions = result.GetValue(inputOptions),
+                        RequireAudio = result.GetValue(requireAudio),
                         Loop = result.GetValue(loop),
                     },
                     Duration = result.GetValue(duration) is double seconds ? TimeSpan.FromSeconds(seconds) : (TimeSpan?)null,
@@ -138,7 +144,7 @@ namespace KinesisVideoWebRTCStorage.Cli
 
         private static object Summary(IngestResult r) => new
         {
-            r.ChannelARN, r.StreamARN, r.Media, r.StartTime, r.EndTime, DurationSeconds = Math.Round(r.Duration.TotalSeconds, 3),
+            r.ChannelARN, r.StreamARN, r.Media, r.SilentAudio, r.StartTime, r.EndTime, DurationSeconds = Math.Round(r.Duration.TotalSeconds, 3),
             r.VideoFramesSent, r.AudioFramesSent, r.VideoBytesSent, r.AudioBytesSent,
             TimeToFirstFrameMs = r.TimeToFirstFrame?.TotalMilliseconds, r.Retransmissions, r.KeyframeRequests, r.Reconnects, r.StorageSessions,
             EndReason = r.EndReason.ToString(), r.Error,

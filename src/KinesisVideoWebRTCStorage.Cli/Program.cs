@@ -6,7 +6,10 @@ namespace KinesisVideoWebRTCStorage.Cli
 {
     public static class Program
     {
-        public static Task<int> Main(string[] args)
+        /// <summary>How long a command may take to stop cleanly after SIGTERM or Ctrl+C before the process exits anyway.</summary>
+        private static readonly TimeSpan StopBound = TimeSpan.FromSeconds(10);
+
+        public static async Task<int> Main(string[] args)
         {
             var root = new RootCommand("kvwebrtc: Kinesis Video WebRTC storage sessions from the command line.")
             {
@@ -16,7 +19,9 @@ namespace KinesisVideoWebRTCStorage.Cli
                 AwsCommands.Endpoint(),
                 AwsCommands.Join(),
             };
-            return root.Parse(args).InvokeAsync();
+            using var signals = new TerminationSignals(StopBound);
+            // System.CommandLine's own handling would end the process 2 s after the signal, before a clean stop.
+            return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }, signals.Token);
         }
     }
 }

@@ -58,11 +58,15 @@ namespace KinesisVideoWebRTCStorage.Emulator
         public Uri EndpointUrl { get; private set; } = new Uri("http://127.0.0.1/");
         public string WebSocketUrl => $"ws://{EndpointUrl.Authority}";
 
+        /// <summary>How long stopping waits for open connections before aborting them.</summary>
+        private static readonly TimeSpan ShutdownDrain = TimeSpan.FromSeconds(1);
+
         public static async Task<EmulatorServer> StartAsync(EmulatorOptions options, CancellationToken cancellationToken = default)
         {
             if (options.DataDirectory != null) Directory.CreateDirectory(options.DataDirectory);
             var builder = WebApplication.CreateSlimBuilder();
             builder.Logging.ClearProviders();
+            builder.Services.AddSingleton<IHostLifetime, EmbeddedHostLifetime>();
             builder.WebHost.ConfigureKestrel(kestrel =>
             {
                 kestrel.Limits.MaxRequestBodySize = MaxRequestBytes;
@@ -91,7 +95,10 @@ namespace KinesisVideoWebRTCStorage.Emulator
         public async Task StopAsync()
         {
             await Storage.DisposeAsync().ConfigureAwait(false);
-            await app.StopAsync().ConfigureAwait(false);
+            await Hub.CloseAllAsync("the emulator is stopping").ConfigureAwait(false);
+            // Kestrel would wait up to 30 s for connections to drain; past this bound it aborts them.
+            using var drain = new CancellationTokenSource(ShutdownDrain);
+            await app.StopAsync(drain.Token).ConfigureAwait(false);
         }
 
         public async ValueTask DisposeAsync()

@@ -111,6 +111,10 @@ namespace KinesisVideoWebRTCStorage.Emulator
             return targets.Count;
         }
 
+        /// <summary>Closes every signaling connection as going away: the emulator is stopping.</summary>
+        public Task CloseAllAsync(string reason) =>
+            Task.WhenAll(Peers.ToList().Select(peer => peer.CloseAsync(WebSocketCloseStatus.EndpointUnavailable, reason)));
+
         public async Task RunAsync(string channelArn, string? clientId, WebSocket socket)
         {
             var peer = new SignalingPeer(channelArn, clientId, socket);

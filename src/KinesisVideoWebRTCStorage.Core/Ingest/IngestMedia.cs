@@ -34,11 +34,11 @@ namespace KinesisVideoWebRTCStorage.Ingest
                 {
                     if (options.RequireAudio)
                         throw new IngestMediaException($"'{path}' is H.264 without audio, and -RequireAudio asks for audio; pass it as -VideoPath with an Ogg Opus -AudioPath.");
-                    open = async ct => await OpenPairAsync(path, null, options.FrameRate, ct).ConfigureAwait(false);
+                    open = ct => OpenPairAsync(path, null, options.FrameRate, ct);
                 }
                 else if (extension == ".mkv" || extension == ".webm" || extension == ".mka")
                 {
-                    open = async ct => WithAudio(await OpenMatroskaAsync(path, ct).ConfigureAwait(false), path, options.RequireAudio);
+                    open = ct => OpenMatroskaAsync(path, ct);
                 }
                 else
                 {
@@ -53,9 +53,11 @@ namespace KinesisVideoWebRTCStorage.Ingest
                     throw new IngestMediaException($"-RequireAudio asks for audio: give an Ogg Opus -AudioPath with -VideoPath, since {BothTracks}.");
                 string video = RequireFile(options.VideoPath, "VideoPath");
                 string? audio = options.AudioPath == null ? null : RequireFile(options.AudioPath, "AudioPath");
-                open = async ct => await OpenPairAsync(video, audio, options.FrameRate, ct).ConfigureAwait(false);
+                open = ct => OpenPairAsync(video, audio, options.FrameRate, ct);
             }
-            return await LoopingMediaSource.OpenAsync(open, options.Loop ? (int?)null : 1, cancellationToken).ConfigureAwait(false);
+            // Silence is added around the loop, not inside each pass, so its 20 ms clock runs on across the seams.
+            var looping = await LoopingMediaSource.OpenAsync(open, options.Loop ? (int?)null : 1, cancellationToken).ConfigureAwait(false);
+            return WithAudio(looping, options.Path ?? options.VideoPath!, options.RequireAudio);
         }
 
         private static string RequireFile(string path, string parameter)
@@ -92,7 +94,7 @@ namespace KinesisVideoWebRTCStorage.Ingest
             try
             {
                 video = await H264AnnexBSource.OpenAsync(File.OpenRead(videoPath), frameRate, cancellationToken: cancellationToken).ConfigureAwait(false);
-                if (audioPath == null) return new SilentAudioMediaSource(video);
+                if (audioPath == null) return video;
                 var audio = await OggOpusSource.OpenAsync(File.OpenRead(audioPath), cancellationToken: cancellationToken).ConfigureAwait(false);
                 return new InterleavedMediaSource(video, audio);
             }
