@@ -127,8 +127,11 @@ namespace KinesisVideoWebRTCStorage.Hosting
             return emulator;
         }
 
-        /// <summary>Asks the emulator to stop (it finishes its recordings), and kills it if it has not within the bound.</summary>
-        public async Task StopAsync(TimeSpan bound)
+        /// <summary>
+        /// Asks the emulator to stop (it finishes its recordings), and kills it if it has not within the bound or when
+        /// <paramref name="cancellationToken"/> gives up waiting (then the cancellation is thrown after the kill).
+        /// </summary>
+        public async Task StopAsync(TimeSpan bound, CancellationToken cancellationToken = default)
         {
             lock (RunningGate) RunningEmulators.Remove(this);
             if (process.HasExited) return;
@@ -140,7 +143,9 @@ namespace KinesisVideoWebRTCStorage.Hosting
             {
             }
             var exited = Task.Run(() => process.WaitForExit((int)bound.TotalMilliseconds));
-            if (!await exited.ConfigureAwait(false)) Kill(process);
+            await Task.WhenAny(exited, Task.Delay(Timeout.Infinite, cancellationToken)).ConfigureAwait(false);
+            if (!exited.IsCompleted || !await exited.ConfigureAwait(false)) Kill(process);
+            cancellationToken.ThrowIfCancellationRequested();
         }
 
         public void Dispose()

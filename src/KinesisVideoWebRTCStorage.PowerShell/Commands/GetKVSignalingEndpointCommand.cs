@@ -1,4 +1,3 @@
-using System;
 using System.Management.Automation;
 using KinesisVideoWebRTCStorage.Aws;
 using KinesisVideoWebRTCStorage.Aws.Models;
@@ -8,7 +7,7 @@ namespace KinesisVideoWebRTCStorage.PowerShell.Commands
     /// <summary>Get-KVSignalingEndpoint: a signaling channel's WSS, HTTPS and WEBRTC endpoints (GetSignalingChannelEndpoint).</summary>
     [Cmdlet(VerbsCommon.Get, "KVSignalingEndpoint", DefaultParameterSetName = ByArnSet)]
     [OutputType(typeof(SignalingChannelEndpoints))]
-    public sealed class GetKVSignalingEndpointCommand : KVCmdletBase
+    public sealed class GetKVSignalingEndpointCommand : KVServiceCmdletBase
     {
         private const string ByArnSet = "ByARN";
         private const string ByNameSet = "ByName";
@@ -29,25 +28,21 @@ namespace KinesisVideoWebRTCStorage.PowerShell.Commands
         [ValidateNotNullOrEmpty]
         public ChannelProtocol[] Protocol { get; set; } = { ChannelProtocol.WSS, ChannelProtocol.HTTPS, ChannelProtocol.WEBRTC };
 
-        protected override void ProcessRecord()
+        /// <summary>AWS.Tools v5's -Select: '*' (the default here), a property of the output, or '^ParameterName'.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(SelectCompleter))]
+        public string Select { get; set; } = "*";
+
+        protected override void BeginProcessing() => ValidateSelect(Select, typeof(SignalingChannelEndpoints));
+
+        protected override void ProcessRecord() => ProcessItem(ParameterSetName == ByNameSet ? ChannelName : ChannelARN, () =>
         {
-            object target = ParameterSetName == ByNameSet ? ChannelName : ChannelARN;
-            try
-            {
-                var channel = ParameterSetName == ByNameSet ? ChannelReference.FromName(ChannelName) : ChannelReference.FromArn(ChannelARN);
-                var connection = Connect();
-                var endpoints = Run(token => SignalingEndpointLookup.GetAsync(connection.ControlPlane(), channel, Role, Protocol, token,
-                    withoutStorage: "ask only for -Protocol WSS,HTTPS"));
-                WriteObject(endpoints);
-            }
-            catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
-            {
-                throw new PipelineStoppedException();
-            }
-            catch (Exception error) when (!(error is PipelineStoppedException))
-            {
-                WriteFailure(error, target);
-            }
-        }
+            var channel = ParameterSetName == ByNameSet ? ChannelReference.FromName(ChannelName) : ChannelReference.FromArn(ChannelARN);
+            var connection = Connect();
+            var endpoints = Run(token => SignalingEndpointLookup.GetAsync(connection.ControlPlane(), channel, Role, Protocol, token,
+                withoutStorage: "ask only for -Protocol WSS,HTTPS"));
+            WriteSelected(Select, endpoints);
+        });
     }
 }

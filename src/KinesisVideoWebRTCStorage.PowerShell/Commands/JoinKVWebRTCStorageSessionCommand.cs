@@ -10,7 +10,7 @@ namespace KinesisVideoWebRTCStorage.PowerShell.Commands
     /// </summary>
     [Cmdlet(VerbsCommon.Join, "KVWebRTCStorageSession", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(StorageSessionJoin))]
-    public sealed class JoinKVWebRTCStorageSessionCommand : KVCmdletBase
+    public sealed class JoinKVWebRTCStorageSessionCommand : KVServiceCmdletBase
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("ARN")]
@@ -27,29 +27,38 @@ namespace KinesisVideoWebRTCStorage.PowerShell.Commands
         [ValidateNotNullOrEmpty]
         public string? ClientId { get; set; }
 
+        /// <summary>AWS.Tools v5's -Select: nothing is written by default; '*' writes the join, '^ChannelARN' the ARN.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(SelectCompleter))]
+        public string? Select { get; set; }
+
+        /// <summary>Deprecated, as in AWS.Tools v5: writes the join, as -Select '*' does.</summary>
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
-        protected override void ProcessRecord()
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
+        protected override void BeginProcessing()
         {
-            try
-            {
-                ChannelArn.Parse(ChannelARN);
-                var operation = ClientId == null ? "JoinStorageSession" : $"JoinStorageSessionAsViewer (client '{ClientId}')";
-                if (!ShouldProcess(ChannelARN, operation)) return;
-                var connection = Connect();
-                var join = Run(token => StorageSessionJoin.RequestAsync(connection, ChannelARN, Endpoint, ClientId, token));
-                WriteVerbose($"{operation} accepted by {join.Endpoint} for {join.ChannelARN}; the service now offers to the connected {join.Role.ToString().ToLowerInvariant()}.");
-                if (PassThru) WriteObject(join);
-            }
-            catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
-            {
-                throw new PipelineStoppedException();
-            }
-            catch (Exception error) when (!(error is PipelineStoppedException))
-            {
-                WriteFailure(error, ChannelARN);
-            }
+            if (PassThru && Select != null)
+                ThrowTerminatingError(ToErrorRecord(new ArgumentException("-PassThru and -Select cannot be used together; use -Select alone."), null));
+            if (PassThru)
+                WriteWarning("-PassThru is deprecated, as in AWS.Tools v5, and will be removed: use -Select '*' for the join it writes, or -Select '^ChannelARN' for the channel's ARN.");
+            ValidateSelect(Select, typeof(StorageSessionJoin));
         }
+
+        protected override void ProcessRecord() => ProcessItem(ChannelARN, () =>
+        {
+            ChannelArn.Parse(ChannelARN);
+            var operation = ClientId == null ? "JoinStorageSession" : $"JoinStorageSessionAsViewer (client '{ClientId}')";
+            if (!ShouldProceed(Force, ChannelARN, operation)) return;
+            var connection = Connect();
+            var join = Run(token => StorageSessionJoin.RequestAsync(connection, ChannelARN, Endpoint, ClientId, token));
+            WriteVerbose($"{operation} accepted by {join.Endpoint} for {join.ChannelARN}; the service now offers to the connected {join.Role.ToString().ToLowerInvariant()}.");
+            if (PassThru) WriteObject(join);
+            else if (Select != null) WriteSelected(Select, join);
+        });
     }
 }

@@ -1,59 +1,22 @@
 using System;
 using System.Collections.Concurrent;
-using System.Collections.Generic;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
-using Amazon;
-using Amazon.Runtime;
-using KinesisVideoWebRTCStorage.Aws;
 
 namespace KinesisVideoWebRTCStorage.PowerShell.Commands
 {
     /// <summary>
-    /// The AWS Tools for PowerShell common parameters, their session defaults, and the error and cancellation
-    /// plumbing every cmdlet shares. Everything else is a call into the core.
+    /// What every cmdlet of the module shares, as PowerShell's WebRequestPSCmdlet and AWS.Tools' BaseCmdlet do: Ctrl+C
+    /// cancels the core work in flight, a failure becomes an ErrorRecord with a stable ErrorId, core progress and trace
+    /// are written from the pipeline thread, and -Force skips confirmation.
     /// </summary>
     public abstract class KVCmdletBase : PSCmdlet
     {
         private readonly CancellationTokenSource stopping = new CancellationTokenSource();
         private readonly ConcurrentQueue<string> traces = new ConcurrentQueue<string>();
-        private readonly Dictionary<string, KvsConnection> connections = new Dictionary<string, KvsConnection>(StringComparer.Ordinal);
 
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [Alias("AK")]
-        public string? AccessKey { get; set; }
-
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [Alias("SK", "SecretAccessKey")]
-        public string? SecretKey { get; set; }
-
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [Alias("ST")]
-        public string? SessionToken { get; set; }
-
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [Alias("StoredCredentials", "AWSProfileName")]
-        public string? ProfileName { get; set; }
-
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [Alias("AWSProfilesLocation", "ProfilesLocation")]
-        public string? ProfileLocation { get; set; }
-
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        public AWSCredentials? Credential { get; set; }
-
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        public PSCredential? NetworkCredential { get; set; }
-
-        /// <summary>A region name or an Amazon.RegionEndpoint, as the AWS Tools accept.</summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [ArgumentCompleter(typeof(RegionCompleter))]
-        public object? Region { get; set; }
-
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        public string? EndpointUrl { get; set; }
-
+        /// <summary>Cancelled by Ctrl+C (StopProcessing).</summary>
         protected CancellationToken StopToken => stopping.Token;
 
         /// <summary>
@@ -66,36 +29,48 @@ namespace KinesisVideoWebRTCStorage.PowerShell.Commands
                 : LanguagePrimitives.TryConvertTo<ActionPreference>(GetVariableValue("VerbosePreference"), out var preference) &&
                   preference != ActionPreference.SilentlyContinue && preference != ActionPreference.Ignore;
 
+        /// <summary>A sink for core trace lines from any thread; they are written as verbose output on the pipeline thread.</summary>
+        protected Action<string> TraceSink => traces.Enqueue;
+
         protected override void StopProcessing() => stopping.Cancel();
 
         protected override void EndProcessing() => FlushTrace();
 
-        /// <summary>A connection for the parameters bound now; pipeline items with the same settings share one.</summary>
-        protected KvsConnection Connect()
+        /// <summary>
+        /// Runs one pipeline item's work: Ctrl+C ends the pipeline, and any other failure is a non-terminating error
+        /// for <paramref name="target"/>, so the next item still runs.
+        /// </summary>
+        protected void ProcessItem(object? target, Action work)
         {
-            var options = new AwsConnectionOptions
+            try
             {
-                AccessKey = AccessKey,
-                SecretKey = SecretKey,
-                SessionToken = SessionToken,
-                ProfileName = ProfileName,
-                ProfileLocation = ProfileLocation,
-                Credential = Credential,
-                NetworkCredential = NetworkCredential?.GetNetworkCredential(),
-                StoredCredentials = Unwrap(SessionState.PSVariable.GetValue("StoredAWSCredentials")),
-                Region = RegionName(Region),
-                StoredRegion = RegionName(Unwrap(SessionState.PSVariable.GetValue("StoredAWSRegion"))),
-                EndpointUrl = EndpointUrl,
-            };
-            var key = string.Join("\u0001", options.AccessKey, options.SecretKey, options.SessionToken, options.ProfileName, options.ProfileLocation,
-                options.Credential?.GetHashCode(), options.StoredCredentials?.GetHashCode(), options.Region, options.StoredRegion, options.EndpointUrl);
-            if (connections.TryGetValue(key, out var existing)) return existing;
+                work();
+            }
+            catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
+            {
+                throw new PipelineStoppedException();
+            }
+            catch (Exception error) when (!(error is PipelineStoppedException))
+            {
+                WriteFailure(error, target);
+            }
+        }
 
-            var connection = KvsConnection.Create(options);
-            connection.Http.Trace = traces.Enqueue;
-            WriteVerbose($"Using {connection}.");
-            connections[key] = connection;
-            return connection;
+        /// <summary>Runs work whose failure ends the command: Ctrl+C ends the pipeline, anything else is a terminating error.</summary>
+        protected void ProcessOrTerminate(object? target, Action work)
+        {
+            try
+            {
+                work();
+            }
+            catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
+            {
+                throw new PipelineStoppedException();
+            }
+            catch (Exception error) when (!(error is PipelineStoppedException))
+            {
+                ThrowTerminatingError(ToErrorRecord(error, target));
+            }
         }
 
         /// <summary>Runs core work on the pipeline thread, cancelled by Ctrl+C, writing its trace as -Verbose afterwards.</summary>
@@ -111,6 +86,36 @@ namespace KinesisVideoWebRTCStorage.PowerShell.Commands
             }
         }
 
+        /// <summary>
+        /// Runs long core work on the thread pool while this (the pipeline) thread writes the progress records and
+        /// verbose lines it reports, since PowerShell takes output only from the pipeline thread. Ctrl+C cancels it.
+        /// </summary>
+        /// <param name="work">Given the token, a progress sink and a trace sink (null unless -Verbose will show).</param>
+        protected Task<T> RunWithProgress<T>(string activity, Func<CancellationToken, Action<string>, Action<string>?, Task<T>> work)
+        {
+            var messages = new BlockingCollection<(bool Progress, string Text)>();
+            var running = Task.Run(() => work(StopToken, text => messages.Add((true, text)), VerboseRequested ? text => messages.Add((false, text)) : (Action<string>?)null));
+            _ = running.ContinueWith(_ => messages.CompleteAdding(), TaskScheduler.Default);
+            var progress = new ProgressRecord(1, activity, "Preparing");
+            foreach (var (isProgress, text) in messages.GetConsumingEnumerable())
+            {
+                if (!isProgress)
+                {
+                    WriteVerbose(text);
+                    continue;
+                }
+                progress.StatusDescription = text;
+                WriteProgress(progress);
+            }
+            progress.RecordType = ProgressRecordType.Completed;
+            WriteProgress(progress);
+            return running;
+        }
+
+        /// <summary>ShouldProcess, skipped by -Force unless -WhatIf asks what would happen.</summary>
+        protected bool ShouldProceed(bool force, string target, string action) =>
+            (force && !MyInvocation.BoundParameters.ContainsKey("WhatIf")) || ShouldProcess(target, action);
+
         /// <summary>A non-terminating error for one pipeline item, with a stable ErrorId and the matching category.</summary>
         protected void WriteFailure(Exception error, object? target) => WriteError(ToErrorRecord(error, target));
 
@@ -124,19 +129,6 @@ namespace KinesisVideoWebRTCStorage.PowerShell.Commands
         private void FlushTrace()
         {
             while (traces.TryDequeue(out var line)) WriteVerbose(line);
-        }
-
-        private static object? Unwrap(object? value) => value is PSObject wrapped ? wrapped.BaseObject : value;
-
-        private static string? RegionName(object? value)
-        {
-            switch (Unwrap(value))
-            {
-                case null: return null;
-                case RegionEndpoint endpoint: return endpoint.SystemName;
-                case string name: return name.Trim();
-                case var other: return other.ToString();
-            }
         }
     }
 }

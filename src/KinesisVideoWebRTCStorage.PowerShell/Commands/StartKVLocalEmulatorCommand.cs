@@ -8,7 +8,7 @@ namespace KinesisVideoWebRTCStorage.PowerShell.Commands
     /// <summary>Start-KVLocalEmulator: runs the local Kinesis Video emulator as a child process and returns how to reach it.</summary>
     [Cmdlet(VerbsLifecycle.Start, "KVLocalEmulator")]
     [OutputType(typeof(LocalEmulator))]
-    public sealed class StartKVLocalEmulatorCommand : PSCmdlet
+    public sealed class StartKVLocalEmulatorCommand : KVCmdletBase
     {
         [Parameter(Position = 0)]
         [ValidateRange(0, 65535)]
@@ -42,6 +42,7 @@ namespace KinesisVideoWebRTCStorage.PowerShell.Commands
 
         protected override void EndProcessing()
         {
+            base.EndProcessing();
             var info = new LocalEmulatorStartInfo(EmulatorHostPath())
             {
                 Port = Port,
@@ -53,16 +54,12 @@ namespace KinesisVideoWebRTCStorage.PowerShell.Commands
             };
             foreach (var uri in TurnUri ?? Array.Empty<string>()) info.TurnUris.Add(uri);
             foreach (var channel in StorageChannel ?? Array.Empty<string>()) info.StorageChannels.Add(channel);
-            try
+            ProcessOrTerminate(Port, () =>
             {
-                var emulator = LocalEmulator.StartAsync(info, default).GetAwaiter().GetResult();
+                var emulator = Run(token => LocalEmulator.StartAsync(info, token));
                 WriteVerbose($"Emulator process {emulator.ProcessId} listens on {emulator.EndpointUrl}.");
                 WriteObject(emulator);
-            }
-            catch (Exception error) when (!(error is PipelineStoppedException))
-            {
-                ThrowTerminatingError(KVCmdletBase.ToErrorRecord(error, Port));
-            }
+            });
         }
 
         // The build places kvwebrtc beside the module's assemblies: module/bin/../emulator.

@@ -1,8 +1,5 @@
 using System;
-using System.Collections.Concurrent;
 using System.Management.Automation;
-using System.Threading;
-using System.Threading.Tasks;
 using KinesisVideoWebRTCStorage.Aws;
 using KinesisVideoWebRTCStorage.Ingest;
 using KinesisVideoWebRTCStorage.WebRtc.Ice;
@@ -13,48 +10,85 @@ namespace KinesisVideoWebRTCStorage.PowerShell.Commands
     /// Start-KVWebRTCIngest: the WebRTC storage-session master. Streams a file, a file pair, an ffmpeg input or the
     /// built-in test pattern into the channel's storage session and writes one result object when it ends.
     /// </summary>
-    [Cmdlet(VerbsLifecycle.Start, "KVWebRTCIngest", DefaultParameterSetName = TestPatternSet)]
+    /// <remarks>The channel (by ARN or by name) times the source (test pattern, -Path, -VideoPath, -InputUri) makes eight parameter sets.</remarks>
+    [Cmdlet(VerbsLifecycle.Start, "KVWebRTCIngest", DefaultParameterSetName = TestPatternByArn)]
     [OutputType(typeof(IngestResult), typeof(IngestJob))]
-    public sealed class StartKVWebRTCIngestCommand : KVCmdletBase
+    public sealed class StartKVWebRTCIngestCommand : KVServiceCmdletBase
     {
-        private const string TestPatternSet = "TestPattern", PathSet = "Path", FilesSet = "Files", InputUriSet = "InputUri";
+        private const string TestPatternByArn = "TestPatternByARN", PathByArn = "PathByARN", FilesByArn = "FilesByARN", InputUriByArn = "InputUriByARN";
+        private const string TestPatternByName = "TestPatternByName", PathByName = "PathByName", FilesByName = "FilesByName", InputUriByName = "InputUriByName";
 
-        [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = TestPatternByArn, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathByArn, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = FilesByArn, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = InputUriByArn, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("ARN")]
         [ValidateNotNullOrEmpty]
-        public string? ChannelARN { get; set; }
+        public string ChannelARN { get; set; } = "";
 
-        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, ParameterSetName = TestPatternByName, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, ParameterSetName = PathByName, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, ParameterSetName = FilesByName, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, ParameterSetName = InputUriByName, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
-        public string? ChannelName { get; set; }
+        public string ChannelName { get; set; } = "";
 
-        /// <summary>A Matroska or WebM file with H.264 video and Opus audio.</summary>
-        [Parameter(Mandatory = true, ParameterSetName = PathSet)]
+        /// <summary>A Matroska or WebM file with H.264 video and Opus audio, or H.264 alone.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = PathByArn)]
+        [Parameter(Mandatory = true, ParameterSetName = PathByName)]
         [Alias("FullName")]
         [ValidateNotNullOrEmpty]
         public string Path { get; set; } = "";
 
-        [Parameter(Mandatory = true, ParameterSetName = FilesSet)]
+        [Parameter(Mandatory = true, ParameterSetName = FilesByArn)]
+        [Parameter(Mandatory = true, ParameterSetName = FilesByName)]
         [ValidateNotNullOrEmpty]
         public string VideoPath { get; set; } = "";
 
-        [Parameter(Mandatory = true, ParameterSetName = FilesSet)]
+        /// <summary>Ogg Opus to pair with -VideoPath; silence when omitted.</summary>
+        [Parameter(ParameterSetName = FilesByArn)]
+        [Parameter(ParameterSetName = FilesByName)]
         [ValidateNotNullOrEmpty]
-        public string AudioPath { get; set; } = "";
+        public string? AudioPath { get; set; }
 
         /// <summary>Anything ffmpeg opens, e.g. an RTSP camera; ffmpeg must be on PATH.</summary>
-        [Parameter(Mandatory = true, ParameterSetName = InputUriSet)]
+        [Parameter(Mandatory = true, ParameterSetName = InputUriByArn)]
+        [Parameter(Mandatory = true, ParameterSetName = InputUriByName)]
         [ValidateNotNullOrEmpty]
         public string InputUri { get; set; } = "";
+
+        /// <summary>ffmpeg's -f for -InputUri: dshow, v4l2, avfoundation, lavfi, rtsp, ...</summary>
+        [Parameter(ParameterSetName = InputUriByArn)]
+        [Parameter(ParameterSetName = InputUriByName)]
+        [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(InputFormatCompleter))]
+        public string? InputFormat { get; set; }
+
+        /// <summary>ffmpeg options placed before -i, e.g. '-rtsp_transport tcp' or '-video_size 1280x720 -framerate 30'.</summary>
+        [Parameter(ParameterSetName = InputUriByArn)]
+        [Parameter(ParameterSetName = InputUriByName)]
+        [ValidateNotNullOrEmpty]
+        public string? InputOptions { get; set; }
 
         /// <summary>How much media to send (seconds or a TimeSpan); until the media ends or Ctrl+C when omitted.</summary>
         [Parameter]
         [SecondsArgumentTransformation]
         public TimeSpan? Duration { get; set; }
 
-        [Parameter(ParameterSetName = PathSet)]
-        [Parameter(ParameterSetName = FilesSet)]
+        [Parameter(ParameterSetName = PathByArn)]
+        [Parameter(ParameterSetName = PathByName)]
+        [Parameter(ParameterSetName = FilesByArn)]
+        [Parameter(ParameterSetName = FilesByName)]
         public SwitchParameter Loop { get; set; }
+
+        /// <summary>Refuse media without audio instead of sending a silent Opus track with the video.</summary>
+        [Parameter(ParameterSetName = PathByArn)]
+        [Parameter(ParameterSetName = PathByName)]
+        [Parameter(ParameterSetName = FilesByArn)]
+        [Parameter(ParameterSetName = FilesByName)]
+        [Parameter(ParameterSetName = InputUriByArn)]
+        [Parameter(ParameterSetName = InputUriByName)]
+        public SwitchParameter RequireAudio { get; set; }
 
         [Parameter]
         public IceTransportPolicy IceTransportPolicy { get; set; } = IceTransportPolicy.All;
@@ -63,21 +97,21 @@ namespace KinesisVideoWebRTCStorage.PowerShell.Commands
         [Parameter]
         public SwitchParameter AsJob { get; set; }
 
+        private bool ByName => ParameterSetName.EndsWith("ByName", StringComparison.Ordinal);
+
+        private string Channel => ByName ? ChannelName : ChannelARN;
+
         protected override void ProcessRecord()
         {
-            IngestOptions options;
-            KvsConnection connection;
-            try
+            IngestOptions? options = null;
+            KvsConnection? connection = null;
+            ProcessItem(Channel, () =>
             {
-                var channel = ChannelReference.FromArnOrName(ChannelARN, ChannelName);
                 connection = Connect();
-                options = Options(channel);
-            }
-            catch (Exception error) when (!(error is PipelineStoppedException))
-            {
-                WriteFailure(error, ChannelARN ?? ChannelName);
-                return;
-            }
+                options = Options(ByName ? ChannelReference.FromName(ChannelName) : ChannelReference.FromArn(ChannelARN));
+            });
+            if (options == null || connection == null) return;
+
             if (AsJob)
             {
                 var job = new IngestJob(MyInvocation.Line, "KVIngest-" + (options.Channel.Name ?? ChannelArn.Parse(options.Channel.Arn!).ChannelName));
@@ -88,62 +122,49 @@ namespace KinesisVideoWebRTCStorage.PowerShell.Commands
                 WriteObject(job);
                 return;
             }
-            RunInForeground(connection, options);
+
+            var running = RunWithProgress($"Start-KVWebRTCIngest {Channel}", (token, progress, trace) =>
+            {
+                options.Progress = p => progress(p.ToString());
+                options.Trace = trace;
+                return IngestSession.RunAsync(connection, options, token);
+            });
+            ProcessItem(Channel, () =>
+            {
+                try
+                {
+                    WriteObject(running.GetAwaiter().GetResult());
+                }
+                catch (IngestFailedException error)
+                {
+                    WriteObject(error.Result); // what was sent and recorded is kept
+                    WriteFailure(error, error.Result.ChannelARN);
+                }
+            });
         }
 
-        private IngestOptions Options(ChannelReference channel) => new IngestOptions(channel)
+        private IngestOptions Options(ChannelReference channel)
         {
-            Media = new IngestMediaOptions
+            string source = ParameterSetName.Substring(0, ParameterSetName.Length - (ByName ? "ByName" : "ByARN").Length);
+            return new IngestOptions(channel)
             {
-                Path = ParameterSetName == PathSet ? Resolve(Path) : null,
-                VideoPath = ParameterSetName == FilesSet ? Resolve(VideoPath) : null,
-                AudioPath = ParameterSetName == FilesSet ? Resolve(AudioPath) : null,
-                InputUri = ParameterSetName == InputUriSet ? InputUri : null,
-                Loop = Loop,
-            },
-            Duration = Duration,
-            IceTransportPolicy = IceTransportPolicy,
-            LoopbackOnly = IngestOptions.IsLoopbackEndpoint(EndpointUrl),
-        };
+                Media = new IngestMediaOptions
+                {
+                    Path = source == "Path" ? Resolve(Path) : null,
+                    VideoPath = source == "Files" ? Resolve(VideoPath) : null,
+                    AudioPath = source == "Files" && AudioPath != null ? Resolve(AudioPath) : null,
+                    InputUri = source == "InputUri" ? InputUri : null,
+                    InputFormat = InputFormat,
+                    InputOptions = InputOptions,
+                    Loop = Loop,
+                    RequireAudio = RequireAudio,
+                },
+                Duration = Duration,
+                IceTransportPolicy = IceTransportPolicy,
+                LoopbackOnly = IngestOptions.IsLoopbackEndpoint(EndpointUrl),
+            };
+        }
 
         private string Resolve(string path) => SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
-
-        /// <summary>
-        /// The ingest runs on the thread pool; this (the pipeline) thread writes its progress and trace, since
-        /// PowerShell accepts output only from the pipeline thread. Ctrl+C cancels it, and it stops cleanly.
-        /// </summary>
-        private void RunInForeground(KvsConnection connection, IngestOptions options)
-        {
-            var messages = new BlockingCollection<object>();
-            options.Progress = messages.Add;
-            if (VerboseRequested) options.Trace = messages.Add;
-            var running = Task.Run(() => IngestSession.RunAsync(connection, options, StopToken));
-            _ = running.ContinueWith(_ => messages.CompleteAdding(), TaskScheduler.Default);
-            var progress = new ProgressRecord(1, $"Start-KVWebRTCIngest {ChannelName ?? ChannelARN}", "Preparing");
-            foreach (var message in messages.GetConsumingEnumerable())
-            {
-                if (message is IngestProgress p)
-                {
-                    progress.StatusDescription = p.ToString();
-                    WriteProgress(progress);
-                }
-                else WriteVerbose((string)message);
-            }
-            progress.RecordType = ProgressRecordType.Completed;
-            WriteProgress(progress);
-            try
-            {
-                WriteObject(running.GetAwaiter().GetResult());
-            }
-            catch (IngestFailedException error)
-            {
-                WriteObject(error.Result); // what was sent and recorded is kept
-                WriteFailure(error, error.Result.ChannelARN);
-            }
-            catch (Exception error) when (!(error is PipelineStoppedException))
-            {
-                WriteFailure(error, ChannelARN ?? ChannelName);
-            }
-        }
     }
 }

@@ -4,9 +4,12 @@ using KinesisVideoWebRTCStorage.Hosting;
 
 namespace KinesisVideoWebRTCStorage.PowerShell.Commands
 {
-    /// <summary>Stop-KVLocalEmulator: stops emulators started by Start-KVLocalEmulator (all of this session's when none is given).</summary>
+    /// <summary>
+    /// Stop-KVLocalEmulator: stops emulators started by Start-KVLocalEmulator (all of this session's when none is
+    /// given). Each finishes its recordings; Ctrl+C stops waiting and kills the process.
+    /// </summary>
     [Cmdlet(VerbsLifecycle.Stop, "KVLocalEmulator", SupportsShouldProcess = true)]
-    public sealed class StopKVLocalEmulatorCommand : PSCmdlet
+    public sealed class StopKVLocalEmulatorCommand : KVCmdletBase
     {
         [Parameter(Position = 0, ValueFromPipeline = true)]
         public LocalEmulator[]? InputObject { get; set; }
@@ -14,6 +17,9 @@ namespace KinesisVideoWebRTCStorage.PowerShell.Commands
         [Parameter]
         [ValidateRange(1, 600)]
         public int TimeoutSec { get; set; } = 10;
+
+        [Parameter]
+        public SwitchParameter Force { get; set; }
 
         private bool sawInput;
 
@@ -26,15 +32,20 @@ namespace KinesisVideoWebRTCStorage.PowerShell.Commands
 
         protected override void EndProcessing()
         {
+            base.EndProcessing();
             if (sawInput) return;
             foreach (var emulator in LocalEmulator.Running) Stop(emulator);
         }
 
-        private void Stop(LocalEmulator emulator)
+        private void Stop(LocalEmulator emulator) => ProcessItem(emulator.EndpointUrl, () =>
         {
-            if (!ShouldProcess($"emulator process {emulator.ProcessId} at {emulator.EndpointUrl}", "Stop")) return;
-            emulator.StopAsync(TimeSpan.FromSeconds(TimeoutSec)).GetAwaiter().GetResult();
+            if (!ShouldProceed(Force, $"emulator process {emulator.ProcessId} at {emulator.EndpointUrl}", "Stop")) return;
+            Run(async token =>
+            {
+                await emulator.StopAsync(TimeSpan.FromSeconds(TimeoutSec), token).ConfigureAwait(false);
+                return emulator;
+            });
             WriteVerbose($"Stopped the emulator at {emulator.EndpointUrl}.");
-        }
+        });
     }
 }
