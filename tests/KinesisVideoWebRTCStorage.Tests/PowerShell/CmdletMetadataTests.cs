@@ -132,6 +132,8 @@ namespace KinesisVideoWebRTCStorage.Tests.PowerShell
             Assert.True(cmdlet.Parameters["Endpoint"].Only.ValueFromPipelineByPropertyName);
             Assert.True(cmdlet.Parameters["ClientId"].Only.ValueFromPipelineByPropertyName);
             Assert.Equal("System.Management.Automation.SwitchParameter", cmdlet.Parameters["PassThru"].TypeName);
+            Assert.Equal("System.Management.Automation.SwitchParameter", cmdlet.Parameters["Force"].TypeName);
+            Assert.Equal("System.String", cmdlet.Parameters["Select"].TypeName);
         }
 
         [Fact]
@@ -150,20 +152,34 @@ namespace KinesisVideoWebRTCStorage.Tests.PowerShell
         public void StartIngestParameterSetsAndOutput()
         {
             var start = module.Cmdlet("Start-KVWebRTCIngest");
-            Assert.Equal("TestPattern", start.DefaultParameterSetName);
+            Assert.Equal("TestPatternByARN", start.DefaultParameterSetName);
             Assert.Equal(new[] { "KinesisVideoWebRTCStorage.Ingest.IngestResult", "KinesisVideoWebRTCStorage.PowerShell.Commands.IngestJob" }, start.OutputTypes);
-            Assert.Equal(new ParameterSetEntry("Path", true, int.MinValue, false, false), start.Parameters["Path"].Only);
-            Assert.Equal(new ParameterSetEntry("InputUri", true, int.MinValue, false, false), start.Parameters["InputUri"].Only);
-            Assert.True(start.Parameters["VideoPath"].Only.Mandatory && start.Parameters["AudioPath"].Only.Mandatory);
-            Assert.Equal("Files", start.Parameters["AudioPath"].Only.SetName);
-            Assert.Equal(new ParameterSetEntry("__AllParameterSets", false, 0, true, true), start.Parameters["ChannelARN"].Only);
+            string[] Sets(string source) => new[] { source + "ByARN", source + "ByName" };
+            void HasSets(string parameter, bool mandatory, params string[] sources) =>
+                Assert.Equal(sources.SelectMany(Sets).Select(set => new ParameterSetEntry(set, mandatory, int.MinValue, false, false)).OrderBy(e => e.SetName),
+                    start.Parameters[parameter].Sets.OrderBy(e => e.SetName));
+
+            // The channel, by ARN or by name, times the source: eight sets, -ChannelARN and -ChannelName never together.
+            Assert.Equal(new[] { "TestPattern", "Path", "Files", "InputUri" }.SelectMany(s => new[] { s + "ByARN" }).OrderBy(s => s),
+                start.Parameters["ChannelARN"].Sets.Select(e => e.SetName).OrderBy(s => s));
+            Assert.All(start.Parameters["ChannelARN"].Sets, e => Assert.Equal((true, 0, true, true), (e.Mandatory, e.Position, e.ValueFromPipeline, e.ValueFromPipelineByPropertyName)));
+            Assert.All(start.Parameters["ChannelName"].Sets, e => Assert.Equal((true, int.MinValue, false, true), (e.Mandatory, e.Position, e.ValueFromPipeline, e.ValueFromPipelineByPropertyName)));
+            Assert.Equal(4, start.Parameters["ChannelName"].Sets.Count);
+            Assert.Empty(start.Parameters["ChannelARN"].Sets.Select(e => e.SetName).Intersect(start.Parameters["ChannelName"].Sets.Select(e => e.SetName)));
             Assert.Equal(new[] { "ARN" }, start.Parameters["ChannelARN"].Aliases);
+
+            HasSets("Path", true, "Path");
+            HasSets("InputUri", true, "InputUri");
+            HasSets("InputFormat", false, "InputUri");
+            HasSets("InputOptions", false, "InputUri");
+            HasSets("VideoPath", true, "Files");
+            HasSets("AudioPath", false, "Files");
+            HasSets("Loop", false, "Path", "Files");
+            HasSets("RequireAudio", false, "Path", "Files", "InputUri");
             Assert.Equal("System.Nullable`1[[System.TimeSpan", start.Parameters["Duration"].TypeName.Substring(0, 34));
             Assert.Equal("KinesisVideoWebRTCStorage.WebRtc.Ice.IceTransportPolicy", start.Parameters["IceTransportPolicy"].TypeName);
             foreach (var common in new[] { "AccessKey", "SecretKey", "SessionToken", "ProfileName", "ProfileLocation", "Credential", "Region", "EndpointUrl" })
                 Assert.True(start.Parameters.ContainsKey(common), common);
-            // Get-KVSignalingEndpoint's output pipes into it by property name.
-            Assert.True(start.Parameters["ChannelARN"].Only.ValueFromPipelineByPropertyName);
         }
 
         [Fact]
@@ -233,7 +249,8 @@ namespace KinesisVideoWebRTCStorage.Tests.PowerShell
         [Fact]
         public void HelpCoversEveryParameterWithExamples()
         {
-            var help = XDocument.Load(Path.Combine(ModuleMetadata.RepoRoot, "module", "en-US", "KinesisVideoWebRTCStorage.PowerShell.dll-Help.xml"));
+            // Generated at build time from the compiled cmdlets and module/help/*.md (src/KinesisVideoWebRTCStorage.HelpGenerator).
+            var help = XDocument.Load(Path.Combine(ModuleMetadata.RepoRoot, "en-US", "KinesisVideoWebRTCStorage.PowerShell.dll-Help.xml"));
             XNamespace command = "http://schemas.microsoft.com/maml/dev/command/2004/10";
             XNamespace maml = "http://schemas.microsoft.com/maml/2004/10";
             foreach (var cmdlet in module.Cmdlets())
@@ -247,11 +264,11 @@ namespace KinesisVideoWebRTCStorage.Tests.PowerShell
                     Assert.True(documented.ContainsKey(parameter), $"{cmdlet.Name} -{parameter} is not in the help");
                     Assert.False(string.IsNullOrWhiteSpace(documented[parameter]), $"{cmdlet.Name} -{parameter} has no description");
                 }
-                Assert.Empty(documented.Keys.Except(cmdlet.Parameters.Keys));
+                Assert.Empty(documented.Keys.Except(cmdlet.Parameters.Keys).Except(new[] { "WhatIf", "Confirm" }));
+                int sets = cmdlet.Parameters.Values.SelectMany(p => p.Sets).Select(e => e.SetName).Where(n => n != "__AllParameterSets").Distinct().Count();
+                Assert.Equal(Math.Max(1, sets), entry.Element(command + "syntax")!.Elements(command + "syntaxItem").Count());
                 Assert.True(entry.Descendants(command + "example").Count() >= 2, $"{cmdlet.Name} needs at least two examples");
             }
-            Assert.True(File.Exists(Path.Combine(Path.GetDirectoryName(ModuleMetadata.ManifestPath)!, "en-US", "KinesisVideoWebRTCStorage.PowerShell.dll-Help.xml")),
-                "Get-Help looks for a manifest module's cmdlet help in the module base's culture folder");
         }
 
         [Fact]
