@@ -6,7 +6,7 @@
 .EXAMPLE
     ./build.ps1 -Task Test           # xUnit suite, then the Pester tests in tests/*.Tests.ps1
 .EXAMPLE
-    ./build.ps1 -Task Package        # out/KinesisVideoWebRTCStorage: the folder Publish-Module accepts
+    ./build.ps1 -Task Package        # out/KinesisVideoWebRTCStorage (Release): the folder Publish-PSResource accepts
 .EXAMPLE
     ./build.ps1 -Task Demo           # kvwebrtc demo: 10 s of test pattern into the in-process emulator
 #>
@@ -21,6 +21,7 @@ param(
 
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
+$script:ConfigurationGiven = $PSBoundParameters.ContainsKey('Configuration')
 $root = $PSScriptRoot
 $solution = Join-Path $root 'KinesisVideoWebRTCStorage.sln'
 
@@ -38,12 +39,22 @@ function Invoke-TestTask {
     $env:AWS_EC2_METADATA_DISABLED = 'true'
     Invoke-Dotnet test $solution -c $Configuration --no-build -nologo
 
-    if (-not (Get-Module -ListAvailable Pester | Where-Object Version -ge '5.0.0')) {
-        Install-Module Pester -MinimumVersion 5.0.0 -Force -Scope CurrentUser -SkipPublisherCheck
+    # The pinned Pester versions from NuGet (tests/pester/PesterModules.proj), each in its own pwsh, as tests/run.sh does.
+    $modules = Join-Path $root 'tests/pester/modules'
+    Invoke-Dotnet msbuild (Join-Path $root 'tests/pester/PesterModules.proj') -restore -t:InstallPester "-p:ModulesDirectory=$modules" -nologo -v:q
+    $failed = 0
+    foreach ($version in (Get-ChildItem (Join-Path $modules 'Pester') -Directory).Name) {
+        $saved = $env:PSModulePath
+        try {
+            $env:PSModulePath = $modules + [System.IO.Path]::PathSeparator + $saved
+            & pwsh -NoLogo -NoProfile -NonInteractive -File (Join-Path $root 'tests/pester/invoke.ps1') -PesterVersion $version
+            if ($LASTEXITCODE -ne 0) { $failed++ }
+        }
+        finally {
+            $env:PSModulePath = $saved
+        }
     }
-    Import-Module Pester -MinimumVersion 5.0.0
-    $result = Invoke-Pester -Path (Join-Path $root 'tests') -PassThru -Output Detailed
-    if ($result.FailedCount -gt 0) { throw "$($result.FailedCount) Pester test(s) failed." }
+    if ($failed -gt 0) { throw "Pester tests failed under $failed Pester version(s)." }
 }
 
 function Invoke-DemoTask {
@@ -52,8 +63,12 @@ function Invoke-DemoTask {
 }
 
 function Invoke-PackageTask {
-    $script:Configuration = 'Release'
-    Invoke-BuildTask
+    # Release unless -Configuration says otherwise (the packaging test reuses the Debug build it already has).
+    if (-not $script:ConfigurationGiven) { $script:Configuration = 'Release' }
+    # The module with its generated help, and kvwebrtc for Start-KVLocalEmulator.
+    foreach ($project in 'src/KinesisVideoWebRTCStorage.HelpGenerator', 'src/KinesisVideoWebRTCStorage.Cli') {
+        Invoke-Dotnet build (Join-Path $root $project) -c $Configuration -nologo
+    }
     $package = Join-Path $root 'out/KinesisVideoWebRTCStorage'
     if (Test-Path $package) { Remove-Item $package -Recurse -Force }
     # The same relative layout as the repository, so the one manifest serves both.
@@ -63,7 +78,8 @@ function Invoke-PackageTask {
     Copy-Item (Join-Path $root 'module/bin/*.dll') (Join-Path $package 'module/bin')
     # kvwebrtc, which Start-KVLocalEmulator runs.
     Copy-Item (Join-Path $root 'module/emulator') (Join-Path $package 'module/emulator') -Recurse
-    Copy-Item (Join-Path $root 'module/en-US/*') (Join-Path $package 'en-US')
+    # The about_ topic and the MAML the build generated from the cmdlets and module/help.
+    Copy-Item (Join-Path $root 'en-US/*') (Join-Path $package 'en-US')
     Copy-Item (Join-Path $root 'README.md') $package
     $manifest = Test-ModuleManifest (Join-Path $package 'KinesisVideoWebRTCStorage.psd1')
     Write-Host "Packaged $($manifest.Name) $($manifest.Version) in $package"

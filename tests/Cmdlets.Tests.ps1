@@ -25,12 +25,39 @@ BeforeAll {
         EndpointUrl = $info.EndpointUrl
     }
 
+    # Ctrl+C, as the host delivers it: PowerShell.Stop() on a pipeline still waiting on a call.
+    function Invoke-Stopped([scriptblock] $Script, [object[]] $Arguments) {
+        $session = [initialsessionstate]::CreateDefault()
+        $session.ImportPSModule((Join-Path $repo 'KinesisVideoWebRTCStorage.psd1'))
+        $ps = [powershell]::Create($session)
+        try {
+            $null = $ps.AddScript($Script)
+            foreach ($argument in $Arguments) { $null = $ps.AddArgument($argument) }
+            $handle = $ps.BeginInvoke()
+            Start-Sleep -Milliseconds 1500
+            $ps.InvocationStateInfo.State | Should -Be 'Running' # still waiting on the unanswering endpoint
+            $watch = [System.Diagnostics.Stopwatch]::StartNew()
+            $ps.Stop()
+            $watch.Stop()
+            [pscustomobject]@{ State = $ps.InvocationStateInfo.State; Elapsed = $watch.Elapsed; Completed = $handle.IsCompleted }
+        }
+        finally {
+            $ps.Dispose()
+        }
+    }
+
+    # An endpoint that accepts connections and never answers: every call waits until it is cancelled or times out (30 s).
+    $script:silent = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+    $script:silent.Start()
+    $script:silentUrl = "http://127.0.0.1:$($script:silent.LocalEndpoint.Port)"
+
     function Get-ResponderRequestCount {
         (Invoke-RestMethod -Uri "$($info.EndpointUrl)/_responder/requests").RequestCount
     }
 }
 
 AfterAll {
+    $script:silent.Stop()
     Remove-Module KinesisVideoWebRTCStorage -ErrorAction SilentlyContinue
     Remove-Variable -Name StoredAWSCredentials, StoredAWSRegion -Scope Global -ErrorAction SilentlyContinue
     if ($script:responder -and -not $script:responder.HasExited) {
@@ -120,6 +147,35 @@ Describe 'Get-KVSignalingEndpoint' {
         $completions.CompletionText | ForEach-Object { $_ | Should -BeLike 'us-we*' }
     }
 
+    It 'writes what -Select names, as AWS.Tools v5 does' {
+        Get-KVSignalingEndpoint -ChannelName cam1 @common -Select WebRtcEndpoint | Should -Be $info.EndpointUrl
+        Get-KVSignalingEndpoint -ChannelName cam1 @common -Select '^ChannelName' | Should -Be 'cam1'
+        (Get-KVSignalingEndpoint -ChannelName cam1 @common -Select '*').ChannelARN | Should -Be $info.Cam1Arn
+        @(Get-KVSignalingEndpoint -ChannelName cam1 @common -Select ResourceEndpointList).Count | Should -Be 3
+    }
+
+    It 'refuses an unknown -Select before any request, listing the choices' {
+        $before = Get-ResponderRequestCount
+        { Get-KVSignalingEndpoint -ChannelName cam1 @common -Select NoSuchProperty } | Should -Throw -ErrorId 'InvalidArgument,*'
+        { Get-KVSignalingEndpoint -ChannelName cam1 @common -Select '^NoSuchParameter' } | Should -Throw '*names no parameter of Get-KVSignalingEndpoint*'
+        try { Get-KVSignalingEndpoint -ChannelName cam1 @common -Select NoSuchProperty } catch { $_.Exception.Message | Should -BeLike '*one of: ChannelARN, *WebRtcEndpoint*' }
+        Get-ResponderRequestCount | Should -Be $before
+    }
+
+    It 'completes -Select with the output properties and ^parameters' {
+        $line = "Get-KVSignalingEndpoint -ChannelName cam1 -Select "
+        $completions = (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText
+        $completions | Should -Contain "'*'"
+        $completions | Should -Contain "'WebRtcEndpoint'"
+        $completions | Should -Contain "'^ChannelName'"
+    }
+
+    It 'stops on Ctrl+C while the call is in flight' {
+        $stopped = Invoke-Stopped { param($url) Get-KVSignalingEndpoint -ChannelName cam1 -EndpointUrl $url -Region us-west-2 -AccessKey AKIDPESTER -SecretKey pester-secret } $silentUrl
+        $stopped.State | Should -Be 'Stopped'
+        $stopped.Elapsed.TotalSeconds | Should -BeLessThan 5
+    }
+
     It 'has help with examples' {
         $help = Get-Help Get-KVSignalingEndpoint -Full
         $help.Synopsis | Should -Not -BeNullOrEmpty
@@ -151,6 +207,36 @@ Describe 'Join-KVWebRTCStorageSession' {
         $join = Join-KVWebRTCStorageSession $info.Cam1Arn -ClientId viewer-1 @common -PassThru
         $join.Role | Should -Be 'VIEWER'
         $join.ClientId | Should -Be 'viewer-1'
+    }
+
+    It 'writes the ARN with -Select ^ChannelARN and the join with -Select *' {
+        Join-KVWebRTCStorageSession $info.Cam1Arn @common -Select '^ChannelARN' | Should -Be $info.Cam1Arn
+        (Join-KVWebRTCStorageSession $info.Cam1Arn @common -Select '*').Role | Should -Be 'MASTER'
+        Join-KVWebRTCStorageSession $info.Cam1Arn @common -Select Endpoint | Should -Be $info.EndpointUrl
+    }
+
+    It 'keeps -PassThru working with a deprecation warning that names -Select' {
+        $join = Join-KVWebRTCStorageSession $info.Cam1Arn @common -PassThru -WarningVariable warnings -WarningAction SilentlyContinue
+        $join.ChannelARN | Should -Be $info.Cam1Arn
+        $warnings.Count | Should -Be 1
+        $warnings[0].Message | Should -BeLike "*-PassThru is deprecated*-Select '^ChannelARN'*"
+        { Join-KVWebRTCStorageSession $info.Cam1Arn @common -PassThru -Select '*' -WarningAction SilentlyContinue } | Should -Throw '*cannot be used together*'
+    }
+
+    It 'joins with -Force even when confirmation would be asked, and -Force -WhatIf still sends nothing' {
+        $before = Get-ResponderRequestCount
+        $ConfirmPreference = 'Low'
+        Join-KVWebRTCStorageSession $info.Cam1Arn @common -Force -Select '^ChannelARN' | Should -Be $info.Cam1Arn
+        Get-ResponderRequestCount | Should -BeGreaterThan $before
+        $before = Get-ResponderRequestCount
+        Join-KVWebRTCStorageSession $info.Cam1Arn @common -Force -WhatIf
+        Get-ResponderRequestCount | Should -Be $before
+    }
+
+    It 'stops on Ctrl+C while the join is in flight' {
+        $stopped = Invoke-Stopped { param($arn, $url) Join-KVWebRTCStorageSession $arn -Endpoint $url -EndpointUrl $url -Region us-west-2 -AccessKey AKIDPESTER -SecretKey pester-secret -Force } $info.Cam1Arn, $silentUrl
+        $stopped.State | Should -Be 'Stopped'
+        $stopped.Elapsed.TotalSeconds | Should -BeLessThan 5
     }
 
     It 'sends nothing with -WhatIf' {

@@ -63,4 +63,40 @@ Describe 'Stop-KVLocalEmulator' {
             $third | Stop-KVLocalEmulator
         }
     }
+
+    It 'stops without asking with -Force, whatever $ConfirmPreference says' {
+        $fourth = Start-KVLocalEmulator
+        $ConfirmPreference = 'Low'
+        $fourth | Stop-KVLocalEmulator -Force
+        Get-Process -Id $fourth.ProcessId -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'Ctrl+C' {
+    It 'cancels Start-KVLocalEmulator while it waits for the emulator, and leaves no process' -Skip:$IsWindows {
+        # A data folder whose state file is a FIFO no one writes: the emulator blocks reading it, before it is ready.
+        $data = Join-Path $TestDrive 'blocked-data'
+        New-Item -ItemType Directory -Path $data | Out-Null
+        & mkfifo (Join-Path $data 'state.json')
+        $session = [initialsessionstate]::CreateDefault()
+        $session.ImportPSModule((Join-Path $repo 'KinesisVideoWebRTCStorage.psd1'))
+        $ps = [powershell]::Create($session)
+        try {
+            $null = $ps.AddScript('param($data) Start-KVLocalEmulator -DataDirectory $data -TimeoutSec 120').AddArgument($data)
+            $handle = $ps.BeginInvoke()
+            Start-Sleep -Milliseconds 1500
+            $ps.InvocationStateInfo.State | Should -Be 'Running'
+            (& pgrep -f $data) | Should -Not -BeNullOrEmpty
+            $watch = [System.Diagnostics.Stopwatch]::StartNew()
+            $ps.Stop()
+            $watch.Elapsed.TotalSeconds | Should -BeLessThan 5
+            $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+            Start-Sleep -Milliseconds 200
+            (& pgrep -f $data) | Should -BeNullOrEmpty -Because 'the half-started emulator is killed'
+        }
+        finally {
+            $ps.Dispose()
+            & pkill -f $data
+        }
+    }
 }

@@ -6,7 +6,7 @@ BeforeAll {
     $repo = Split-Path -Parent $PSScriptRoot
     Import-Module (Join-Path $repo 'KinesisVideoWebRTCStorage.psd1') -Force
     $script:data = Join-Path $TestDrive 'kvs'
-    $script:emulator = Start-KVLocalEmulator -DataDirectory $data -StorageChannel 'pester-cam', 'pester-job'
+    $script:emulator = Start-KVLocalEmulator -DataDirectory $data -StorageChannel 'pester-cam', 'pester-job', 'pester-lavfi', 'pester-mute', 'pester-mute-file'
     $script:common = @{
         EndpointUrl = $emulator.EndpointUrl
         Region      = $emulator.Region
@@ -23,6 +23,16 @@ BeforeAll {
             Start-Sleep -Milliseconds 200
         } while ((Get-Date) -lt $deadline)
         throw "no finished recording for $Stream"
+    }
+    function Get-PeakDb([string] $Recording) {
+        # volumedetect's loudest sample of the first audio stream, in dBFS; -91 dB is digital silence.
+        $report = & ffmpeg -hide_banner -nostdin -i $Recording -map 0:a:0 -af volumedetect -f null - 2>&1 | Out-String
+        if ($report -notmatch 'max_volume: (-?[0-9.]+|-inf) dB') { throw "volumedetect failed: $report" }
+        if ($Matches[1] -eq '-inf') { return [double]::NegativeInfinity }
+        [double]$Matches[1]
+    }
+    function Get-PacketTimes([string] $Recording, [string] $Stream) {
+        & ffprobe -v error -select_streams $Stream -show_entries packet=pts_time -of csv=p=0 $Recording | ForEach-Object { [double]$_.TrimEnd(',') }
     }
 }
 
@@ -136,5 +146,58 @@ Describe 'Start-KVWebRTCIngest' {
         $failures[0].FullyQualifiedErrorId | Should -BeLike 'AccessDeniedException,*'
         $failures[0].CategoryInfo.Category | Should -Be 'PermissionDenied'
         ($failures[0] | Out-String) | Should -Not -BeLike '*pester-wrong-secret-7f3a*'
+    }
+
+    It 'ingests an ffmpeg lavfi graph with video and audio through -InputFormat' {
+        $graph = 'testsrc2=size=640x360:rate=25[out0];sine=frequency=440:sample_rate=48000[out1]'
+        $result = Start-KVWebRTCIngest -ChannelName pester-lavfi -InputUri $graph -InputFormat lavfi -Duration 6 @common
+
+        $result.EndReason | Should -Be 'DurationReached'
+        $result.SilentAudio | Should -BeFalse
+        $result.Media | Should -BeLike 'ffmpeg input -f lavfi testsrc2*'
+        $recording = Get-Recording 'pester-lavfi-stream'
+        @(Get-PacketTimes $recording 'v:0').Count | Should -BeGreaterOrEqual (0.9 * 150)
+        (Get-PeakDb $recording) | Should -BeGreaterThan -30 # the tone is there
+        (& ffmpeg -hide_banner -nostdin -v error -i $recording -f null - 2>&1) | Should -BeNullOrEmpty
+    }
+
+    It 'sends a silent Opus track with a video-only -InputUri and says so' {
+        $output = Start-KVWebRTCIngest -ChannelName pester-mute -InputUri 'testsrc2=size=320x240:rate=25' -InputFormat lavfi -Duration 4 @common -Verbose 4>&1
+        $result = @($output | Where-Object { $_ -is [KinesisVideoWebRTCStorage.Ingest.IngestResult] })[0]
+        $result.EndReason | Should -Be 'DurationReached'
+        $result.SilentAudio | Should -BeTrue
+        ($output | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message) -join "`n" |
+            Should -BeLike '*no audio track; sending a silent Opus track in step with the video*'
+
+        $recording = Get-Recording 'pester-mute-stream'
+        $video = @(Get-PacketTimes $recording 'v:0'); $audio = @(Get-PacketTimes $recording 'a:0')
+        $video.Count | Should -BeGreaterOrEqual (0.9 * 100)
+        ($audio[-1] + 0.02 - $audio[0]) | Should -BeGreaterOrEqual ($video[-1] + 0.04 - $video[0] - 0.1)
+        ($audio[-1] + 0.02 - $audio[0]) | Should -BeLessOrEqual ($video[-1] + 0.04 - $video[0] + 0.1)
+        (Get-PeakDb $recording) | Should -BeLessOrEqual -90
+        (& ffmpeg -hide_banner -nostdin -v error -i $recording -f null - 2>&1) | Should -BeNullOrEmpty
+    }
+
+    It 'records a video-only Matroska file with silence, and -RequireAudio refuses it' {
+        $file = Join-Path $TestDrive 'video-only.mkv'
+        & ffmpeg -hide_banner -nostdin -v error -y -f lavfi -i 'testsrc=size=320x240:rate=30' -t 3 -c:v libx264 -profile:v baseline -pix_fmt yuv420p -bf 0 $file
+        $result = Start-KVWebRTCIngest -ChannelName pester-mute-file -Path $file @common
+        $result.EndReason | Should -Be 'MediaEnded'
+        $result.SilentAudio | Should -BeTrue
+        $recording = Get-Recording 'pester-mute-file-stream'
+        @(Get-PacketTimes $recording 'a:0').Count | Should -BeGreaterOrEqual 140
+        (Get-PeakDb $recording) | Should -BeLessOrEqual -90
+        (& ffmpeg -hide_banner -nostdin -v error -i $recording -f null - 2>&1) | Should -BeNullOrEmpty
+
+        Start-KVWebRTCIngest -ChannelName pester-mute-file -Path $file -RequireAudio @common -ErrorVariable failures -ErrorAction SilentlyContinue
+        $failures.Count | Should -Be 1
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'UnsupportedMedia,*'
+        $failures[0].CategoryInfo.Category | Should -Be 'InvalidData'
+        $failures[0].Exception.Message | Should -BeLike '*has no Opus audio track, and -RequireAudio asks for audio*'
+    }
+
+    It 'refuses -ChannelARN with -ChannelName: they are separate parameter sets' {
+        $arn = (Get-KVSignalingEndpoint -ChannelName pester-cam @common).ChannelARN
+        { Start-KVWebRTCIngest -ChannelARN $arn -ChannelName pester-cam -Duration 1 @common } | Should -Throw -ErrorId 'AmbiguousParameterSet,*'
     }
 }

@@ -34,7 +34,7 @@ namespace KinesisVideoWebRTCStorage.PowerShell.Commands
         [ArgumentCompleter(typeof(SelectCompleter))]
         public string Select { get; set; } = "*";
 
-        protected override void BeginProcessing() => ValidateSelect(Select, typeof(SignalingChannelEndpoints));
+        protected override void BeginProcessing() => ProcessOrTerminate(Select, () => ValidateSelect(Select, typeof(SignalingChannelEndpoints)));
 
         protected override void ProcessRecord() => ProcessItem(ParameterSetName == ByNameSet ? ChannelName : ChannelARN, () =>
         {

@@ -40,14 +40,13 @@ namespace KinesisVideoWebRTCStorage.PowerShell.Commands
         [Parameter]
         public SwitchParameter Force { get; set; }
 
-        protected override void BeginProcessing()
+        protected override void BeginProcessing() => ProcessOrTerminate(Select, () =>
         {
-            if (PassThru && Select != null)
-                ThrowTerminatingError(ToErrorRecord(new ArgumentException("-PassThru and -Select cannot be used together; use -Select alone."), null));
+            if (PassThru && Select != null) throw new ArgumentException("-PassThru and -Select cannot be used together; use -Select alone.");
             if (PassThru)
                 WriteWarning("-PassThru is deprecated, as in AWS.Tools v5, and will be removed: use -Select '*' for the join it writes, or -Select '^ChannelARN' for the channel's ARN.");
             ValidateSelect(Select, typeof(StorageSessionJoin));
-        }
+        });
 
         protected override void ProcessRecord() => ProcessItem(ChannelARN, () =>
         {
