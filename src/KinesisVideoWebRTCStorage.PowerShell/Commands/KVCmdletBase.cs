@@ -40,24 +40,12 @@ namespace KinesisVideoWebRTCStorage.PowerShell.Commands
         /// Runs one pipeline item's work: Ctrl+C ends the pipeline, and any other failure is a non-terminating error
         /// for <paramref name="target"/>, so the next item still runs.
         /// </summary>
-        protected void ProcessItem(object? target, Action work)
-        {
-            try
-            {
-                work();
-            }
-            catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
-            {
-                throw new PipelineStoppedException();
-            }
-            catch (Exception error) when (!(error is PipelineStoppedException))
-            {
-                WriteFailure(error, target);
-            }
-        }
+        protected void ProcessItem(object? target, Action work) => Guard(work, error => WriteFailure(error, target));
 
         /// <summary>Runs work whose failure ends the command: Ctrl+C ends the pipeline, anything else is a terminating error.</summary>
-        protected void ProcessOrTerminate(object? target, Action work)
+        protected void ProcessOrTerminate(object? target, Action work) => Guard(work, error => ThrowTerminatingError(ToErrorRecord(error, target)));
+
+        private void Guard(Action work, Action<Exception> onFailure)
         {
             try
             {
@@ -69,7 +57,7 @@ namespace KinesisVideoWebRTCStorage.PowerShell.Commands
             }
             catch (Exception error) when (!(error is PipelineStoppedException))
             {
-                ThrowTerminatingError(ToErrorRecord(error, target));
+                onFailure(error);
             }
         }
 
