@@ -59,6 +59,23 @@ namespace KinesisVideoWebRTCStorage.Tests.Ingest
         }
 
         [Fact]
+        public async Task OpensAVideoOnlyLavfiGraphWithInputFormatAndSendsSilence()
+        {
+            await using var harness = await IngestHarness.StartAsync("cli-lavfi");
+            var (exit, stdout, stderr) = Run(harness,
+                "ingest --channel-name cli-lavfi --input-uri testsrc2=size=320x240:rate=25 --input-format lavfi --input-options \"-re\" --duration 3");
+
+            Assert.True(exit == 0, $"exit {exit}: {stderr}");
+            using var summary = JsonDocument.Parse(stdout);
+            Assert.Equal("DurationReached", summary.RootElement.GetProperty("EndReason").GetString());
+            Assert.True(summary.RootElement.GetProperty("SilentAudio").GetBoolean());
+            Assert.Equal("ffmpeg input -f lavfi testsrc2=size=320x240:rate=25", summary.RootElement.GetProperty("Media").GetString());
+            var session = Assert.Single(await harness.EndedSessionsAsync());
+            Assert.True(MediaTools.PacketCount(session.RecordingPath, "v:0") >= 0.9 * 75);
+            Assert.True(MediaTools.AudioPeakDb(session.RecordingPath) <= -90);
+        }
+
+        [Fact]
         public async Task AMissingFileExitsNonZeroWithItsErrorIdAndSendsNothing()
         {
             await using var harness = await IngestHarness.StartAsync("cli-missing");
