@@ -429,8 +429,10 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Ice
                 pair.Nominated = true;
                 if (pair.State == IceCandidatePairState.Succeeded) Select(pair, events);
             }
-            // Triggered check (RFC 8445 section 7.3.1.4), so that the pair becomes valid in our direction too.
-            if (pair.State == IceCandidatePairState.Waiting || pair.State == IceCandidatePairState.Failed)
+            // Triggered check (RFC 8445 section 7.3.1.4), so that the pair becomes valid in our direction too. An
+            // in-progress check is superseded: its request may have arrived before the peer could answer it, and waiting
+            // for its retransmission would cost up to a second.
+            if (pair.State == IceCandidatePairState.Waiting || pair.State == IceCandidatePairState.Failed || pair.State == IceCandidatePairState.InProgress)
             {
                 pair.State = IceCandidatePairState.Waiting;
                 _triggered.Enqueue((pair, false));
@@ -671,7 +673,8 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Ice
                 if (transaction.Attempts >= _options.CheckAttempts)
                 {
                     _transactions.Remove(entry.Key);
-                    if (transaction.Kind == TransactionKind.Check) transaction.Pair!.State = IceCandidatePairState.Failed;
+                    // A superseded check that goes unanswered does not fail a pair its successor made valid.
+                    if (transaction.Kind == TransactionKind.Check && transaction.Pair!.State != IceCandidatePairState.Succeeded) transaction.Pair.State = IceCandidatePairState.Failed;
                     else if (transaction.Kind == TransactionKind.ServerBinding) GatheringDone(events);
                     continue;
                 }
