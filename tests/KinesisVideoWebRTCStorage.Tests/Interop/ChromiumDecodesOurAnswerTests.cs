@@ -57,7 +57,13 @@ namespace KinesisVideoWebRTCStorage.Tests.Interop
                 + $"our video: {video.PacketsSent} packets, {video.NacksReceived} NACKs, {video.RetransmittedPackets} resent, {video.KeyframeRequests} keyframe requests");
 
             Assert.Equal(PacedTestPattern.VideoFramesInDecodingTest, sent.Video);
-            Assert.True(decoded.VideoFramesDecoded >= 0.9 * sent.Video, $"Chromium decoded {decoded.VideoFramesDecoded} of {sent.Video} frames: {decoded}\n{ours.Trace}");
+            // A frame Chromium received whole but dropped to keep its playout deadline (headless Chromium on a loaded
+            // 2-core machine drops 10-20 %) is not a decoding failure. A decoding failure is: Chromium then asks for a
+            // keyframe, and it decodes nothing until one comes.
+            Assert.True(decoded.VideoFramesDecoded + decoded.VideoFramesDropped >= 0.9 * sent.Video, $"Chromium decoded {decoded.VideoFramesDecoded} of {sent.Video} frames: {decoded}\n{ours.Trace}");
+            Assert.True(decoded.VideoFramesDecoded >= 0.75 * sent.Video, $"Chromium decoded {decoded.VideoFramesDecoded} of {sent.Video} frames: {decoded}\n{ours.Trace}");
+            Assert.Equal(0, decoded.VideoPacketsLost);
+            Assert.Equal(0, video.KeyframeRequests);
             Assert.True(decoded.AudioTotalSamplesReceived > 0, $"Chromium decoded no audio: {decoded}");
             Assert.StartsWith("video/H264", decoded.VideoCodec);
             Assert.StartsWith("audio/opus", decoded.AudioCodec);
