@@ -93,7 +93,11 @@ namespace KinesisVideoWebRTCStorage.Tests.Interop
             Assert.True(ourStats.Transport.InjectedLossDropped > 0, "the loss hook dropped nothing");
             Assert.True(video.NacksReceived > 0, $"Chromium sent no NACK: {decoded}");
             Assert.True(video.RetransmittedPackets > 0, $"we resent nothing for {video.NacksReceived} NACKs");
-            Assert.True(decoded.VideoFramesDecoded >= 0.85 * sent.Video, $"Chromium decoded {decoded.VideoFramesDecoded} of {sent.Video} frames: {decoded}\n{ours.Trace}");
+            // Every packet the hook dropped came back through NACK, and Chromium decoded every GOP. Frames it received whole
+            // but dropped to keep its playout deadline (many, on a loaded 2-core machine) are delivered, as above.
+            Assert.Equal(0, decoded.VideoPacketsLost);
+            Assert.True(decoded.VideoFramesDecoded + decoded.VideoFramesDropped >= 0.85 * sent.Video, $"Chromium decoded {decoded.VideoFramesDecoded} of {sent.Video} frames: {decoded}\n{ours.Trace}");
+            Assert.True(decoded.VideoKeyFramesDecoded >= PacedTestPattern.VideoFramesInDecodingTest / 30 - 1, $"Chromium decoded {decoded.VideoKeyFramesDecoded} keyframes: {decoded}");
             Assert.True(decoded.AudioTotalSamplesReceived > 0, $"Chromium decoded no audio: {decoded}");
         }
     }
