@@ -29,6 +29,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc
         private readonly OpusDepacketizer? _opus;
         private readonly Dictionary<ushort, int> _pendingNacks = new Dictionary<ushort, int>();
         private readonly Func<TimeSpan> _sinceConnectionStart;
+        private readonly InterarrivalJitter _jitter;
         private int _highestSequence = -1;
         private long _cycles, _firstExtendedSequence = -1;
         private long _extendedTimestamp, _firstExtendedTimestamp;
@@ -47,6 +48,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc
             LocalSsrc = (uint)random.Next(1, int.MaxValue);
             ClockRate = kind == MediaTrackKind.Video ? H264Packetizer.ClockRate : OpusPacketizer.ClockRate;
             _sinceConnectionStart = sinceConnectionStart;
+            _jitter = new InterarrivalJitter(ClockRate);
             _reorder = new RtpReorderBuffer(Release, kind == MediaTrackKind.Video ? 128 : 32);
             if (kind == MediaTrackKind.Video) _h264 = new H264Depacketizer(OnAccessUnit);
             else _opus = new OpusDepacketizer(OnOpusPacket);
@@ -106,24 +108,26 @@ namespace KinesisVideoWebRTCStorage.WebRtc
                 if (parsed.Header.Ssrc != RemoteSsrc) return; // one stream per transceiver; a second source is not ours
                 PacketsReceived++;
                 BytesReceived += parsed.Payload.Length;
-                TrackSequence(parsed.Header.SequenceNumber, feedback);
+                // Jitter from new packets only: a retransmission's spacing says nothing about the path's queue.
+                if (TrackSequence(parsed.Header.SequenceNumber, feedback)) _jitter.OnPacket(parsed.Header.Timestamp, _sinceConnectionStart());
                 _reorder.Push(packet);
             }
         }
 
-        private void TrackSequence(ushort sequence, List<RtcpPacket> feedback)
+        /// <summary>Updates the highest sequence number and the gaps to NACK; true for a packet past the highest.</summary>
+        private bool TrackSequence(ushort sequence, List<RtcpPacket> feedback)
         {
             if (_highestSequence < 0)
             {
                 _highestSequence = sequence;
                 _firstExtendedSequence = sequence;
-                return;
+                return true;
             }
             int ahead = SequenceNumber.Distance((ushort)_highestSequence, sequence);
             if (ahead <= 0)
             {
                 _pendingNacks.Remove(sequence); // a retransmission or a late packet filled its gap
-                return;
+                return false;
             }
             for (int missing = 1; missing < ahead && _pendingNacks.Count < MaxPendingNacks; missing++)
                 _pendingNacks[(ushort)(_highestSequence + missing)] = 1;
@@ -135,6 +139,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc
             }
             if (sequence < _highestSequence) _cycles += 1 << 16;
             _highestSequence = sequence;
+            return true;
         }
 
         private void Release(ReadOnlySpan<byte> packet)
@@ -229,7 +234,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc
             byte fraction = expectedInterval <= 0 || lostInterval <= 0 ? (byte)0 : (byte)Math.Min(255, (lostInterval << 8) / expectedInterval);
             uint lastSr = (uint)(_lastSenderReportNtp >> 16);
             uint delay = _lastSenderReportNtp == 0 ? 0 : (uint)((utcNow - _lastSenderReportArrival).TotalSeconds * 65536);
-            return new ReceptionReport(RemoteSsrc!.Value, fraction, (int)Math.Min(lost, 0x7FFFFF), (uint)(_cycles + _highestSequence), 0, lastSr, delay);
+            return new ReceptionReport(RemoteSsrc!.Value, fraction, (int)Math.Min(lost, 0x7FFFFF), (uint)(_cycles + _highestSequence), _jitter.Value, lastSr, delay);
         }
 
         internal void OnRtcp(RtcpPacket packet, DateTime utcNow)

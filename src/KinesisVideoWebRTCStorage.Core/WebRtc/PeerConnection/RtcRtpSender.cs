@@ -123,7 +123,8 @@ namespace KinesisVideoWebRTCStorage.WebRtc
                 return new RtcOutboundRtpStats(Kind, Ssrc, Negotiated?.Mid, Negotiated?.Codec.ToString(), FramesSent, FramesRefused,
                     _pipeline?.Reports.PacketCount ?? 0, _pipeline?.Reports.OctetCount ?? 0, _pipeline?.History.Retransmitted ?? 0,
                     Feedback?.NacksReceived ?? 0, Feedback?.KeyframeRequests ?? 0, Feedback?.EstimatedBitrate,
-                    Feedback?.LastReceptionReport?.CumulativeLost);
+                    Feedback?.LastReceptionReport?.CumulativeLost, Feedback?.LastRoundTripTime,
+                    Feedback?.LastReceptionReport is ReceptionReport report ? TimeSpan.FromTicks(report.Jitter * TimeSpan.TicksPerSecond / ClockRate) : (TimeSpan?)null);
             }
         }
     }

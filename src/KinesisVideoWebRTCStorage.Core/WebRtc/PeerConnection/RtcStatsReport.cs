@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using KinesisVideoWebRTCStorage.Media;
 using KinesisVideoWebRTCStorage.WebRtc.Ice;
@@ -63,8 +64,10 @@ namespace KinesisVideoWebRTCStorage.WebRtc
     {
         internal RtcOutboundRtpStats(MediaTrackKind kind, uint ssrc, string? mid, string? codec, long framesSent, long framesRefused,
             long packetsSent, long bytesSent, long retransmittedPackets, long nacksReceived, long keyframeRequests, ulong? estimatedBitrate,
-            int? remoteCumulativeLost)
+            int? remoteCumulativeLost, TimeSpan? roundTripTime = null, TimeSpan? remoteJitter = null)
         {
+            RoundTripTime = roundTripTime;
+            RemoteJitter = remoteJitter;
             Kind = kind;
             Ssrc = ssrc;
             Mid = mid;
@@ -101,6 +104,12 @@ namespace KinesisVideoWebRTCStorage.WebRtc
 
         /// <summary>Packets the receiver reported lost in its latest report block.</summary>
         public int? RemoteCumulativeLost { get; }
+
+        /// <summary>From the receiver's reports (LSR/DLSR, RFC 3550 section 6.4.1); null until one echoes our sender report.</summary>
+        public TimeSpan? RoundTripTime { get; }
+
+        /// <summary>The interarrival jitter the receiver last reported for this stream.</summary>
+        public TimeSpan? RemoteJitter { get; }
     }
 
     /// <summary>One receiving track (W3C inbound-rtp).</summary>

@@ -7,17 +7,19 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Sender
 {
     /// <summary>
     /// Acts on received RTCP for one outgoing media stream: NACKs are answered from the retransmission buffer, PLI and new
-    /// FIR requests raise <see cref="KeyframeRequested"/>, and the latest REMB and reception report are kept.
+    /// FIR requests raise <see cref="KeyframeRequested"/>, and the latest REMB, reception report and round-trip time are kept.
     /// </summary>
     public sealed class RtcpFeedbackHandler
     {
         private readonly RetransmissionBuffer? _history;
+        private readonly Func<DateTime> _utcNow;
         private int _lastFirSequence = -1;
 
-        public RtcpFeedbackHandler(uint mediaSsrc, RetransmissionBuffer? history)
+        public RtcpFeedbackHandler(uint mediaSsrc, RetransmissionBuffer? history, Func<DateTime>? utcNow = null)
         {
             MediaSsrc = mediaSsrc;
             _history = history;
+            _utcNow = utcNow ?? (() => DateTime.UtcNow);
         }
 
         public uint MediaSsrc { get; }
@@ -35,6 +37,9 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Sender
 
         /// <summary>The latest report block about this stream from an SR or RR, or null.</summary>
         public ReceptionReport? LastReceptionReport { get; private set; }
+
+        /// <summary>The round-trip time from the latest report that echoed one of our sender reports, or null.</summary>
+        public TimeSpan? LastRoundTripTime { get; private set; }
 
         /// <summary>Parses an unprotected compound packet and handles it; malformed input is counted and dropped.</summary>
         public bool HandleCompound(ReadOnlySpan<byte> rtcp, IRtpPacketSink retransmitSink)
@@ -92,7 +97,11 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Sender
         private void TakeReport(IReadOnlyList<ReceptionReport> reports)
         {
             foreach (var report in reports)
-                if (report.Ssrc == MediaSsrc) LastReceptionReport = report;
+            {
+                if (report.Ssrc != MediaSsrc) continue;
+                LastReceptionReport = report;
+                LastRoundTripTime = RoundTripTime.FromReport(report, _utcNow()) ?? LastRoundTripTime;
+            }
         }
 
         private void RequestKeyframe(KeyframeRequestKind kind, uint requester)

@@ -124,6 +124,23 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.PeerConnection
         }
 
         [Fact]
+        public async Task TheSenderMeasuresTheRoundTripTimeAndTheReceiverReportsRealJitter()
+        {
+            using var call = new Call(Loopback());
+            await call.ConnectAsync();
+            await call.SendTestPatternAsync(passes: 2);
+            // The sender's SR, the receiver's RR echoing it (LSR, DLSR), and the RTT computed from that come within a few report intervals.
+            RtcOutboundRtpStats Video() => call.Ingest.GetStats().Outbound.Single(s => s.Kind == MediaTrackKind.Video);
+            await WaitForAsync(() => Video().RoundTripTime != null && Video().RemoteJitter > TimeSpan.Zero, TimeSpan.FromSeconds(15));
+
+            var video = Video();
+            Assert.NotNull(video.RoundTripTime);
+            Assert.InRange(video.RoundTripTime!.Value, TimeSpan.Zero, TimeSpan.FromMilliseconds(500)); // loopback
+            // The pattern is sent faster than real time, so its packets' spacing differs from their timestamps'.
+            Assert.True(video.RemoteJitter > TimeSpan.Zero, $"jitter {video.RemoteJitter}");
+        }
+
+        [Fact]
         public async Task WithFivePercentLossNacksRecoverTheVideo()
         {
             using var call = new Call(Loopback(loss: 0.05));
