@@ -38,6 +38,9 @@ namespace KinesisVideoWebRTCStorage.Ingest
         /// <summary>From the start of the call to the first frame sent on a connected storage session.</summary>
         public TimeSpan? TimeToFirstFrame { get; internal set; }
         public long Retransmissions { get; internal set; }
+
+        /// <summary>Packets the receiver asked for again that were not resent, since they could no longer arrive in time.</summary>
+        public long RetransmissionsRefusedLate { get; internal set; }
         public long KeyframeRequests { get; internal set; }
 
         /// <summary>Storage sessions joined after the first (session limit, GO_AWAY, lost connections).</summary>

@@ -468,6 +468,7 @@ namespace KinesisVideoWebRTCStorage.Ingest
             old.Connected = false;
             var stats = old.Pc.GetStats();
             _result.Retransmissions += stats.Outbound.Sum(s => s.RetransmittedPackets);
+            _result.RetransmissionsRefusedLate += stats.Outbound.Sum(s => s.RetransmissionsRefusedLate);
             _result.KeyframeRequests += stats.Outbound.Sum(s => s.KeyframeRequests);
             old.Pc.Close(reason);
         }

@@ -64,8 +64,9 @@ namespace KinesisVideoWebRTCStorage.WebRtc
     {
         internal RtcOutboundRtpStats(MediaTrackKind kind, uint ssrc, string? mid, string? codec, long framesSent, long framesRefused,
             long packetsSent, long bytesSent, long retransmittedPackets, long nacksReceived, long keyframeRequests, ulong? estimatedBitrate,
-            int? remoteCumulativeLost, TimeSpan? roundTripTime = null, TimeSpan? remoteJitter = null)
+            int? remoteCumulativeLost, TimeSpan? roundTripTime = null, TimeSpan? remoteJitter = null, long retransmissionsRefusedLate = 0)
         {
+            RetransmissionsRefusedLate = retransmissionsRefusedLate;
             RoundTripTime = roundTripTime;
             RemoteJitter = remoteJitter;
             Kind = kind;
@@ -110,6 +111,9 @@ namespace KinesisVideoWebRTCStorage.WebRtc
 
         /// <summary>The interarrival jitter the receiver last reported for this stream.</summary>
         public TimeSpan? RemoteJitter { get; }
+
+        /// <summary>NACKed packets not resent because they could no longer arrive in time.</summary>
+        public long RetransmissionsRefusedLate { get; }
     }
 
     /// <summary>One receiving track (W3C inbound-rtp).</summary>

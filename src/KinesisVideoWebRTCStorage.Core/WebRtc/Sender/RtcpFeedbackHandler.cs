@@ -67,7 +67,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Sender
                 {
                     case TransportLayerNack nack when nack.MediaSsrc == MediaSsrc:
                         NacksReceived++;
-                        _history?.Retransmit(nack, retransmitSink);
+                        _history?.Retransmit(nack, retransmitSink, LastRoundTripTime);
                         break;
                     case PictureLossIndication pli when pli.MediaSsrc == MediaSsrc:
                         RequestKeyframe(KeyframeRequestKind.PictureLossIndication, pli.SenderSsrc);
