@@ -39,6 +39,9 @@ namespace KinesisVideoWebRTCStorage.Ingest
         public TimeSpan? TimeToFirstFrame { get; internal set; }
         public long Retransmissions { get; internal set; }
 
+        /// <summary>The round-trip time to the storage service last measured from its reception reports; null when none echoed ours.</summary>
+        public TimeSpan? RoundTripTime { get; internal set; }
+
         /// <summary>Packets the receiver asked for again that were not resent, since they could no longer arrive in time.</summary>
         public long RetransmissionsRefusedLate { get; internal set; }
         public long KeyframeRequests { get; internal set; }

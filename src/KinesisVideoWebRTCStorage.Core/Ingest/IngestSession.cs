@@ -470,6 +470,7 @@ namespace KinesisVideoWebRTCStorage.Ingest
             _result.Retransmissions += stats.Outbound.Sum(s => s.RetransmittedPackets);
             _result.RetransmissionsRefusedLate += stats.Outbound.Sum(s => s.RetransmissionsRefusedLate);
             _result.KeyframeRequests += stats.Outbound.Sum(s => s.KeyframeRequests);
+            _result.RoundTripTime = stats.Outbound.Select(s => s.RoundTripTime).FirstOrDefault(r => r != null) ?? _result.RoundTripTime;
             old.Pc.Close(reason);
         }
 
