@@ -26,6 +26,10 @@ namespace KinesisVideoWebRTCStorage.Tests.Ingest
             Assert.InRange(result.AudioFramesSent, 490, 500);
             Assert.NotNull(result.TimeToFirstFrame);
             Assert.Equal(1, result.StorageSessions);
+            // The storage peer's reports echo our sender reports: the RTT of loopback, and nothing refused on a clean link.
+            Assert.NotNull(result.RoundTripTime);
+            Assert.InRange(result.RoundTripTime!.Value, TimeSpan.Zero, TimeSpan.FromMilliseconds(500));
+            Assert.Equal(0, result.RetransmissionsRefusedLate);
 
             var session = Assert.Single(await harness.EndedSessionsAsync());
             Assert.Contains("close_notify", session.EndReason);
