@@ -146,7 +146,7 @@ namespace KinesisVideoWebRTCStorage.Cli
         {
             r.ChannelARN, r.StreamARN, r.Media, r.SilentAudio, r.StartTime, r.EndTime, DurationSeconds = Math.Round(r.Duration.TotalSeconds, 3),
             r.VideoFramesSent, r.AudioFramesSent, r.VideoBytesSent, r.AudioBytesSent,
-            TimeToFirstFrameMs = r.TimeToFirstFrame?.TotalMilliseconds, RoundTripTimeMs = r.RoundTripTime?.TotalMilliseconds, r.Retransmissions, r.RetransmissionsRefusedLate, r.KeyframeRequests, r.Reconnects, r.StorageSessions,
+            TimeToFirstFrameMs = r.TimeToFirstFrame?.TotalMilliseconds, r.VideoFramesDroppedByCongestion, RoundTripTimeMs = r.RoundTripTime?.TotalMilliseconds, r.Retransmissions, r.RetransmissionsRefusedLate, r.KeyframeRequests, r.Reconnects, r.StorageSessions,
             EndReason = r.EndReason.ToString(), r.Error,
         };
     }

@@ -39,6 +39,9 @@ namespace KinesisVideoWebRTCStorage.Ingest
         public TimeSpan? TimeToFirstFrame { get; internal set; }
         public long Retransmissions { get; internal set; }
 
+        /// <summary>Video frames not sent because the link was estimated short of the media's bitrate (GOP-aware: up to the next IDR).</summary>
+        public long VideoFramesDroppedByCongestion { get; internal set; }
+
         /// <summary>The round-trip time to the storage service last measured from its reception reports; null when none echoed ours.</summary>
         public TimeSpan? RoundTripTime { get; internal set; }
 

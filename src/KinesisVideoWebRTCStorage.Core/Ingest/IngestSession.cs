@@ -35,6 +35,7 @@ namespace KinesisVideoWebRTCStorage.Ingest
         private List<RtcIceServer>? _iceServers;
         private DateTime _iceServersExpire;
         private volatile bool _needKeyframe = true;
+        private readonly CongestionFrameDropper _congestion = new CongestionFrameDropper();
         private volatile bool _streaming;
         private long _videoFrames, _audioFrames, _videoBytes, _audioBytes, _lastMediaTicks, _lastReportedBytes;
         private int _state;
@@ -428,6 +429,7 @@ namespace KinesisVideoWebRTCStorage.Ingest
                         if (!frame.IsKeyFrame) continue;
                         _needKeyframe = false;
                     }
+                    if (video && !_congestion.ShouldSend(frame, current.Video.TargetBitrate)) continue;
                     if (!(video ? current.Video : current.Audio).SendFrame(frame.Payload.Span, frame.Timestamp)) continue;
                     _result.TimeToFirstFrame ??= _clock.Elapsed;
                     Interlocked.Exchange(ref _lastMediaTicks, (frame.Timestamp - first.Value).Ticks);
@@ -470,6 +472,7 @@ namespace KinesisVideoWebRTCStorage.Ingest
             _result.Retransmissions += stats.Outbound.Sum(s => s.RetransmittedPackets);
             _result.RetransmissionsRefusedLate += stats.Outbound.Sum(s => s.RetransmissionsRefusedLate);
             _result.KeyframeRequests += stats.Outbound.Sum(s => s.KeyframeRequests);
+            _result.VideoFramesDroppedByCongestion = _congestion.Dropped;
             _result.RoundTripTime = stats.Outbound.Select(s => s.RoundTripTime).FirstOrDefault(r => r != null) ?? _result.RoundTripTime;
             old.Pc.Close(reason);
         }

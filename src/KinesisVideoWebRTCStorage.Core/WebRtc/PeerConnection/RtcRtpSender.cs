@@ -51,6 +51,15 @@ namespace KinesisVideoWebRTCStorage.WebRtc
 
         public long FramesSent => Interlocked.Read(ref _framesSent);
 
+        /// <summary>What the link is estimated to carry for this stream, in bits per second; null while unconstrained.</summary>
+        public long? TargetBitrate
+        {
+            get
+            {
+                lock (_sendLock) return Feedback?.LossBasedEstimate.Estimate;
+            }
+        }
+
         /// <summary>Frames refused because the connection was not (or no longer) up.</summary>
         public long FramesRefused => Interlocked.Read(ref _framesRefused);
 
@@ -61,7 +70,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc
             if (Negotiated == null) return;
             var history = new RetransmissionBuffer(Kind == MediaTrackKind.Video ? 1024 : 128);
             var reports = new SenderReportGenerator(Ssrc, ClockRate);
-            var feedback = new RtcpFeedbackHandler(Ssrc, history);
+            var feedback = new RtcpFeedbackHandler(Ssrc, history, octetsSent: () => _pipeline?.Reports.OctetCount ?? 0);
             feedback.KeyframeRequested += (_, e) => KeyframeRequested?.Invoke(this, e);
             lock (_sendLock)
             {

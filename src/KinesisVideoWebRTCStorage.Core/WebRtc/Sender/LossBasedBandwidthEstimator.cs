@@ -1,0 +1,41 @@
+using System;
+
+namespace KinesisVideoWebRTCStorage.WebRtc.Sender
+{
+    /// <summary>
+    /// The loss-based half of Google congestion control (draft-ietf-rmcat-gcc-02 section 6), fed by reception reports:
+    /// above 10 % loss the estimate falls to (1 - loss / 2) of what was being sent; below 2 % it grows by 8 % a report,
+    /// and once it is well above the send rate it no longer limits; in between it holds.
+    /// </summary>
+    /// <remarks>
+    /// Our receivers count a retransmitted packet as received, so loss that NACKs repair in time does not lower the
+    /// estimate; loss the link keeps causing does.
+    /// </remarks>
+    public sealed class LossBasedBandwidthEstimator
+    {
+        private const double DecreaseAbove = 0.10, IncreaseBelow = 0.02, IncreaseFactor = 1.08;
+
+        /// <summary>The estimate in bits per second; null while nothing says the link is short of the send rate.</summary>
+        public long? Estimate { get; private set; }
+
+        /// <summary>The lowest estimate so far, for the result's honest figures.</summary>
+        public long? Minimum { get; private set; }
+
+        /// <param name="fractionLost">The report's fraction lost, in 256ths.</param>
+        /// <param name="sendBitrate">What was sent over the report's interval, in bits per second.</param>
+        public void OnReport(byte fractionLost, long sendBitrate)
+        {
+            double loss = fractionLost / 256.0;
+            if (loss > DecreaseAbove && sendBitrate > 0)
+            {
+                Estimate = (long)(Math.Min(Estimate ?? long.MaxValue, sendBitrate) * (1 - loss / 2));
+                Minimum = Math.Min(Minimum ?? long.MaxValue, Estimate.Value);
+            }
+            else if (loss < IncreaseBelow && Estimate is long estimate)
+            {
+                estimate = (long)(estimate * IncreaseFactor);
+                Estimate = estimate > 2 * Math.Max(sendBitrate, 1) ? null : estimate;
+            }
+        }
+    }
+}

@@ -1,0 +1,37 @@
+using KinesisVideoWebRTCStorage.WebRtc.Sender;
+using Xunit;
+
+namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Sender
+{
+    public class LossBasedBandwidthEstimatorTests
+    {
+        private static byte Fraction(double loss) => (byte)(loss * 256);
+
+        [Fact]
+        public void WithoutLossNothingIsEstimated()
+        {
+            var estimator = new LossBasedBandwidthEstimator();
+            estimator.OnReport(0, 1_000_000);
+            estimator.OnReport(Fraction(0.05), 1_000_000); // between 2 and 10 %: hold
+            Assert.Null(estimator.Estimate);
+        }
+
+        [Fact]
+        public void HeavyLossCutsToWhatWasSentLessHalfTheLossThenLightLossGrowsItBack()
+        {
+            var estimator = new LossBasedBandwidthEstimator();
+            estimator.OnReport(Fraction(0.25), 1_000_000);
+            Assert.Equal(875_000, estimator.Estimate);
+            estimator.OnReport(Fraction(0.25), 1_000_000); // from the lower of the estimate and the send rate
+            Assert.Equal(765_625, estimator.Estimate);
+            Assert.Equal(765_625, estimator.Minimum);
+            estimator.OnReport(Fraction(0.05), 700_000);
+            Assert.Equal(765_625, estimator.Estimate);
+            estimator.OnReport(Fraction(0.01), 700_000);
+            Assert.Equal(826_875, estimator.Estimate);
+            for (int i = 0; i < 20 && estimator.Estimate != null; i++) estimator.OnReport(0, 700_000);
+            Assert.Null(estimator.Estimate); // well above the send rate: no longer a limit
+            Assert.Equal(765_625, estimator.Minimum);
+        }
+    }
+}
