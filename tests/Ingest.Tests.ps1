@@ -43,9 +43,11 @@ AfterAll {
 
 Describe 'Start-KVWebRTCIngest' {
     It 'records 10 s of the test pattern whole, starting with an IDR, and decodable' {
-        $result = Start-KVWebRTCIngest -ChannelName pester-cam -Duration 10 @common
+        $result = Start-KVWebRTCIngest -ChannelName pester-cam -Duration 10 @common -WarningVariable warnings
 
         $result.EndReason | Should -Be 'DurationReached'
+        $warnings.Count | Should -Be 0 -Because 'a clean link delivers everything'
+        $result.Warnings.Count | Should -Be 0
         $result.VideoFramesSent | Should -BeGreaterOrEqual 295
         $result.TimeToFirstFrame | Should -Not -BeNullOrEmpty
 

@@ -63,6 +63,7 @@ namespace KinesisVideoWebRTCStorage.Cli
                 };
                 var ingest = await RunIngestAsync(AwsCommands.Connect(result), options, token);
                 Console.WriteLine(JsonSerializer.Serialize(Summary(ingest), new JsonSerializerOptions { WriteIndented = true }));
+                foreach (string warning in ingest.Warnings) Console.Error.WriteLine("kvwebrtc: warning: " + warning);
                 if (ingest.EndReason == IngestEndReason.Failed) throw new IngestFailedException(ingest.Error ?? "Ingest failed.", ingest);
             }, cancellationToken));
             return command;
@@ -147,7 +148,8 @@ namespace KinesisVideoWebRTCStorage.Cli
             r.ChannelARN, r.StreamARN, r.Media, r.SilentAudio, r.StartTime, r.EndTime, DurationSeconds = Math.Round(r.Duration.TotalSeconds, 3),
             r.VideoFramesSent, r.AudioFramesSent, r.VideoBytesSent, r.AudioBytesSent,
             TimeToFirstFrameMs = r.TimeToFirstFrame?.TotalMilliseconds, r.VideoFramesDroppedByCongestion, RoundTripTimeMs = r.RoundTripTime?.TotalMilliseconds, r.Retransmissions, r.RetransmissionsRefusedLate, r.KeyframeRequests, r.Reconnects, r.StorageSessions,
-            EndReason = r.EndReason.ToString(), r.Error,
+            EndReason = r.EndReason.ToString(), r.Error, r.VideoPacketsSent, r.VideoPacketsReportedLost,
+            BandwidthEstimateMinimumKbps = r.BandwidthEstimateMinimum / 1000.0, r.Warnings,
         };
     }
 }

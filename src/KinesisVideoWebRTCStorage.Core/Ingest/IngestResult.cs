@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 
 namespace KinesisVideoWebRTCStorage.Ingest
 {
@@ -38,6 +39,18 @@ namespace KinesisVideoWebRTCStorage.Ingest
         /// <summary>From the start of the call to the first frame sent on a connected storage session.</summary>
         public TimeSpan? TimeToFirstFrame { get; internal set; }
         public long Retransmissions { get; internal set; }
+
+        /// <summary>Video RTP packets sent, retransmissions not included.</summary>
+        public long VideoPacketsSent { get; internal set; }
+
+        /// <summary>Of those, the packets the storage service's reports said never arrived (after NACK repair).</summary>
+        public long VideoPacketsReportedLost { get; internal set; }
+
+        /// <summary>The lowest bandwidth the uplink was estimated at, in bits per second; null if it never fell short of the media.</summary>
+        public long? BandwidthEstimateMinimum { get; internal set; }
+
+        /// <summary>What fell short, each with the figure, the likely cause and the fix; empty for a clean run.</summary>
+        public IReadOnlyList<string> Warnings { get; internal set; } = Array.Empty<string>();
 
         /// <summary>Video frames not sent because the link was estimated short of the media's bitrate (GOP-aware: up to the next IDR).</summary>
         public long VideoFramesDroppedByCongestion { get; internal set; }

@@ -197,6 +197,8 @@ namespace KinesisVideoWebRTCStorage.Ingest
             }
             _result.EndReason = end!.Value;
             _result.EndTime = DateTime.UtcNow;
+            _result.Warnings = DeliveryWarnings.For(_result);
+            foreach (string warning in _result.Warnings) Trace("warning: " + warning);
             SetState(IngestState.Ended);
             Trace($"ended: {_result}");
             if (failure != null) throw failure;
@@ -473,6 +475,12 @@ namespace KinesisVideoWebRTCStorage.Ingest
             _result.RetransmissionsRefusedLate += stats.Outbound.Sum(s => s.RetransmissionsRefusedLate);
             _result.KeyframeRequests += stats.Outbound.Sum(s => s.KeyframeRequests);
             _result.VideoFramesDroppedByCongestion = _congestion.Dropped;
+            foreach (var video in stats.Outbound.Where(s => s.Kind == MediaTrackKind.Video))
+            {
+                _result.VideoPacketsSent += video.PacketsSent;
+                _result.VideoPacketsReportedLost += Math.Max(0, video.RemoteCumulativeLost ?? 0);
+                if (video.BandwidthEstimateMinimum is long minimum) _result.BandwidthEstimateMinimum = Math.Min(_result.BandwidthEstimateMinimum ?? long.MaxValue, minimum);
+            }
             _result.RoundTripTime = stats.Outbound.Select(s => s.RoundTripTime).FirstOrDefault(r => r != null) ?? _result.RoundTripTime;
             old.Pc.Close(reason);
         }

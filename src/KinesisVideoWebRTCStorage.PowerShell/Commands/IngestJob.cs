@@ -33,6 +33,7 @@ namespace KinesisVideoWebRTCStorage.PowerShell.Commands
                 {
                     var result = await run(_stop.Token).ConfigureAwait(false);
                     Output.Add(PSObject.AsPSObject(result));
+                    foreach (string warning in result.Warnings) Warning.Add(new WarningRecord(warning));
                     SetJobState(_stop.IsCancellationRequested ? JobState.Stopped : JobState.Completed);
                 }
                 catch (IngestFailedException e)

@@ -133,11 +133,11 @@ namespace KinesisVideoWebRTCStorage.PowerShell.Commands
             {
                 try
                 {
-                    WriteObject(running.GetAwaiter().GetResult());
+                    WriteResult(running.GetAwaiter().GetResult());
                 }
                 catch (IngestFailedException error)
                 {
-                    WriteObject(error.Result); // what was sent and recorded is kept
+                    WriteResult(error.Result); // what was sent and recorded is kept
                     WriteFailure(error, error.Result.ChannelARN);
                 }
             });
@@ -163,6 +163,13 @@ namespace KinesisVideoWebRTCStorage.PowerShell.Commands
                 IceTransportPolicy = IceTransportPolicy,
                 LoopbackOnly = IngestOptions.IsLoopbackEndpoint(EndpointUrl),
             };
+        }
+
+        /// <summary>The result, then a warning for each way delivery fell short: a degraded run is never a plain success.</summary>
+        private void WriteResult(IngestResult result)
+        {
+            WriteObject(result);
+            foreach (string warning in result.Warnings) WriteWarning(warning);
         }
 
         private string Resolve(string path) => SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);

@@ -30,6 +30,8 @@ namespace KinesisVideoWebRTCStorage.Tests.Ingest
             Assert.NotNull(result.RoundTripTime);
             Assert.InRange(result.RoundTripTime!.Value, TimeSpan.Zero, TimeSpan.FromMilliseconds(500));
             Assert.Equal(0, result.RetransmissionsRefusedLate);
+            Assert.Equal(0, result.VideoFramesDroppedByCongestion);
+            Assert.Empty(result.Warnings);
 
             var session = Assert.Single(await harness.EndedSessionsAsync());
             Assert.Contains("close_notify", session.EndReason);

@@ -134,7 +134,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc
                     Feedback?.NacksReceived ?? 0, Feedback?.KeyframeRequests ?? 0, Feedback?.EstimatedBitrate,
                     Feedback?.LastReceptionReport?.CumulativeLost, Feedback?.LastRoundTripTime,
                     Feedback?.LastReceptionReport is ReceptionReport report ? TimeSpan.FromTicks(report.Jitter * TimeSpan.TicksPerSecond / ClockRate) : (TimeSpan?)null,
-                    _pipeline?.History.RefusedTooLate ?? 0);
+                    _pipeline?.History.RefusedTooLate ?? 0, Feedback?.LossBasedEstimate.Minimum);
             }
         }
     }

@@ -64,8 +64,10 @@ namespace KinesisVideoWebRTCStorage.WebRtc
     {
         internal RtcOutboundRtpStats(MediaTrackKind kind, uint ssrc, string? mid, string? codec, long framesSent, long framesRefused,
             long packetsSent, long bytesSent, long retransmittedPackets, long nacksReceived, long keyframeRequests, ulong? estimatedBitrate,
-            int? remoteCumulativeLost, TimeSpan? roundTripTime = null, TimeSpan? remoteJitter = null, long retransmissionsRefusedLate = 0)
+            int? remoteCumulativeLost, TimeSpan? roundTripTime = null, TimeSpan? remoteJitter = null, long retransmissionsRefusedLate = 0,
+            long? bandwidthEstimateMinimum = null)
         {
+            BandwidthEstimateMinimum = bandwidthEstimateMinimum;
             RetransmissionsRefusedLate = retransmissionsRefusedLate;
             RoundTripTime = roundTripTime;
             RemoteJitter = remoteJitter;
@@ -114,6 +116,9 @@ namespace KinesisVideoWebRTCStorage.WebRtc
 
         /// <summary>NACKed packets not resent because they could no longer arrive in time.</summary>
         public long RetransmissionsRefusedLate { get; }
+
+        /// <summary>The lowest loss-based bandwidth estimate for this stream, in bits per second; null if the link never fell short.</summary>
+        public long? BandwidthEstimateMinimum { get; }
     }
 
     /// <summary>One receiving track (W3C inbound-rtp).</summary>

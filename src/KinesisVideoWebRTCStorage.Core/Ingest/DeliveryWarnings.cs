@@ -1,0 +1,37 @@
+using System.Collections.Generic;
+using System.Globalization;
+
+namespace KinesisVideoWebRTCStorage.Ingest
+{
+    /// <summary>
+    /// Says when an ingest delivered less than it sent, so a degraded run is never reported as a plain success: each
+    /// warning names the figure, the likely cause and the fix.
+    /// </summary>
+    public static class DeliveryWarnings
+    {
+        /// <summary>The share of video dropped or lost above which a run is called short.</summary>
+        public const double Threshold = 0.05;
+
+        public static IReadOnlyList<string> For(IngestResult result)
+        {
+            var warnings = new List<string>();
+            long due = result.VideoFramesSent + result.VideoFramesDroppedByCongestion;
+            if (due > 0 && result.VideoFramesDroppedByCongestion > Threshold * due)
+            {
+                string estimate = result.BandwidthEstimateMinimum is long minimum
+                    ? string.Format(CultureInfo.InvariantCulture, " (estimated at {0:0} kbit/s at its lowest)", minimum / 1000.0)
+                    : "";
+                warnings.Add(string.Format(CultureInfo.InvariantCulture,
+                    "{0} of {1} video frames ({2:0.#} %) were not sent because the uplink{3} could not carry the media's bitrate; the recording freezes until the next keyframe each time. Send the media at a lower bitrate (re-encode the file, or transcode with -InputUri) or use a faster uplink.",
+                    result.VideoFramesDroppedByCongestion, due, 100.0 * result.VideoFramesDroppedByCongestion / due, estimate));
+            }
+            if (result.VideoPacketsSent > 0 && result.VideoPacketsReportedLost > Threshold * result.VideoPacketsSent)
+            {
+                warnings.Add(string.Format(CultureInfo.InvariantCulture,
+                    "The storage service reported {0} of {1} video packets ({2:0.#} %) lost after retransmission ({3} were asked for too late to resend), so frames that needed them are missing from the recording. The uplink is dropping packets: lower the media's bitrate or check the network path.",
+                    result.VideoPacketsReportedLost, result.VideoPacketsSent, 100.0 * result.VideoPacketsReportedLost / result.VideoPacketsSent, result.RetransmissionsRefusedLate));
+            }
+            return warnings;
+        }
+    }
+}
