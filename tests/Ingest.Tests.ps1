@@ -183,9 +183,11 @@ Describe 'Start-KVWebRTCIngest' {
     It 'records a video-only Matroska file with silence, and -RequireAudio refuses it' {
         $file = Join-Path $TestDrive 'video-only.mkv'
         & ffmpeg -hide_banner -nostdin -v error -y -f lavfi -i 'testsrc=size=320x240:rate=30' -t 3 -c:v libx264 -profile:v baseline -pix_fmt yuv420p -bf 0 $file
-        $result = Start-KVWebRTCIngest -ChannelName pester-mute-file -Path $file @common
-        $result.EndReason | Should -Be 'MediaEnded'
+        # Looped, so that media is still coming when the storage session connects on a loaded machine.
+        $result = Start-KVWebRTCIngest -ChannelName pester-mute-file -Path $file -Loop -Duration 6 @common
+        $result.EndReason | Should -Be 'DurationReached'
         $result.SilentAudio | Should -BeTrue
+        $result.VideoFramesSent | Should -BeGreaterThan 90
         $recording = Get-Recording 'pester-mute-file-stream'
         @(Get-PacketTimes $recording 'a:0').Count | Should -BeGreaterOrEqual 140
         (Get-PeakDb $recording) | Should -BeLessOrEqual -90

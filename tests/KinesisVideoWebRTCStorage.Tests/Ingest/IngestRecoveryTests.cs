@@ -115,7 +115,11 @@ namespace KinesisVideoWebRTCStorage.Tests.Ingest
             Assert.Equal(IngestEndReason.Preempted, preempted.EndReason);
             Assert.Equal(IngestEndReason.DurationReached, second.EndReason);
             var sessions = await harness.EndedSessionsAsync();
-            Assert.Contains(sessions, s => s.EndReason!.StartsWith("Preempted"));
+            // The first session ends either way: preempted by the newer join, or closed by its master, which the newer
+            // master's signaling connection displaced first (the two race). The newer master's session records.
+            Assert.True(sessions.Count(s => s.Recorded) >= 2, $"{sessions.Count(s => s.Recorded)} sessions recorded");
+            Assert.True(sessions[0].EndReason!.StartsWith("Preempted") || sessions[0].EndReason!.StartsWith("the master closed"), sessions[0].EndReason);
+            Assert.Contains("close_notify", sessions[^1].EndReason);
         }
     }
 }
