@@ -197,6 +197,7 @@ namespace KinesisVideoWebRTCStorage.Ingest
             }
             _result.EndReason = end!.Value;
             _result.EndTime = DateTime.UtcNow;
+            _result.VideoFramesDroppedByCongestion = _congestion.Dropped;
             _result.Warnings = DeliveryWarnings.For(_result);
             foreach (string warning in _result.Warnings) Trace("warning: " + warning);
             SetState(IngestState.Ended);
@@ -474,7 +475,6 @@ namespace KinesisVideoWebRTCStorage.Ingest
             _result.Retransmissions += stats.Outbound.Sum(s => s.RetransmittedPackets);
             _result.RetransmissionsRefusedLate += stats.Outbound.Sum(s => s.RetransmissionsRefusedLate);
             _result.KeyframeRequests += stats.Outbound.Sum(s => s.KeyframeRequests);
-            _result.VideoFramesDroppedByCongestion = _congestion.Dropped;
             foreach (var video in stats.Outbound.Where(s => s.Kind == MediaTrackKind.Video))
             {
                 _result.VideoPacketsSent += video.PacketsSent;

@@ -133,7 +133,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc
                     _pipeline?.Reports.PacketCount ?? 0, _pipeline?.Reports.OctetCount ?? 0, _pipeline?.History.Retransmitted ?? 0,
                     Feedback?.NacksReceived ?? 0, Feedback?.KeyframeRequests ?? 0, Feedback?.EstimatedBitrate,
                     Feedback?.LastReceptionReport?.CumulativeLost, Feedback?.LastRoundTripTime,
-                    Feedback?.LastReceptionReport is ReceptionReport report ? TimeSpan.FromTicks(report.Jitter * TimeSpan.TicksPerSecond / ClockRate) : (TimeSpan?)null,
+                    Feedback?.LastReceptionReport is ReceptionReport report ? InterarrivalJitter.ToTime(report.Jitter, ClockRate) : (TimeSpan?)null,
                     _pipeline?.History.RefusedTooLate ?? 0, Feedback?.LossBasedEstimate.Minimum);
             }
         }

@@ -24,7 +24,10 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Rtcp
         public uint Value => (uint)_jitter;
 
         /// <summary>The estimate as time.</summary>
-        public TimeSpan Time => TimeSpan.FromTicks((long)(_jitter * TimeSpan.TicksPerSecond / _clockRate));
+        public TimeSpan Time => ToTime(_jitter, _clockRate);
+
+        /// <summary>A jitter in RTP timestamp units (as a report block carries it) as time.</summary>
+        public static TimeSpan ToTime(double units, int clockRate) => TimeSpan.FromTicks((long)(units * TimeSpan.TicksPerSecond / clockRate));
 
         /// <param name="rtpTimestamp">The packet's RTP timestamp.</param>
         /// <param name="arrival">When it arrived, on any monotonic clock.</param>

@@ -158,7 +158,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Sender
                         RefusedOverRate++;
                         continue;
                     }
-                    _budgetBits -= packet.Length * 8L;
+                    if (MaxBitrate != null) _budgetBits -= packet.Length * 8L;
                     _resentAt[slot] = now;
                     packet.CopyTo(_scratch);
                     sink.OnRtpPacket(_scratch, packet.Length);

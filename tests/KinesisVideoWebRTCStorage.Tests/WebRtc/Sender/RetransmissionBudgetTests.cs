@@ -81,6 +81,18 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Sender
         }
 
         [Fact]
+        public void ResendsBeforeACapIsSetDoNotCountAgainstIt()
+        {
+            var buffer = Buffer(10);
+            var sink = new Sink();
+            now = TimeSpan.FromMilliseconds(5);
+            Assert.Equal(10, buffer.Retransmit(Nack(0, 1, 2, 3, 4, 5, 6, 7, 8, 9), sink));
+            buffer.MaxBitrate = 80_000; // the estimator sets a cap: a full burst of two 1000-byte packets is there
+            now = TimeSpan.FromMilliseconds(300);
+            Assert.Equal(2, buffer.Retransmit(Nack(0, 1, 2), sink));
+        }
+
+        [Fact]
         public void WithoutAnRttOrACapEveryHeldPacketIsResent()
         {
             var buffer = Buffer(5);
