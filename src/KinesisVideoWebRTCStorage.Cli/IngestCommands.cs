@@ -27,13 +27,20 @@ namespace KinesisVideoWebRTCStorage.Cli
             var inputFormat = new Option<string?>("--input-format") { Description = "ffmpeg's -f for --input-uri: dshow, v4l2, avfoundation, lavfi, ..." };
             var inputOptions = new Option<string?>("--input-options") { Description = "ffmpeg options before -i for --input-uri, e.g. \"-rtsp_transport tcp\"." };
             var requireAudio = new Option<bool>("--require-audio") { Description = "Refuse media without audio instead of sending silence with the video." };
+            var videoBitrate = new Option<int?>("--video-bitrate") { Description = "kbit/s: the ceiling for video ffmpeg transcodes from --input-uri (2500 when omitted); the encoder follows the uplink below it." };
+            var congestionControl = new Option<string>("--congestion-control")
+            {
+                Description = "on (default): estimate the uplink, pace, adapt the encoder and thin pre-encoded video to it; off: send everything as it comes.",
+                DefaultValueFactory = _ => "on",
+            };
+            congestionControl.AcceptOnlyFromAmong("on", "off");
             var duration = new Option<double?>("--duration") { Description = "Seconds of media to send; until the media ends when omitted." };
             var loop = new Option<bool>("--loop") { Description = "Start the file over when it ends." };
             var policy = new Option<IceTransportPolicy>("--ice-transport-policy") { Description = "All or Relay (TURN only).", DefaultValueFactory = _ => IceTransportPolicy.All };
             var verbose = new Option<bool>("--verbose") { Description = "Trace every step with timings to stderr." };
             var command = new Command("ingest", "Stream media into the channel's storage session (test pattern when no media is given).")
             {
-                channelArn, channelName, path, videoPath, audioPath, inputUri, inputFormat, inputOptions, requireAudio, duration, loop, policy, verbose,
+                channelArn, channelName, path, videoPath, audioPath, inputUri, inputFormat, inputOptions, requireAudio, videoBitrate, congestionControl, duration, loop, policy, verbose,
                 AwsCommands.Region, AwsCommands.Profile, AwsCommands.EndpointUrl,
             };
             command.SetAction((result, cancellationToken) => AwsCommands.RunAsync(async token =>
@@ -54,7 +61,9 @@ namespace KinesisVideoWebRTCStorage.Cli
                         InputOptions = result.GetValue(inputOptions),
                         RequireAudio = result.GetValue(requireAudio),
                         Loop = result.GetValue(loop),
+                        VideoBitrate = result.GetValue(videoBitrate) * 1000L,
                     },
+                    CongestionControl = result.GetValue(congestionControl) != "off",
                     Duration = result.GetValue(duration) is double seconds ? TimeSpan.FromSeconds(seconds) : (TimeSpan?)null,
                     IceTransportPolicy = result.GetValue(policy),
                     LoopbackOnly = IngestOptions.IsLoopbackEndpoint(endpointUrl),
@@ -149,7 +158,8 @@ namespace KinesisVideoWebRTCStorage.Cli
             r.VideoFramesSent, r.AudioFramesSent, r.VideoBytesSent, r.AudioBytesSent,
             TimeToFirstFrameMs = r.TimeToFirstFrame?.TotalMilliseconds, r.VideoFramesDroppedByCongestion, RoundTripTimeMs = r.RoundTripTime?.TotalMilliseconds, r.Retransmissions, r.RetransmissionsRefusedLate, r.KeyframeRequests, r.Reconnects, r.StorageSessions,
             EndReason = r.EndReason.ToString(), r.Error, r.VideoPacketsSent, r.VideoPacketsReportedLost,
-            BandwidthEstimateMinimumKbps = r.BandwidthEstimateMinimum / 1000.0, r.Warnings,
+            BandwidthEstimateKbps = r.BandwidthEstimate / 1000.0, BandwidthEstimateMinimumKbps = r.BandwidthEstimateMinimum / 1000.0,
+            VideoBitrateChanges = r.VideoBitrateChanges.Select(c => new { c.At, c.Bitrate }), r.Warnings,
         };
     }
 }

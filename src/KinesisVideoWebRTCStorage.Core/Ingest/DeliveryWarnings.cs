@@ -22,7 +22,7 @@ namespace KinesisVideoWebRTCStorage.Ingest
                     ? string.Format(CultureInfo.InvariantCulture, " (estimated at {0:0} kbit/s at its lowest)", minimum / 1000.0)
                     : "";
                 warnings.Add(string.Format(CultureInfo.InvariantCulture,
-                    "{0} of {1} video frames ({2:0.#} %) were not sent because the uplink{3} could not carry the media's bitrate; the recording freezes until the next keyframe each time. Send the media at a lower bitrate (re-encode the file, or transcode with -InputUri) or use a faster uplink.",
+                    "{0} of {1} video frames ({2:0.#} %) were not sent because the uplink{3} could not carry the media's bitrate; the recording freezes until the next keyframe each time. Send the media at a lower bitrate (re-encode the file, or let -InputUri transcode it with -VideoBitrate under the uplink, so the encoder adapts instead) or use a faster uplink.",
                     result.VideoFramesDroppedByCongestion, due, 100.0 * result.VideoFramesDroppedByCongestion / due, estimate));
             }
             if (result.VideoPacketsSent > 0 && result.VideoPacketsReportedLost > Threshold * result.VideoPacketsSent)

@@ -109,11 +109,22 @@ namespace KinesisVideoWebRTCStorage.Ingest
         private static async Task<IMediaSource> OpenFfmpegAsync(IngestMediaOptions options, CancellationToken cancellationToken)
         {
             string uri = options.InputUri!;
-            var ffmpeg = new FfmpegSourceOptions { InputArguments = FfmpegInputArguments(options) };
-            FfmpegSource source;
+            if (options.VideoBitrate is long requested && requested <= 0) throw new IngestMediaException($"-VideoBitrate must be positive; {requested / 1000} kbit/s was given.");
+            var ffmpeg = new FfmpegSourceOptions { InputArguments = FfmpegInputArguments(options), VideoBitrate = options.VideoBitrate };
+            IMediaSource source;
             try
             {
-                source = await FfmpegSource.OpenAsync(uri, ffmpeg, cancellationToken).ConfigureAwait(false);
+                // Video that ffmpeg transcodes can follow the link; H.264 it copies is sent as pre-encoded media.
+                bool transcodes = options.VideoBitrate != null || !await FfmpegSource.CanCopyVideoAsync(uri, ffmpeg, cancellationToken).ConfigureAwait(false);
+                if (options.AdaptVideoBitrate && transcodes)
+                {
+                    ffmpeg.VideoBitrate ??= IngestMediaOptions.DefaultVideoBitrate;
+                    source = await AdaptiveFfmpegSource.OpenAsync(uri, ffmpeg, options.InputFormat, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    source = await FfmpegSource.OpenAsync(uri, ffmpeg, cancellationToken).ConfigureAwait(false);
+                }
             }
             catch (FfmpegException e)
             {

@@ -30,6 +30,22 @@ namespace KinesisVideoWebRTCStorage.Ingest
         /// </summary>
         public bool RequireAudio { get; set; }
 
+        /// <summary>
+        /// The ceiling, in bits per second, for video ffmpeg transcodes from <see cref="InputUri"/>: the encoder starts
+        /// there and follows the bandwidth estimate below it (<see cref="DefaultVideoBitrate"/> when null). Setting it
+        /// transcodes even H.264 that could be copied, so the bitrate can adapt.
+        /// </summary>
+        public long? VideoBitrate { get; set; }
+
+        /// <summary>The transcoding ceiling when <see cref="VideoBitrate"/> is not set: 2.5 Mbit/s, enough for 720p30.</summary>
+        public const long DefaultVideoBitrate = 2_500_000;
+
+        /// <summary>
+        /// Let the encoder of transcoded input follow the bandwidth estimate (the default); false keeps it at
+        /// <see cref="VideoBitrate"/>, or at x264's quality default without one.
+        /// </summary>
+        public bool AdaptVideoBitrate { get; set; } = true;
+
         /// <summary>Frame rate of <see cref="VideoPath"/> when its SPS carries no timing.</summary>
         public double? FrameRate { get; set; }
 

@@ -21,6 +21,13 @@ namespace KinesisVideoWebRTCStorage.Ingest
         /// <summary>False sends media as fast as the connection takes it (tests and benchmarks); true paces it in real time.</summary>
         public bool RealTime { get; set; } = true;
 
+        /// <summary>
+        /// Sender-side congestion control (the default): bandwidth estimation from transport-wide feedback and reports,
+        /// paced sending, the live encoder following the estimate and pre-encoded video thinned to it. False sends
+        /// everything as it comes, whatever the link carries: a reference for measurements.
+        /// </summary>
+        public bool CongestionControl { get; set; } = true;
+
         public IceTransportPolicy IceTransportPolicy { get; set; } = IceTransportPolicy.All;
 
         /// <summary>Gather only loopback candidates: for the local emulator.</summary>

@@ -46,8 +46,17 @@ namespace KinesisVideoWebRTCStorage.Ingest
         public long AudioFrames { get; }
         public int Reconnects { get; }
 
+        /// <summary>What the uplink is estimated to carry, in bits per second; null without congestion control.</summary>
+        public long? BandwidthEstimate { get; internal set; }
+
+        /// <summary>The live encoder's bitrate, for media we encode; null for pre-encoded media.</summary>
+        public long? VideoBitrate { get; internal set; }
+
         public override string ToString() =>
-            $"{State}, {Elapsed:hh\\:mm\\:ss}, {BitsPerSecond / 1000.0:0} kbit/s, {VideoFrames} video and {AudioFrames} audio frames" +
+            $"{State}, {Elapsed:hh\\:mm\\:ss}, {BitsPerSecond / 1000.0:0} kbit/s" +
+            (BandwidthEstimate is long estimate ? $" of {estimate / 1000.0:0} kbit/s estimated" : "") +
+            (VideoBitrate is long encoder ? $", encoder {encoder / 1000.0:0} kbit/s" : "") +
+            $", {VideoFrames} video and {AudioFrames} audio frames" +
             (Reconnects > 0 ? $", {Reconnects} reconnects" : "");
     }
 }

@@ -46,6 +46,12 @@ namespace KinesisVideoWebRTCStorage.Ingest
         /// <summary>Of those, the packets the storage service's reports said never arrived (after NACK repair).</summary>
         public long VideoPacketsReportedLost { get; internal set; }
 
+        /// <summary>The bandwidth estimate when the ingest ended (or its last connection closed), in bits per second; null without congestion control.</summary>
+        public long? BandwidthEstimate { get; internal set; }
+
+        /// <summary>For media we encode: every bitrate the encoder was asked for, the first being its start; empty otherwise.</summary>
+        public IReadOnlyList<BitrateChange> VideoBitrateChanges { get; internal set; } = Array.Empty<BitrateChange>();
+
         /// <summary>The lowest bandwidth the uplink was estimated at, in bits per second; null if it never fell short of the media.</summary>
         public long? BandwidthEstimateMinimum { get; internal set; }
 

@@ -36,6 +36,9 @@ namespace KinesisVideoWebRTCStorage.Ingest
         private DateTime _iceServersExpire;
         private volatile bool _needKeyframe = true;
         private readonly CongestionFrameDropper _congestion = new CongestionFrameDropper();
+        private IAdaptiveVideoSource? _encoder;
+        private EncoderBitrateController? _encoderBitrate;
+        private long? _lastEstimate;
         private volatile bool _streaming;
         private long _videoFrames, _audioFrames, _videoBytes, _audioBytes, _lastMediaTicks, _lastReportedBytes;
         private int _state;
@@ -63,7 +66,14 @@ namespace KinesisVideoWebRTCStorage.Ingest
             _result.StartTime = DateTime.UtcNow;
             _result.Media = _options.Media.Describe();
             SetState(IngestState.Preparing);
+            if (!_options.CongestionControl) _options.Media.AdaptVideoBitrate = false;
             using var source = new MediaPacer(await IngestMedia.OpenAsync(_options.Media, cancellationToken).ConfigureAwait(false), _options.RealTime);
+            _encoder = source.Source as IAdaptiveVideoSource ?? (source.Source as SilentAudioMediaSource)?.Inner as IAdaptiveVideoSource;
+            if (_encoder != null)
+            {
+                _encoderBitrate = new EncoderBitrateController(_encoder.MaxVideoBitrate, _clock.Elapsed);
+                Trace($"media: the encoder starts at {_encoder.VideoBitrate / 1000} kbit/s and follows the bandwidth estimate below that");
+            }
             Trace($"media: {_result.Media} ({source.Source.Video?.Width}x{source.Source.Video?.Height} H.264 {source.Source.Video?.ProfileLevelId}, Opus {source.Source.Audio?.Channels} ch)");
             _result.SilentAudio = source.Source.Audio?.IsGeneratedSilence == true;
             if (_result.SilentAudio) Trace("media: no audio track; sending a silent Opus track in step with the video (-RequireAudio refuses such media)");
@@ -198,6 +208,8 @@ namespace KinesisVideoWebRTCStorage.Ingest
             _result.EndReason = end!.Value;
             _result.EndTime = DateTime.UtcNow;
             _result.VideoFramesDroppedByCongestion = _congestion.Dropped;
+            _result.BandwidthEstimate = _lastEstimate;
+            if (_encoderBitrate != null) _result.VideoBitrateChanges = _encoderBitrate.Changes.ToList();
             _result.Warnings = DeliveryWarnings.For(_result);
             foreach (string warning in _result.Warnings) Trace("warning: " + warning);
             SetState(IngestState.Ended);
@@ -341,6 +353,9 @@ namespace KinesisVideoWebRTCStorage.Ingest
                 IceTransportPolicy = _options.IceTransportPolicy,
                 ConnectTimeout = _options.ConnectTimeout,
                 InjectedSendLoss = _options.InjectedSendLoss,
+                CongestionControl = _options.CongestionControl,
+                // A new connection starts from what the last one learned, or just above what the encoder may send.
+                StartBitrate = _lastEstimate ?? Math.Max(3_000_000, (long)((_encoder?.MaxVideoBitrate ?? 0) * 1.25)),
                 InjectedLossSeed = _random.Next(),
                 Trace = _options.Trace == null ? null : new Action<string>(line => Trace("webrtc: " + line)),
             };
@@ -432,7 +447,9 @@ namespace KinesisVideoWebRTCStorage.Ingest
                         if (!frame.IsKeyFrame) continue;
                         _needKeyframe = false;
                     }
-                    if (video && !_congestion.ShouldSend(frame, current.Video.TargetBitrate)) continue;
+                    // Media we encode follows the estimate; pre-encoded media is thinned to it, GOP-aware.
+                    if (_encoder != null) AdaptEncoder(current.Video.TargetBitrate);
+                    else if (video && !_congestion.ShouldSend(frame, current.Video.TargetBitrate)) continue;
                     if (!(video ? current.Video : current.Audio).SendFrame(frame.Payload.Span, frame.Timestamp)) continue;
                     _result.TimeToFirstFrame ??= _clock.Elapsed;
                     Interlocked.Exchange(ref _lastMediaTicks, (frame.Timestamp - first.Value).Ticks);
@@ -455,6 +472,13 @@ namespace KinesisVideoWebRTCStorage.Ingest
             {
                 _events.Post(new MediaFailedEvent(e));
             }
+        }
+
+        private void AdaptEncoder(long? estimate)
+        {
+            if (_encoderBitrate!.Decide(estimate, _clock.Elapsed) is not long bitrate) return;
+            Trace($"encoder bitrate {bitrate / 1000} kbit/s (estimate {(estimate is long e ? e / 1000 + " kbit/s" : "unconstrained")})");
+            _encoder!.RequestVideoBitrate(bitrate);
         }
 
         /// <summary>Counts a recovery; past the limit the ingest fails with <paramref name="reason"/>.</summary>
@@ -482,6 +506,7 @@ namespace KinesisVideoWebRTCStorage.Ingest
                 if (video.BandwidthEstimateMinimum is long minimum) _result.BandwidthEstimateMinimum = Math.Min(_result.BandwidthEstimateMinimum ?? long.MaxValue, minimum);
             }
             _result.RoundTripTime = stats.Outbound.Select(s => s.RoundTripTime).FirstOrDefault(r => r != null) ?? _result.RoundTripTime;
+            if (old.Pc.BandwidthEstimator is { } estimator) _lastEstimate = estimator.Target;
             old.Pc.Close(reason);
         }
 
@@ -510,7 +535,11 @@ namespace KinesisVideoWebRTCStorage.Ingest
             long bytes = Interlocked.Read(ref _videoBytes) + Interlocked.Read(ref _audioBytes);
             long rate = (bytes - Interlocked.Exchange(ref _lastReportedBytes, bytes)) * 8;
             progress(new IngestProgress(State, _clock.Elapsed, TimeSpan.FromTicks(Interlocked.Read(ref _lastMediaTicks)), rate,
-                Interlocked.Read(ref _videoFrames), Interlocked.Read(ref _audioFrames), _result.Reconnects));
+                Interlocked.Read(ref _videoFrames), Interlocked.Read(ref _audioFrames), _result.Reconnects)
+            {
+                BandwidthEstimate = _attempt?.Pc.BandwidthEstimator?.Target ?? _lastEstimate,
+                VideoBitrate = _encoder?.VideoBitrate,
+            });
         }
 
         private void SetState(IngestState state)

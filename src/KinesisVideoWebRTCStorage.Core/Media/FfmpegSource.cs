@@ -67,7 +67,7 @@ namespace KinesisVideoWebRTCStorage.Media
         {
             if (string.IsNullOrEmpty(input)) throw new ArgumentException("An input is required.", nameof(input));
             options ??= new FfmpegSourceOptions();
-            bool copy = options.CopyCompatibleVideo && await IsCompatibleH264Async(options, input, cancellationToken).ConfigureAwait(false);
+            bool copy = await CanCopyVideoAsync(input, options, cancellationToken).ConfigureAwait(false);
             var source = new FfmpegSource(Start(options.FfmpegPath, BuildArguments(options, input, copy)), options.ErrorLinesKept, copy);
             try
             {
@@ -120,6 +120,10 @@ namespace KinesisVideoWebRTCStorage.Media
                 registration.Dispose();
             }
         }
+
+        /// <summary>True when <see cref="OpenAsync"/> would copy the input's video rather than transcode it.</summary>
+        public static async Task<bool> CanCopyVideoAsync(string input, FfmpegSourceOptions options, CancellationToken cancellationToken = default) =>
+            options.CopyCompatibleVideo && options.VideoBitrate == null && await IsCompatibleH264Async(options, input, cancellationToken).ConfigureAwait(false);
 
         private static async Task<bool> IsCompatibleH264Async(FfmpegSourceOptions options, string input, CancellationToken cancellationToken)
         {
@@ -183,6 +187,12 @@ namespace KinesisVideoWebRTCStorage.Media
                 string interval = options.KeyFrameIntervalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
                 args.Append("-c:v libx264 -profile:v baseline -preset veryfast -tune zerolatency -pix_fmt yuv420p -bf 0 ")
                     .Append("-force_key_frames expr:gte(t,n_forced*").Append(interval).Append(") ");
+                if (options.VideoBitrate is long bitrate)
+                {
+                    string kbps = Math.Max(1, bitrate / 1000).ToString(CultureInfo.InvariantCulture);
+                    string buffer = Math.Max(1, bitrate / 2000).ToString(CultureInfo.InvariantCulture);
+                    args.Append("-b:v ").Append(kbps).Append("k -maxrate ").Append(kbps).Append("k -bufsize ").Append(buffer).Append("k ");
+                }
             }
             args.Append("-c:a libopus -b:a 64k -ar 48000 -ac 2 -f matroska -live 1 -");
             return args.ToString();

@@ -15,6 +15,12 @@ namespace KinesisVideoWebRTCStorage.Media
         /// <summary>When true (the default), H.264 that WebRTC can take as is (Baseline or Main, 4:2:0, no B-frames) is copied, not re-encoded.</summary>
         public bool CopyCompatibleVideo { get; set; } = true;
 
+        /// <summary>
+        /// The video bitrate to transcode at, in bits per second (a constant-bitrate VBV of half a second); null leaves
+        /// x264 at its quality default. Setting it always transcodes, since copied video cannot follow a bitrate.
+        /// </summary>
+        public long? VideoBitrate { get; set; }
+
         /// <summary>Seconds between key frames when transcoding.</summary>
         public double KeyFrameIntervalSeconds { get; set; } = 2;
 

@@ -24,6 +24,9 @@ namespace KinesisVideoWebRTCStorage.Media
         private TimeSpan? _nextSilence;
         private TimeSpan _videoEnd;
 
+        /// <summary>The video source this adds silence to.</summary>
+        public IMediaSource Inner => _video;
+
         public SilentAudioMediaSource(IMediaSource video)
         {
             _video = video ?? throw new ArgumentNullException(nameof(video));

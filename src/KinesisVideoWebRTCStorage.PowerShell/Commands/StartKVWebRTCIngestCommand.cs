@@ -70,6 +70,17 @@ namespace KinesisVideoWebRTCStorage.PowerShell.Commands
         [ValidateNotNullOrEmpty]
         public string? InputOptions { get; set; }
 
+        /// <summary>kbit/s: the ceiling for video ffmpeg transcodes; the encoder follows the uplink below it (2500 when omitted).</summary>
+        [Parameter(ParameterSetName = InputUriByArn)]
+        [Parameter(ParameterSetName = InputUriByName)]
+        [ValidateRange(100, 100_000)]
+        public int? VideoBitrate { get; set; }
+
+        /// <summary>On (the default) estimates the uplink, paces, adapts the encoder and thins pre-encoded video to it; Off sends everything as it comes.</summary>
+        [Parameter]
+        [ValidateSet("On", "Off")]
+        public string CongestionControl { get; set; } = "On";
+
         /// <summary>How much media to send (seconds or a TimeSpan); until the media ends or Ctrl+C when omitted.</summary>
         [Parameter]
         [SecondsArgumentTransformation]
@@ -158,7 +169,9 @@ namespace KinesisVideoWebRTCStorage.PowerShell.Commands
                     InputOptions = InputOptions,
                     Loop = Loop,
                     RequireAudio = RequireAudio,
+                    VideoBitrate = VideoBitrate * 1000L,
                 },
+                CongestionControl = !string.Equals(CongestionControl, "Off", StringComparison.OrdinalIgnoreCase),
                 Duration = Duration,
                 IceTransportPolicy = IceTransportPolicy,
                 LoopbackOnly = IngestOptions.IsLoopbackEndpoint(EndpointUrl),

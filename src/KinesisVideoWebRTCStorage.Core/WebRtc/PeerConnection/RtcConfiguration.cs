@@ -46,6 +46,23 @@ namespace KinesisVideoWebRTCStorage.WebRtc
 
         public int InjectedLossSeed { get; set; } = 1;
 
+        /// <summary>
+        /// Sender-side congestion control: transport-wide sequence numbers and feedback, the GCC bandwidth estimate
+        /// (delay-based, loss-based, REMB-capped) and paced sending. Off sends every packet as it is made.
+        /// </summary>
+        public bool CongestionControl { get; set; } = true;
+
+        /// <summary>The estimate before any feedback, in bits per second.</summary>
+        public long StartBitrate { get; set; } = 3_000_000;
+
+        /// <summary>The estimate's floor and ceiling, in bits per second.</summary>
+        public long MinBitrate { get; set; } = 100_000;
+
+        public long MaxBitrate { get; set; } = 50_000_000;
+
+        /// <summary>The pacer's rate as a multiple of the estimate (libwebrtc's 2.5).</summary>
+        public double PacingFactor { get; set; } = 2.5;
+
         /// <summary>Receives one line per notable event (states, roles, failures); never secrets.</summary>
         public Action<string>? Trace { get; set; }
     }

@@ -6,10 +6,14 @@ using System.Threading;
 using System.Threading.Tasks;
 using KinesisVideoWebRTCStorage.Media;
 using KinesisVideoWebRTCStorage.WebRtc.Dtls;
+using KinesisVideoWebRTCStorage.WebRtc.Gcc;
 using KinesisVideoWebRTCStorage.WebRtc.Ice;
+using KinesisVideoWebRTCStorage.WebRtc.Interceptor;
 using KinesisVideoWebRTCStorage.WebRtc.Mux;
 using KinesisVideoWebRTCStorage.WebRtc.Rtcp;
+using KinesisVideoWebRTCStorage.WebRtc.Rtp;
 using KinesisVideoWebRTCStorage.WebRtc.Sdp;
+using KinesisVideoWebRTCStorage.WebRtc.Sender;
 using KinesisVideoWebRTCStorage.WebRtc.Srtp;
 
 namespace KinesisVideoWebRTCStorage.WebRtc
@@ -41,6 +45,9 @@ namespace KinesisVideoWebRTCStorage.WebRtc
         private readonly Random _lossRandom;
         private readonly byte[] _rtcpBuffer = new byte[1500];
         private readonly List<RtcpPacket> _immediateFeedback = new List<RtcpPacket>(); // NACKs found while receiving, reused per packet
+        private readonly InterceptorChain _interceptors;
+        private readonly CongestionControlInterceptor? _congestion;
+        private PacedSender? _pacer;
         private IceAgent? _ice;
         private SdpSessionDescription? _local, _remote;
         private bool _isOfferer, _remoteEndOfCandidates, _gatheringComplete, _dtlsStarted;
@@ -57,7 +64,33 @@ namespace KinesisVideoWebRTCStorage.WebRtc
             _config = configuration ?? new RtcConfiguration();
             _certificate = _config.Certificate ?? DtlsCertificate.Shared;
             _lossRandom = new Random(_config.InjectedLossSeed);
+            _interceptors = BuildInterceptors(_config, out _congestion);
         }
+
+        /// <summary>
+        /// The RTP/RTCP interceptors this configuration asks for (pion's RegisterDefaultInterceptors): as a receiver,
+        /// transport-wide feedback; as a sender with congestion control, the transport-wide sequence numbers and the
+        /// bandwidth estimator they feed.
+        /// </summary>
+        private static InterceptorChain BuildInterceptors(RtcConfiguration config, out CongestionControlInterceptor? congestion)
+        {
+            var interceptors = new List<RtpInterceptor> { new TransportFeedbackInterceptor() };
+            congestion = null;
+            if (config.CongestionControl)
+            {
+                var transportSequence = new TransportSequenceInterceptor();
+                congestion = new CongestionControlInterceptor(new SendSideBandwidthEstimator(config.StartBitrate, config.MinBitrate, config.MaxBitrate), transportSequence);
+                interceptors.Add(transportSequence);
+                interceptors.Add(congestion);
+            }
+            return new InterceptorChain(interceptors);
+        }
+
+        /// <summary>The interceptors composed for this connection.</summary>
+        public IReadOnlyList<RtpInterceptor> Interceptors => _interceptors.Interceptors;
+
+        /// <summary>The sender's bandwidth estimator, or null when congestion control is off.</summary>
+        public SendSideBandwidthEstimator? BandwidthEstimator => _congestion?.Estimator;
 
         /// <summary>A trickled local candidate, or an end-of-candidates entry. Raised on a background thread.</summary>
         public event Action<RtcIceCandidateInit>? IceCandidate;
@@ -138,9 +171,15 @@ namespace KinesisVideoWebRTCStorage.WebRtc
                 var video = _senders.FirstOrDefault(s => s.Kind == MediaTrackKind.Video);
                 var audio = _senders.FirstOrDefault(s => s.Kind == MediaTrackKind.Audio);
                 var options = new SdpAnswerOptions(LocalTransport(_ice!, _config.AnswerSetup), video?.Ssrc ?? 0, audio?.Ssrc ?? 0) { Cname = Cname };
+                if (_congestion != null)
+                {
+                    options.HeaderExtensions.Add(TransportSequenceNumber.Uri);
+                    options.SupportedFeedback = options.SupportedFeedback.Concat(new[] { new SdpRtcpFeedback(-1, "transport-cc") }).ToList();
+                }
                 var answer = SdpAnswerBuilder.Build(_remote, options);
                 video?.Negotiate(answer.Video);
                 audio?.Negotiate(answer.Audio);
+                foreach (var sender in _senders.Where(s => s.Negotiated != null)) _interceptors.BindLocalStream(sender.StreamInfo());
                 AddHostCandidates(answer.Description, _ice!);
                 return new RtcSessionDescription(RtcSdpType.Answer, answer.Description.Serialize());
             }
@@ -271,6 +310,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc
                 if (sending.Count > 0) SendRtcp(new RtcpPacket[] { new Goodbye(sending, reason) });
             }
             foreach (var sender in _senders) sender.Stop();
+            _pacer?.Dispose();
             _rtcpTimer?.Dispose();
             _connectTimer?.Dispose();
             dtls?.Dispose();
@@ -363,6 +403,10 @@ namespace KinesisVideoWebRTCStorage.WebRtc
                 if (offered == null || answered == null || answered.Port == 0 && !answered.BundleOnly) continue;
                 receiver.Mid = offered.Mid;
                 receiver.PayloadTypes = answered.RtpMaps.Select(m => m.PayloadType).ToList();
+                // What both sides agreed: the offer's feedback and extensions that the answer kept.
+                var feedback = offered.RtpMaps.SelectMany(m => offered.RtcpFeedbackFor(m.PayloadType))
+                    .Where(f => answered.RtpMaps.Any(a => answered.RtcpFeedbackFor(a.PayloadType).Any(f.SameKind))).ToList();
+                _interceptors.BindRemoteStream(new Interceptor.RtpStreamInfo(receiver.Kind, receiver.LocalSsrc, receiver.ClockRate, answered.Extmaps.ToList(), feedback));
             }
         }
 
@@ -454,7 +498,8 @@ namespace KinesisVideoWebRTCStorage.WebRtc
                     _dtls = dtls;
                     lock (_sendLock) _srtpOut = new SrtpSession(dtls.Profile, keys.LocalKey.Span, keys.LocalSalt.Span);
                     lock (_receiveLock) _srtpIn = new SrtpSession(dtls.Profile, keys.RemoteKey.Span, keys.RemoteSalt.Span);
-                    foreach (var sender in _senders) sender.Start(_srtpOut, SendMedia, MaxRtpPayload);
+                    if (_congestion != null && _senders.Count > 0) _pacer = new PacedSender(_sendLock, TransmitPaced) { PacingRate = PacingRate() };
+                    foreach (var sender in _senders) sender.Start(_srtpOut, SendMedia, MaxRtpPayload, _pacer, _congestion);
                     _connectTimer?.Dispose();
                     _rtcpTimer = new Timer(_ => OnRtcpTick(), null, _config.RtcpInterval, _config.RtcpInterval);
                 }
@@ -476,6 +521,17 @@ namespace KinesisVideoWebRTCStorage.WebRtc
         {
             var ice = _ice;
             if (ice?.SelectedPair != null) ice.Send(datagram, datagram.Length);
+        }
+
+        /// <summary>The pacer's rate: the estimate times libwebrtc's pacing factor, so queues drain faster than they fill.</summary>
+        private long PacingRate() => (long)((_congestion?.Estimator.Target ?? 0) * _config.PacingFactor);
+
+        /// <summary>A paced RTP packet's turn (under the send lock): the interceptors stamp it, then SRTP and the socket.</summary>
+        private void TransmitPaced(byte[] buffer, int length)
+        {
+            if (_srtpOut == null) return;
+            _interceptors.OnRtpSending(buffer.AsSpan(0, length), _clock.Elapsed);
+            SendMedia(buffer, _srtpOut.ProtectRtp(buffer, length));
         }
 
         /// <summary>Sends protected RTP or RTCP from the send pipeline; the test hook may drop RTP here.</summary>
@@ -520,8 +576,9 @@ namespace KinesisVideoWebRTCStorage.WebRtc
             lock (_receiveLock)
             {
                 if (_srtpIn == null || !_srtpIn.TryUnprotectRtp(datagram, datagram.Length, out int length)) return;
-                if (length < 12) return;
-                int payloadType = datagram[1] & 0x7F;
+                if (!RtpPacket.TryParse(datagram.AsSpan(0, length), out var parsed)) return;
+                _interceptors.OnRtpReceived(parsed, length, _clock.Elapsed);
+                int payloadType = parsed.Header.PayloadType;
                 foreach (var receiver in _receivers)
                 {
                     if (!receiver.PayloadTypes.Contains(payloadType)) continue;
@@ -551,6 +608,9 @@ namespace KinesisVideoWebRTCStorage.WebRtc
                     return;
                 }
             }
+            _interceptors.OnRtcpReceived(packets, _clock.Elapsed);
+            var pacer = _pacer;
+            if (pacer != null) pacer.PacingRate = PacingRate();
             foreach (var sender in _senders) sender.OnRtcp(packets);
             var now = DateTime.UtcNow;
             foreach (var packet in packets)
@@ -562,6 +622,10 @@ namespace KinesisVideoWebRTCStorage.WebRtc
             try
             {
                 foreach (var sender in _senders) sender.SendReportIfDue(Cname);
+                var own = new List<RtcpPacket>();
+                _interceptors.OnTick(_clock.Elapsed, own);
+                // Each goes alone: transport-cc feedback can be large, and reduced-size RTCP is negotiated (RFC 5506).
+                foreach (var packet in own) SendRtcp(new[] { packet });
                 if (_receivers.Count == 0) return;
                 var now = DateTime.UtcNow;
                 var feedback = new List<RtcpPacket>();
@@ -598,6 +662,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc
                 if (_state == RtcPeerConnectionState.Failed || _state == RtcPeerConnectionState.Closed) return;
             }
             foreach (var sender in _senders) sender.Stop();
+            _pacer?.Dispose();
             _connectTimer?.Dispose();
             _rtcpTimer?.Dispose();
             SetState(RtcPeerConnectionState.Failed, reason);

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Threading;
 using KinesisVideoWebRTCStorage.Media;
+using KinesisVideoWebRTCStorage.WebRtc.Interceptor;
 using KinesisVideoWebRTCStorage.WebRtc.Rtcp;
 using KinesisVideoWebRTCStorage.WebRtc.Rtp;
 using KinesisVideoWebRTCStorage.WebRtc.Rtp.Codecs;
@@ -24,6 +25,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc
         private RtpSendPipeline? _pipeline;
         private H264Packetizer? _h264;
         private OpusPacketizer? _opus;
+        private CongestionControlInterceptor? _congestion;
         private long _framesSent, _framesRefused;
         private bool _running;
 
@@ -51,32 +53,39 @@ namespace KinesisVideoWebRTCStorage.WebRtc
 
         public long FramesSent => Interlocked.Read(ref _framesSent);
 
-        /// <summary>What the link is estimated to carry for this stream, in bits per second; null while unconstrained.</summary>
-        public long? TargetBitrate
-        {
-            get
-            {
-                lock (_sendLock) return Feedback?.LossBasedEstimate.Estimate;
-            }
-        }
+        /// <summary>
+        /// What the link is estimated to carry, in bits per second, once congestion control found it short of what was
+        /// sent; null while unconstrained (or without congestion control), when pre-encoded media need not be thinned.
+        /// </summary>
+        public long? TargetBitrate => _congestion?.Estimator is { IsConstrained: true } estimator ? estimator.Target : (long?)null;
+
+        /// <summary>The connection's bandwidth estimate in bits per second, constrained or not; null without congestion control.</summary>
+        public long? BandwidthEstimate => _congestion?.Estimator.Target;
 
         /// <summary>Frames refused because the connection was not (or no longer) up.</summary>
         public long FramesRefused => Interlocked.Read(ref _framesRefused);
 
         internal void Negotiate(SdpNegotiatedMedia? negotiated) => Negotiated = negotiated;
 
-        internal void Start(SrtpSession srtp, DatagramSender send, int maxPayloadSize)
+        internal RtpStreamInfo StreamInfo() =>
+            new RtpStreamInfo(Kind, Ssrc, ClockRate, Negotiated?.Extensions ?? Array.Empty<SdpExtmap>(), Negotiated?.Feedback ?? Array.Empty<SdpRtcpFeedback>());
+
+        /// <param name="pacer">Paces the packets when congestion control runs; null sends them as they are made.</param>
+        internal void Start(SrtpSession srtp, DatagramSender send, int maxPayloadSize, PacedSender? pacer, CongestionControlInterceptor? congestion)
         {
             if (Negotiated == null) return;
             var history = new RetransmissionBuffer(Kind == MediaTrackKind.Video ? 1024 : 128);
             var reports = new SenderReportGenerator(Ssrc, ClockRate);
-            var feedback = new RtcpFeedbackHandler(Ssrc, history, octetsSent: () => _pipeline?.Reports.OctetCount ?? 0);
+            var feedback = new RtcpFeedbackHandler(Ssrc, history);
             feedback.KeyframeRequested += (_, e) => KeyframeRequested?.Invoke(this, e);
+            int transportSequenceId = pacer != null ? StreamInfo().TransportSequenceExtensionId : 0;
             lock (_sendLock)
             {
-                _pipeline = new RtpSendPipeline(srtp, send, history, reports);
-                if (Kind == MediaTrackKind.Video) _h264 = new H264Packetizer(Ssrc, (byte)Negotiated.PayloadType, _initialSequence, maxPayloadSize);
-                else _opus = new OpusPacketizer(Ssrc, (byte)Negotiated.PayloadType, _initialSequence, maxPayloadSize);
+                _congestion = congestion;
+                _pipeline = new RtpSendPipeline(srtp, send, history, reports, paced: pacer == null ? null : Kind == MediaTrackKind.Video ? pacer.Video : pacer.Audio,
+                    pacedResends: pacer?.Resends);
+                if (Kind == MediaTrackKind.Video) _h264 = new H264Packetizer(Ssrc, (byte)Negotiated.PayloadType, _initialSequence, maxPayloadSize, transportSequenceId);
+                else _opus = new OpusPacketizer(Ssrc, (byte)Negotiated.PayloadType, _initialSequence, maxPayloadSize, transportSequenceId);
                 Feedback = feedback;
                 _running = true;
             }
@@ -113,7 +122,10 @@ namespace KinesisVideoWebRTCStorage.WebRtc
         {
             lock (_sendLock)
             {
-                if (_running) Feedback!.Handle(packets, _pipeline!.Retransmissions);
+                if (!_running) return;
+                // Resends share the link with the media: on a link found short they get at most half the estimate.
+                _pipeline!.History.MaxBitrate = TargetBitrate / 2;
+                Feedback!.Handle(packets, _pipeline.Retransmissions);
             }
         }
 
@@ -134,7 +146,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc
                     Feedback?.NacksReceived ?? 0, Feedback?.KeyframeRequests ?? 0, Feedback?.EstimatedBitrate,
                     Feedback?.LastReceptionReport?.CumulativeLost, Feedback?.LastRoundTripTime,
                     Feedback?.LastReceptionReport is ReceptionReport report ? InterarrivalJitter.ToTime(report.Jitter, ClockRate) : (TimeSpan?)null,
-                    _pipeline?.History.RefusedTooLate ?? 0, Feedback?.LossBasedEstimate.Minimum);
+                    _pipeline?.History.RefusedTooLate ?? 0, Kind == MediaTrackKind.Video ? _congestion?.Estimator.Minimum : null);
             }
         }
     }

@@ -54,6 +54,8 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Rtcp
                         return Goodbye.Parse(countOrFormat, body);
                     case RtcpPacketType.TransportLayerFeedback when countOrFormat == TransportLayerNack.Format:
                         return TransportLayerNack.Parse(body);
+                    case RtcpPacketType.TransportLayerFeedback when countOrFormat == TransportLayerCc.Format:
+                        return TransportLayerCc.Parse(body);
                     case RtcpPacketType.PayloadSpecificFeedback when countOrFormat == PictureLossIndication.Format:
                         return PictureLossIndication.Parse(body);
                     case RtcpPacketType.PayloadSpecificFeedback when countOrFormat == FullIntraRequest.Format:

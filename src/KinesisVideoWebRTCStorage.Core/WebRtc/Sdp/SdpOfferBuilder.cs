@@ -36,13 +36,14 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Sdp
             foreach (var (pt, profile) in new[] { (H264ConstrainedBaselinePayloadType, "42e01f"), (H264BaselinePayloadType, "42001f") })
             {
                 video.AddAttribute("rtpmap", new SdpRtpMap(pt, "H264", 90000).ToString());
-                foreach (var kind in new[] { "goog-remb", "ccm fir", "nack", "nack pli" }) video.AddAttribute("rtcp-fb", $"{pt} {kind}");
+                foreach (var kind in new[] { "goog-remb", "transport-cc", "ccm fir", "nack", "nack pli" }) video.AddAttribute("rtcp-fb", $"{pt} {kind}");
                 video.AddAttribute("fmtp", $"{pt} level-asymmetry-allowed=1;packetization-mode=1;profile-level-id={profile}");
             }
             offer.Media.Add(video);
 
             var audio = NewSection("audio", "1", transport, new[] { OpusPayloadType });
             audio.AddAttribute("rtpmap", new SdpRtpMap(OpusPayloadType, "opus", 48000, 2).ToString());
+            audio.AddAttribute("rtcp-fb", $"{OpusPayloadType} transport-cc");
             audio.AddAttribute("fmtp", $"{OpusPayloadType} minptime=10;useinbandfec=1");
             offer.Media.Add(audio);
             return offer;

@@ -13,22 +13,14 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Sender
     {
         private readonly RetransmissionBuffer? _history;
         private readonly Func<DateTime> _utcNow;
-        private readonly Func<long>? _octetsSent;
         private int _lastFirSequence = -1;
-        private long _octetsAtLastReport;
-        private DateTime _lastReportAt;
 
-        /// <param name="octetsSent">The stream's payload octets sent so far, for the send rate the loss-based estimate needs.</param>
-        public RtcpFeedbackHandler(uint mediaSsrc, RetransmissionBuffer? history, Func<DateTime>? utcNow = null, Func<long>? octetsSent = null)
+        public RtcpFeedbackHandler(uint mediaSsrc, RetransmissionBuffer? history, Func<DateTime>? utcNow = null)
         {
             MediaSsrc = mediaSsrc;
             _history = history;
             _utcNow = utcNow ?? (() => DateTime.UtcNow);
-            _octetsSent = octetsSent;
         }
-
-        /// <summary>The loss-based bandwidth estimate from the receiver's reports about this stream.</summary>
-        public LossBasedBandwidthEstimator LossBasedEstimate { get; } = new LossBasedBandwidthEstimator();
 
         public uint MediaSsrc { get; }
 
@@ -108,17 +100,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Sender
             {
                 if (report.Ssrc != MediaSsrc) continue;
                 LastReceptionReport = report;
-                var now = _utcNow();
-                LastRoundTripTime = RoundTripTime.FromReport(report, now) ?? LastRoundTripTime;
-                if (_octetsSent != null)
-                {
-                    long octets = _octetsSent();
-                    double seconds = (now - _lastReportAt).TotalSeconds;
-                    long sent = unchecked((uint)octets - (uint)_octetsAtLastReport); // the SR octet count is 32 bits and wraps
-                    if (_lastReportAt != default && seconds > 0) LossBasedEstimate.OnReport(report.FractionLost, (long)(sent * 8 / seconds));
-                    _octetsAtLastReport = octets;
-                    _lastReportAt = now;
-                }
+                LastRoundTripTime = RoundTripTime.FromReport(report, _utcNow()) ?? LastRoundTripTime;
             }
         }
 

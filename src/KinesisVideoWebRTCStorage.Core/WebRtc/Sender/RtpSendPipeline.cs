@@ -10,7 +10,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Sender
 
     /// <summary>
     /// What happens to each packet a packetizer emits on one stream: keep a plain copy for NACKs, count it for sender
-    /// reports, SRTP-protect it in place and send it. <see cref="Retransmissions"/> is the sink for resent packets, which
+    /// reports, SRTP-protect it in place and send it (or hand it to a pacer, which does that when the packet's turn comes). <see cref="Retransmissions"/> is the sink for resent packets, which
     /// are protected and sent but neither stored again nor counted as new media. The parts it uses lock for themselves,
     /// so one thread may packetize while another handles RTCP feedback and a timer sends reports; <see cref="DatagramSender"/>
     /// may then be called from any of them.
@@ -21,15 +21,20 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Sender
         private readonly DatagramSender _send;
         private readonly Func<DateTime> _utcNow;
         private readonly byte[] _rtcpBuffer = new byte[1500];
+        private readonly IRtpPacketSink? _paced, _pacedResends;
 
+        /// <param name="paced">Where new packets go instead of straight to SRTP and the socket: a pacer lane.</param>
+        /// <param name="pacedResends">Where resent packets go likewise.</param>
         public RtpSendPipeline(SrtpSession srtp, DatagramSender send, RetransmissionBuffer history, SenderReportGenerator reports,
-            Func<DateTime>? utcNow = null)
+            Func<DateTime>? utcNow = null, IRtpPacketSink? paced = null, IRtpPacketSink? pacedResends = null)
         {
             _srtp = srtp ?? throw new ArgumentNullException(nameof(srtp));
             _send = send ?? throw new ArgumentNullException(nameof(send));
             History = history ?? throw new ArgumentNullException(nameof(history));
             Reports = reports ?? throw new ArgumentNullException(nameof(reports));
             _utcNow = utcNow ?? (() => DateTime.UtcNow);
+            _paced = paced;
+            _pacedResends = pacedResends;
             Retransmissions = new RetransmitSink(this);
         }
 
@@ -42,7 +47,8 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Sender
             var packet = RtpPacket.Parse(buffer.AsSpan(0, length));
             History.Store(buffer.AsSpan(0, length));
             Reports.OnPacketSent(packet.Header.Timestamp, packet.Payload.Length, _utcNow());
-            _send(buffer, _srtp.ProtectRtp(buffer, length));
+            if (_paced != null) _paced.OnRtpPacket(buffer, length);
+            else _send(buffer, _srtp.ProtectRtp(buffer, length));
         }
 
         /// <summary>Protects and sends an RTCP compound written to <c>buffer[..length]</c> (with SRTCP trailer room after it).</summary>
@@ -70,7 +76,11 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Sender
 
             public RetransmitSink(RtpSendPipeline owner) => _owner = owner;
 
-            public void OnRtpPacket(byte[] buffer, int length) => _owner._send(buffer, _owner._srtp.ProtectRtp(buffer, length));
+            public void OnRtpPacket(byte[] buffer, int length)
+            {
+                if (_owner._pacedResends != null) _owner._pacedResends.OnRtpPacket(buffer, length);
+                else _owner._send(buffer, _owner._srtp.ProtectRtp(buffer, length));
+            }
         }
     }
 }

@@ -78,6 +78,16 @@ app = struct.pack("!BBHI", 0x80, 204, 2, 0x3333) + b"NAME"
 write("rtcp", "fir-remb-app", fir + remb + app)
 rsize = struct.pack("!BBHII", 0xA1, 206, 3, 0x3333, 0x1111) + b"\0\0\0\x04"  # padded reduced-size PLI
 write("rtcp", "rsize-padded-pli", rsize)
+# Transport-wide congestion control feedback (draft-holmer-rmcat-transport-wide-cc-extensions-01 §3.1). First sequence
+# numbers 65533 to 28 (wrapping): a 2-bit vector, a run of 20 lost and a 2-bit vector of 5; small, large and negative
+# deltas; zero padding inside the body. Then libwebrtc-style feedback: a run, a 1-bit vector, padding by the P bit.
+twcc_body = struct.pack("!IIHHI", 0x3333, 0x1111, 65533, 32, (15 << 8) | 7) + struct.pack("!HHH", 0xD291, 0x0014, 0xD150) + \
+    bytes([0xA0]) + struct.pack("!hh", -4, 256) + bytes([2, 4, 0xB6, 1, 0, 1])
+twcc_body += b"\0" * (-len(twcc_body) % 4)
+twcc = struct.pack("!BBH", 0x8F, 205, len(twcc_body) // 4) + twcc_body
+twcc_padded_body = struct.pack("!IIHHI", 1, 2, 5, 17, 0xFFFFFFFF) + struct.pack("!HH", 0x2003, 0xA001) + bytes([1, 2, 3, 4, 5]) + b"\0\0\3"
+twcc_padded = struct.pack("!BBH", 0xAF, 205, len(twcc_padded_body) // 4) + twcc_padded_body
+write("rtcp", "twcc", twcc + twcc_padded)
 
 # SRTP / SRTCP, AES_CM_128_HMAC_SHA1_80
 master_key = bytes(range(1, 17))

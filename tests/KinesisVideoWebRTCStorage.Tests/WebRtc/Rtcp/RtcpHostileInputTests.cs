@@ -1,3 +1,5 @@
+using System;
+using System.Collections.Generic;
 using KinesisVideoWebRTCStorage.Tests.Fuzz;
 using KinesisVideoWebRTCStorage.Tests.WebRtc.Rtp.Codecs;
 using KinesisVideoWebRTCStorage.WebRtc.Rtcp;
@@ -23,6 +25,45 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Rtcp
                 parsed++;
             }, e => e is RtcpFormatException,
             // Objects per packet are proportional to its bytes; the constant covers the exception of a rejection.
+            length => 16_384 + 64L * length);
+            Assert.True(rejected > 1000, $"only {rejected} rejected");
+            Assert.True(parsed > 1000, $"only {parsed} parsed");
+        }
+
+        [Fact]
+        public void TransportFeedbackSurvivesSeededMutations()
+        {
+            // Feedback of several shapes, so mutations reach every chunk kind and delta size.
+            var seeds = new List<byte[]> { SeedCorpus.Load("rtcp", "twcc") };
+            var random = new Random(205);
+            foreach (double loss in new[] { 0.0, 0.1, 0.6 })
+            {
+                var arrivals = new long[300];
+                long time = 1_000_000;
+                for (int i = 0; i < arrivals.Length; i++)
+                {
+                    time += random.Next(-2_000, 70_000);
+                    arrivals[i] = i > 0 && random.NextDouble() < loss ? -1 : time;
+                }
+                seeds.Add(TransportLayerCc.Create(1, 2, 3, 65500, arrivals).ToArray());
+            }
+            int parsed = 0;
+            int rejected = HostileInput.Run(seeds, 50_000, 8888, input =>
+            {
+                var packets = RtcpCompoundPacket.Parse(input);
+                foreach (var packet in packets)
+                {
+                    if (!(packet is TransportLayerCc feedback)) continue;
+                    // Every status decodes, by enumeration and by index, without leaving the packet's own arrays.
+                    foreach (var result in feedback.Packets) _ = result.ArrivalMicroseconds;
+                    _ = feedback.Packets[feedback.PacketStatusCount - 1];
+                    parsed++;
+                }
+                // What is written again reads back and writes the same bytes.
+                var written = RtcpCompoundPacket.ToArray(packets);
+                if (!written.AsSpan().SequenceEqual(RtcpCompoundPacket.ToArray(RtcpCompoundPacket.Parse(written))))
+                    throw new InvalidOperationException("feedback changed on its second trip");
+            }, e => e is RtcpFormatException,
             length => 16_384 + 64L * length);
             Assert.True(rejected > 1000, $"only {rejected} rejected");
             Assert.True(parsed > 1000, $"only {parsed} parsed");

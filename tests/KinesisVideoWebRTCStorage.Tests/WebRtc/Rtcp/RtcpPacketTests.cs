@@ -94,6 +94,7 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Rtcp
                 new PictureLossIndication(1, 2),
                 new FullIntraRequest(1, new[] { new FirEntry(2, 7) }),
                 new ReceiverEstimatedMaximumBitrate(1, 2_500_000, new uint[] { 2 }),
+                TransportLayerCc.Create(1, 2, 3, 65534, new long[] { 70_000, -1, 69_000, 200_000 }),
             };
             var bytes = RtcpCompoundPacket.ToArray(written);
             var read = RtcpCompoundPacket.Parse(bytes);
@@ -106,6 +107,7 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Rtcp
             Assert.Equal(-5, ((SenderReport)read[0]).Reports[0].CumulativeLost);
             Assert.Equal("cname-\u00e9", ((SourceDescription)read[2]).GetCName(1));
             Assert.Equal(2_500_000UL, ((ReceiverEstimatedMaximumBitrate)read[7]).Bitrate);
+            Assert.Equal(new long[] { 70_000, 0, 69_000, 200_000 }, ((TransportLayerCc)read[8]).Packets.Select(p => p.ArrivalMicroseconds));
         }
 
         [Fact]

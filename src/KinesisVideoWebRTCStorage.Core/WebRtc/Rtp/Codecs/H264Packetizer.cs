@@ -24,9 +24,10 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Rtp.Codecs
         private int _spsLength;
         private int _ppsLength;
 
-        public H264Packetizer(uint ssrc, byte payloadType, ushort initialSequenceNumber, int maxPayloadSize = 1200)
+        public H264Packetizer(uint ssrc, byte payloadType, ushort initialSequenceNumber, int maxPayloadSize = 1200,
+            int transportSequenceExtensionId = 0)
         {
-            _emitter = new RtpPacketEmitter(ssrc, payloadType, initialSequenceNumber, maxPayloadSize);
+            _emitter = new RtpPacketEmitter(ssrc, payloadType, initialSequenceNumber, maxPayloadSize, transportSequenceExtensionId);
             _sps = new byte[maxPayloadSize];
             _pps = new byte[maxPayloadSize];
         }

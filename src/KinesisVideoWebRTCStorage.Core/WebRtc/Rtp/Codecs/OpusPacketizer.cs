@@ -9,9 +9,10 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Rtp.Codecs
 
         private readonly RtpPacketEmitter _emitter;
 
-        public OpusPacketizer(uint ssrc, byte payloadType, ushort initialSequenceNumber, int maxPayloadSize = 1200)
+        public OpusPacketizer(uint ssrc, byte payloadType, ushort initialSequenceNumber, int maxPayloadSize = 1200,
+            int transportSequenceExtensionId = 0)
         {
-            _emitter = new RtpPacketEmitter(ssrc, payloadType, initialSequenceNumber, maxPayloadSize);
+            _emitter = new RtpPacketEmitter(ssrc, payloadType, initialSequenceNumber, maxPayloadSize, transportSequenceExtensionId);
         }
 
         public RtpPacketEmitter Emitter => _emitter;

@@ -1,7 +1,7 @@
-using KinesisVideoWebRTCStorage.WebRtc.Sender;
+using KinesisVideoWebRTCStorage.WebRtc.Gcc;
 using Xunit;
 
-namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Sender
+namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Gcc
 {
     public class LossBasedBandwidthEstimatorTests
     {

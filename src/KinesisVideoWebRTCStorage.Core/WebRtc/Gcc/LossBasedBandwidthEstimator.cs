@@ -1,6 +1,6 @@
 using System;
 
-namespace KinesisVideoWebRTCStorage.WebRtc.Sender
+namespace KinesisVideoWebRTCStorage.WebRtc.Gcc
 {
     /// <summary>
     /// The loss-based half of Google congestion control (draft-ietf-rmcat-gcc-02 section 6), fed by reception reports:

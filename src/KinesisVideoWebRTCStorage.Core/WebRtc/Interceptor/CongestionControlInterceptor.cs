@@ -1,0 +1,104 @@
+using System;
+using System.Collections.Generic;
+using System.Buffers.Binary;
+using System.Threading;
+using KinesisVideoWebRTCStorage.Media;
+using KinesisVideoWebRTCStorage.WebRtc.Gcc;
+using KinesisVideoWebRTCStorage.WebRtc.Rtcp;
+
+namespace KinesisVideoWebRTCStorage.WebRtc.Interceptor
+{
+    /// <summary>
+    /// Sender-side bandwidth estimation (pion's cc interceptor with its gcc estimator): transport-wide feedback drives
+    /// the delay-based estimate, reception reports about our video the loss-based one, and a REMB naming our streams
+    /// caps both. <see cref="Estimator"/> is what the pacer and the media source follow.
+    /// </summary>
+    public sealed class CongestionControlInterceptor : RtpInterceptor
+    {
+        private readonly object _gate = new object();
+        private readonly TransportSequenceInterceptor? _transportSequence;
+        private readonly Func<DateTime> _utcNow;
+        private readonly List<PacketResult> _results = new List<PacketResult>();
+        private readonly HashSet<uint> _localSsrcs = new HashSet<uint>();
+        private uint _videoSsrc;
+        private long _videoBytesSent, _bytesAtLastReport;
+        private DateTime _lastReportAt;
+
+        public CongestionControlInterceptor(SendSideBandwidthEstimator estimator, TransportSequenceInterceptor? transportSequence, Func<DateTime>? utcNow = null)
+        {
+            Estimator = estimator ?? throw new ArgumentNullException(nameof(estimator));
+            _transportSequence = transportSequence;
+            _utcNow = utcNow ?? (() => DateTime.UtcNow);
+        }
+
+        public SendSideBandwidthEstimator Estimator { get; }
+
+        /// <summary>The round-trip time from the latest reception report that echoed one of our sender reports.</summary>
+        public TimeSpan? RoundTripTime { get; private set; }
+
+        public override void BindLocalStream(RtpStreamInfo stream)
+        {
+            lock (_gate)
+            {
+                _localSsrcs.Add(stream.Ssrc);
+                if (stream.Kind == MediaTrackKind.Video) _videoSsrc = stream.Ssrc;
+            }
+        }
+
+        public override void OnRtpSending(Span<byte> packet, TimeSpan now)
+        {
+            if (packet.Length >= 12 && BinaryPrimitives.ReadUInt32BigEndian(packet.Slice(8)) == _videoSsrc)
+                Interlocked.Add(ref _videoBytesSent, packet.Length);
+        }
+
+        public override void OnRtcpReceived(IReadOnlyList<RtcpPacket> packets, TimeSpan now)
+        {
+            lock (_gate)
+            {
+                foreach (var packet in packets)
+                {
+                    switch (packet)
+                    {
+                        // Feedback is about the transport as a whole, whatever media SSRC it names.
+                        case TransportLayerCc feedback when _transportSequence != null:
+                            _results.Clear();
+                            _transportSequence.Resolve(feedback, _results);
+                            if (_results.Count > 0) Estimator.OnTransportFeedback(_results, RoundTripTime ?? TimeSpan.FromMilliseconds(100), (long)now.TotalMilliseconds);
+                            break;
+                        case ReceiverReport rr:
+                            TakeReports(rr.Reports);
+                            break;
+                        case SenderReport sr:
+                            TakeReports(sr.Reports);
+                            break;
+                        case ReceiverEstimatedMaximumBitrate remb when NamesOurs(remb):
+                            Estimator.OnRemb((long)Math.Min(remb.Bitrate, long.MaxValue));
+                            break;
+                    }
+                }
+            }
+        }
+
+        private bool NamesOurs(ReceiverEstimatedMaximumBitrate remb)
+        {
+            foreach (uint ssrc in remb.Ssrcs)
+                if (_localSsrcs.Contains(ssrc)) return true;
+            return false;
+        }
+
+        private void TakeReports(IReadOnlyList<ReceptionReport> reports)
+        {
+            foreach (var report in reports)
+            {
+                if (report.Ssrc != _videoSsrc) continue;
+                var now = _utcNow();
+                RoundTripTime = Rtcp.RoundTripTime.FromReport(report, now) ?? RoundTripTime;
+                long sent = Interlocked.Read(ref _videoBytesSent);
+                double seconds = (now - _lastReportAt).TotalSeconds;
+                if (_lastReportAt != default && seconds > 0) Estimator.OnReceptionReport(report.FractionLost, (long)((sent - _bytesAtLastReport) * 8 / seconds));
+                _bytesAtLastReport = sent;
+                _lastReportAt = now;
+            }
+        }
+    }
+}

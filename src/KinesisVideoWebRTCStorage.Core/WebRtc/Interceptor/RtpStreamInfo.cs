@@ -1,0 +1,35 @@
+using System.Collections.Generic;
+using System.Linq;
+using KinesisVideoWebRTCStorage.Media;
+using KinesisVideoWebRTCStorage.WebRtc.Rtp;
+using KinesisVideoWebRTCStorage.WebRtc.Sdp;
+
+namespace KinesisVideoWebRTCStorage.WebRtc.Interceptor
+{
+    /// <summary>What an interceptor learns about one negotiated RTP stream when it is bound (pion's StreamInfo).</summary>
+    public sealed class RtpStreamInfo
+    {
+        public RtpStreamInfo(MediaTrackKind kind, uint ssrc, int clockRate, IReadOnlyList<SdpExtmap> extensions, IReadOnlyList<SdpRtcpFeedback> feedback)
+        {
+            Kind = kind;
+            Ssrc = ssrc;
+            ClockRate = clockRate;
+            Extensions = extensions;
+            Feedback = feedback;
+        }
+
+        public MediaTrackKind Kind { get; }
+
+        /// <summary>The stream's SSRC: ours for a local stream; for a remote one, the SSRC our feedback is sent from.</summary>
+        public uint Ssrc { get; }
+
+        public int ClockRate { get; }
+        public IReadOnlyList<SdpExtmap> Extensions { get; }
+        public IReadOnlyList<SdpRtcpFeedback> Feedback { get; }
+
+        /// <summary>The negotiated id of the transport-wide sequence number extension, or 0.</summary>
+        public int TransportSequenceExtensionId => Extensions.FirstOrDefault(e => e.Uri == TransportSequenceNumber.Uri)?.Id ?? 0;
+
+        public bool HasFeedback(string type) => Feedback.Any(f => f.Type == type);
+    }
+}
