@@ -35,6 +35,13 @@ namespace KinesisVideoWebRTCStorage.Ingest
         private List<RtcIceServer>? _iceServers;
         private DateTime _iceServersExpire;
         private volatile bool _needKeyframe = true;
+        private long _lastKeyframeSentTicks = long.MinValue / 2;
+
+        /// <summary>
+        /// A keyframe request this soon after one was sent is about that keyframe still arriving (paced, its losses being
+        /// NACKed): waiting for the next IDR of pre-encoded media would freeze a whole GOP for nothing.
+        /// </summary>
+        private static readonly TimeSpan KeyframeInFlight = TimeSpan.FromMilliseconds(700);
         private readonly CongestionFrameDropper _congestion = new CongestionFrameDropper();
         private IAdaptiveVideoSource? _encoder;
         private EncoderBitrateController? _encoderBitrate;
@@ -366,6 +373,11 @@ namespace KinesisVideoWebRTCStorage.Ingest
             pc.IceCandidate += candidate => current.OnLocalCandidate(candidate, SendCandidate);
             current.Video.KeyframeRequested += (_, e) =>
             {
+                if (_clock.Elapsed.Ticks - Interlocked.Read(ref _lastKeyframeSentTicks) < KeyframeInFlight.Ticks)
+                {
+                    Trace($"keyframe requested ({e.Kind}) while the last one is still arriving; not waiting for another");
+                    return;
+                }
                 _needKeyframe = true;
                 Trace($"keyframe requested ({e.Kind}); video resumes at the next keyframe");
             };
@@ -451,6 +463,7 @@ namespace KinesisVideoWebRTCStorage.Ingest
                     if (_encoder != null) AdaptEncoder(current.Video.TargetBitrate);
                     else if (video && !_congestion.ShouldSend(frame, current.Video.TargetBitrate)) continue;
                     if (!(video ? current.Video : current.Audio).SendFrame(frame.Payload.Span, frame.Timestamp)) continue;
+                    if (video && frame.IsKeyFrame) Interlocked.Exchange(ref _lastKeyframeSentTicks, _clock.Elapsed.Ticks);
                     _result.TimeToFirstFrame ??= _clock.Elapsed;
                     Interlocked.Exchange(ref _lastMediaTicks, (frame.Timestamp - first.Value).Ticks);
                     if (video)

@@ -57,7 +57,7 @@ namespace KinesisVideoWebRTCStorage.Tests.Ingest
         /// <summary>Starts <paramref name="file"/> inside the namespace with stdin, stdout and stderr redirected; killed by <see cref="Dispose"/> if still running.</summary>
         public Process Start(string file, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
         {
-            var info = new ProcessStartInfo("ip")
+            var info = new ProcessStartInfo(FindTool("ip") ?? "ip")
             {
                 RedirectStandardInput = true,
                 RedirectStandardOutput = true,

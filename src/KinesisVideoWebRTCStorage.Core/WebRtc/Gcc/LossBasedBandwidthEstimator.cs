@@ -21,14 +21,27 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Gcc
         /// <summary>The lowest estimate so far, for the result's honest figures.</summary>
         public long? Minimum { get; private set; }
 
+        /// <summary>
+        /// Decreases this close together answer the same loss (reports can come every 100 ms, and the queue that caused
+        /// it takes a while to drain): GCC allows one per 300 ms plus an RTT.
+        /// </summary>
+        public static readonly TimeSpan MinDecreaseInterval = TimeSpan.FromSeconds(1);
+
+        private TimeSpan? _lastDecrease;
+
         /// <param name="fractionLost">The report's fraction lost, in 256ths.</param>
         /// <param name="sendBitrate">What was sent over the report's interval, in bits per second.</param>
-        public void OnReport(byte fractionLost, long sendBitrate)
+        /// <param name="now">A monotonic time, to space decreases; null spaces nothing.</param>
+        public void OnReport(byte fractionLost, long sendBitrate, TimeSpan? now = null)
         {
             double loss = fractionLost / 256.0;
             if (loss > DecreaseAbove && sendBitrate > 0)
             {
-                Estimate = (long)(Math.Min(Estimate ?? long.MaxValue, sendBitrate) * (1 - loss / 2));
+                if (now is TimeSpan time && _lastDecrease is TimeSpan last && time - last < MinDecreaseInterval) return;
+                _lastDecrease = now;
+                // From the estimate once there is one: the send rate of pre-encoded media already thinned to the
+                // estimate would spiral it down.
+                Estimate = (long)((Estimate ?? sendBitrate) * (1 - loss / 2));
                 Minimum = Math.Min(Minimum ?? long.MaxValue, Estimate.Value);
             }
             else if (loss < IncreaseBelow && Estimate is long estimate)

@@ -77,11 +77,12 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Gcc
 
         /// <param name="fractionLost">The report's fraction lost, in 256ths.</param>
         /// <param name="sendBitrate">What was sent over the report's interval, in bits per second.</param>
-        public void OnReceptionReport(byte fractionLost, long sendBitrate)
+        /// <param name="now">A monotonic time, which spaces loss-based decreases.</param>
+        public void OnReceptionReport(byte fractionLost, long sendBitrate, TimeSpan? now = null)
         {
             lock (_gate)
             {
-                _loss.OnReport(fractionLost, sendBitrate);
+                _loss.OnReport(fractionLost, sendBitrate, now);
                 Observe();
             }
         }

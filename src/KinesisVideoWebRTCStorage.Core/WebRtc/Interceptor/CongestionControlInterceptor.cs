@@ -66,10 +66,10 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Interceptor
                             if (_results.Count > 0) Estimator.OnTransportFeedback(_results, RoundTripTime ?? TimeSpan.FromMilliseconds(100), (long)now.TotalMilliseconds);
                             break;
                         case ReceiverReport rr:
-                            TakeReports(rr.Reports);
+                            TakeReports(rr.Reports, now);
                             break;
                         case SenderReport sr:
-                            TakeReports(sr.Reports);
+                            TakeReports(sr.Reports, now);
                             break;
                         case ReceiverEstimatedMaximumBitrate remb when NamesOurs(remb):
                             Estimator.OnRemb((long)Math.Min(remb.Bitrate, long.MaxValue));
@@ -86,7 +86,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Interceptor
             return false;
         }
 
-        private void TakeReports(IReadOnlyList<ReceptionReport> reports)
+        private void TakeReports(IReadOnlyList<ReceptionReport> reports, TimeSpan monotonicNow)
         {
             foreach (var report in reports)
             {
@@ -95,7 +95,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Interceptor
                 RoundTripTime = Rtcp.RoundTripTime.FromReport(report, now) ?? RoundTripTime;
                 long sent = Interlocked.Read(ref _videoBytesSent);
                 double seconds = (now - _lastReportAt).TotalSeconds;
-                if (_lastReportAt != default && seconds > 0) Estimator.OnReceptionReport(report.FractionLost, (long)((sent - _bytesAtLastReport) * 8 / seconds));
+                if (_lastReportAt != default && seconds > 0) Estimator.OnReceptionReport(report.FractionLost, (long)((sent - _bytesAtLastReport) * 8 / seconds), monotonicNow);
                 _bytesAtLastReport = sent;
                 _lastReportAt = now;
             }

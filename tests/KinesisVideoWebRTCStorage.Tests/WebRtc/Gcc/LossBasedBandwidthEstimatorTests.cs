@@ -1,3 +1,4 @@
+using System;
 using KinesisVideoWebRTCStorage.WebRtc.Gcc;
 using Xunit;
 
@@ -22,7 +23,7 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Gcc
             var estimator = new LossBasedBandwidthEstimator();
             estimator.OnReport(Fraction(0.25), 1_000_000);
             Assert.Equal(875_000, estimator.Estimate);
-            estimator.OnReport(Fraction(0.25), 1_000_000); // from the lower of the estimate and the send rate
+            estimator.OnReport(Fraction(0.25), 1_000_000); // from the estimate, once there is one
             Assert.Equal(765_625, estimator.Estimate);
             Assert.Equal(765_625, estimator.Minimum);
             estimator.OnReport(Fraction(0.05), 700_000);
@@ -32,6 +33,17 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Gcc
             for (int i = 0; i < 20 && estimator.Estimate != null; i++) estimator.OnReport(0, 700_000);
             Assert.Null(estimator.Estimate); // well above the send rate: no longer a limit
             Assert.Equal(765_625, estimator.Minimum);
+        }
+
+        [Fact]
+        public void DecreasesAreSpacedAndFollowTheEstimateNotAThinnedSendRate()
+        {
+            var estimator = new LossBasedBandwidthEstimator();
+            estimator.OnReport(Fraction(0.25), 1_000_000, TimeSpan.FromSeconds(10));
+            estimator.OnReport(Fraction(0.25), 200_000, TimeSpan.FromSeconds(10.1)); // the same loss, reported again
+            Assert.Equal(875_000, estimator.Estimate);
+            estimator.OnReport(Fraction(0.25), 200_000, TimeSpan.FromSeconds(11.1)); // media thinned to 200k: no spiral
+            Assert.Equal(765_625, estimator.Estimate);
         }
     }
 }
