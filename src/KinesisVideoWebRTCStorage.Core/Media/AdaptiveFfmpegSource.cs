@@ -45,9 +45,6 @@ namespace KinesisVideoWebRTCStorage.Media
         public long VideoBitrate { get; private set; }
         public long MaxVideoBitrate { get; }
 
-        /// <summary>Encoder restarts that took effect.</summary>
-        public int Switches { get; private set; }
-
         /// <summary>Starts ffmpeg at <see cref="FfmpegSourceOptions.VideoBitrate"/>, which must be set.</summary>
         public static async Task<AdaptiveFfmpegSource> OpenAsync(string input, FfmpegSourceOptions options, string? inputFormat, CancellationToken cancellationToken = default)
         {
@@ -153,7 +150,6 @@ namespace KinesisVideoWebRTCStorage.Media
                 _next = null;
                 VideoBitrate = _nextBitrate;
                 _currentStart = _nextStart;
-                Switches++;
                 // The new process starts its clock at zero: continue the old one's, a frame after its last.
                 _offset = _lastVideoEnd - first.Value.Timestamp;
                 if (_requested != VideoBitrate && !_exclusive) _next = StartAsync(_requested);

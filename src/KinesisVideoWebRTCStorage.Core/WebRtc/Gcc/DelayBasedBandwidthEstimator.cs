@@ -23,10 +23,6 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Gcc
         /// <summary>Bits per second.</summary>
         public long Estimate => _rate.Bitrate;
 
-        public long? AcknowledgedBitrate => _acknowledged.Bitrate;
-
-        public BandwidthUsage Usage => _detector.State;
-
         /// <summary>How many times overuse lowered the estimate.</summary>
         public int Decreases => _rate.Decreases;
 

@@ -53,15 +53,6 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Gcc
         /// <summary>The lowest estimate while constrained, in bits per second; null when the link never fell short.</summary>
         public long? Minimum { get; private set; }
 
-        /// <summary>Throughput the last transport-wide feedback acknowledged, in bits per second.</summary>
-        public long? AcknowledgedBitrate
-        {
-            get
-            {
-                lock (_gate) return _delay.AcknowledgedBitrate;
-            }
-        }
-
         /// <summary>Transport-wide feedback messages taken.</summary>
         public long TransportFeedbacks { get; private set; }
 

@@ -12,16 +12,6 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Interceptor
 
         public InterceptorChain(IEnumerable<RtpInterceptor> interceptors) => _interceptors = new List<RtpInterceptor>(interceptors).ToArray();
 
-        public IReadOnlyList<RtpInterceptor> Interceptors => _interceptors;
-
-        /// <summary>The first interceptor of type <typeparamref name="T"/>, or null.</summary>
-        public T? Find<T>() where T : RtpInterceptor
-        {
-            foreach (var interceptor in _interceptors)
-                if (interceptor is T found) return found;
-            return null;
-        }
-
         public override void BindLocalStream(RtpStreamInfo stream)
         {
             foreach (var interceptor in _interceptors) interceptor.BindLocalStream(stream);

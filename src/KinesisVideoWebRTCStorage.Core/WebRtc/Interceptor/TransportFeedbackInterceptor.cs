@@ -29,9 +29,6 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Interceptor
             for (int i = 0; i < Window; i++) _arrivals[i] = -1;
         }
 
-        /// <summary>Feedback packets sent.</summary>
-        public long FeedbackSent { get; private set; }
-
         public override void BindRemoteStream(RtpStreamInfo stream)
         {
             if (stream.TransportSequenceExtensionId == 0 || !stream.HasFeedback("transport-cc")) return;
@@ -70,7 +67,6 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Interceptor
                     for (long sequence = _base; sequence <= _highest; sequence++) _pending.Add(_arrivals[sequence & (Window - 1)]);
                     var feedback = TransportLayerCc.Create(_senderSsrc, _mediaSsrc, _feedbackCount++, (ushort)_base, _pending);
                     outgoing.Add(feedback);
-                    FeedbackSent++;
                     for (int i = 0; i < feedback.PacketStatusCount; i++) _arrivals[(_base + i) & (Window - 1)] = -1;
                     _base += feedback.PacketStatusCount;
                     while (_base <= _highest && _arrivals[_base & (Window - 1)] < 0) _base++;

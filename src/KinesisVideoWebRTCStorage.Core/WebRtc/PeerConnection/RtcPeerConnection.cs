@@ -86,9 +86,6 @@ namespace KinesisVideoWebRTCStorage.WebRtc
             return new InterceptorChain(interceptors);
         }
 
-        /// <summary>The interceptors composed for this connection.</summary>
-        public IReadOnlyList<RtpInterceptor> Interceptors => _interceptors.Interceptors;
-
         /// <summary>The sender's bandwidth estimator, or null when congestion control is off.</summary>
         public SendSideBandwidthEstimator? BandwidthEstimator => _congestion?.Estimator;
 

@@ -59,9 +59,6 @@ namespace KinesisVideoWebRTCStorage.WebRtc
         /// </summary>
         public long? TargetBitrate => _congestion?.Estimator is { IsConstrained: true } estimator ? estimator.Target : (long?)null;
 
-        /// <summary>The connection's bandwidth estimate in bits per second, constrained or not; null without congestion control.</summary>
-        public long? BandwidthEstimate => _congestion?.Estimator.Target;
-
         /// <summary>Frames refused because the connection was not (or no longer) up.</summary>
         public long FramesRefused => Interlocked.Read(ref _framesRefused);
 

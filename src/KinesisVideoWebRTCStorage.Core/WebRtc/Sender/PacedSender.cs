@@ -68,18 +68,6 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Sender
         public IRtpPacketSink Audio { get; }
         public IRtpPacketSink Resends { get; }
 
-        /// <summary>Packets waiting now.</summary>
-        public int QueuedPackets
-        {
-            get
-            {
-                lock (_sendLock) return _resends.Count + _video.Count;
-            }
-        }
-
-        /// <summary>Packets that had to wait for the budget.</summary>
-        public long PacketsDelayed { get; private set; }
-
         /// <summary>Packets dropped because a queue was full.</summary>
         public long PacketsDropped { get; private set; }
 
@@ -111,7 +99,6 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Sender
                 Buffer.BlockCopy(buffer, 0, copy, 0, length);
                 queue.Enqueue(new Entry(copy, length, now));
                 _queuedBytes += length;
-                PacketsDelayed++;
                 Arm();
             }
         }
