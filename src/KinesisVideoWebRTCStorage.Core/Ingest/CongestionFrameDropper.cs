@@ -8,6 +8,12 @@ namespace KinesisVideoWebRTCStorage.Ingest
     /// re-encoded can: by not sending frames, GOP-aware. A leaky bucket drains at the estimate; a frame that would
     /// overfill it is dropped, and so is every frame after it up to the next IDR, since they reference it. The recording
     /// then freezes for the rest of a GOP instead of collapsing into frames nobody can decode. Audio always passes.
+    /// <para>
+    /// The keyframe is worth the most, since the whole GOP needs it: once the GOP's length and the keyframe's size are
+    /// known, a frame is sent only if the bucket can still drain enough by the next keyframe for it to fit. The tail of
+    /// a GOP is given up for the head of the next, instead of filling the bucket so that the keyframe and with it the
+    /// whole next GOP is lost.
+    /// </para>
     /// </summary>
     public sealed class CongestionFrameDropper
     {
@@ -16,7 +22,9 @@ namespace KinesisVideoWebRTCStorage.Ingest
 
         private bool _dropping;
         private double _bits;
-        private TimeSpan? _last;
+        private TimeSpan? _last, _lastKeyFrame;
+        private TimeSpan _gop;
+        private long _keyFrameBits;
 
         /// <summary>Video frames not sent to stay within the estimate.</summary>
         public long Dropped { get; private set; }
@@ -27,6 +35,7 @@ namespace KinesisVideoWebRTCStorage.Ingest
             if (frame.Kind != MediaTrackKind.Video) return true;
             var elapsed = _last is TimeSpan last && frame.Timestamp > last ? frame.Timestamp - last : TimeSpan.Zero;
             _last = frame.Timestamp;
+            if (frame.IsKeyFrame) NoteKeyFrame(frame.Timestamp, frame.Payload.Length * 8L);
             if (targetBitrate is not long rate)
             {
                 _bits = 0;
@@ -34,10 +43,24 @@ namespace KinesisVideoWebRTCStorage.Ingest
             }
             _bits = Math.Max(0, _bits - rate * elapsed.TotalSeconds);
             long size = frame.Payload.Length * 8L;
-            bool fits = _bits + size <= rate * Burst.TotalSeconds;
+            // A keyframe larger than a second of the link still gets through on an empty bucket: a frame a GOP.
+            double capacity = Math.Max(rate * Burst.TotalSeconds, _keyFrameBits);
+            bool fits = _bits + size <= capacity;
+            if (fits && !frame.IsKeyFrame && _gop > TimeSpan.Zero && _lastKeyFrame is TimeSpan key)
+            {
+                var untilNextKey = key + _gop - frame.Timestamp;
+                if (untilNextKey > TimeSpan.Zero) fits = Math.Max(0, _bits + size - rate * untilNextKey.TotalSeconds) + _keyFrameBits <= capacity;
+            }
             if (!Decide(fits, frame.IsKeyFrame)) return false;
             _bits += size;
             return true;
+        }
+
+        private void NoteKeyFrame(TimeSpan at, long bits)
+        {
+            if (_lastKeyFrame is TimeSpan previous && at > previous) _gop = at - previous;
+            _lastKeyFrame = at;
+            _keyFrameBits = bits;
         }
 
         private bool Decide(bool fits, bool isKeyFrame)

@@ -25,7 +25,8 @@ namespace KinesisVideoWebRTCStorage.Ingest
         {
             Max = Math.Max(maxBitrate, Floor);
             Current = Max;
-            _lastChange = now;
+            // The first step down need not wait: a link found short at the start is short for the media already queued.
+            _lastChange = now - DownInterval;
             _changes.Add(new BitrateChange(now, Current));
         }
 

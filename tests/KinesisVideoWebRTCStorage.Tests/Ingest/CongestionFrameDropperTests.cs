@@ -57,5 +57,41 @@ namespace KinesisVideoWebRTCStorage.Tests.Ingest
             Assert.InRange(sentBits, 0.8 * 700_000 * 20, 700_000 * 21);
             Assert.True(sentVideo.Count(f => f.Key) >= 18, "keyframes get through, so every GOP shows");
         }
+
+        [Fact]
+        public void TheTailOfAGopIsGivenUpSoThatTheNextKeyframeGetsThrough()
+        {
+            // 2 s GOPs of an 80 kB keyframe and 5.5 kB P-frames (1.6 Mbit/s) through 1.2 Mbit/s: P-frames sent while
+            // they fit would fill the bucket just before each keyframe, losing every other GOP whole.
+            var dropper = new CongestionFrameDropper();
+            var keyframe = new byte[80_000];
+            var keysSent = new List<bool>();
+            for (int i = 0; i < 20 * 30; i++)
+            {
+                bool key = i % 60 == 0;
+                var frame = new MediaFrame(MediaTrackKind.Video, TimeSpan.FromTicks(i * TimeSpan.TicksPerSecond / 30), TimeSpan.FromTicks(TimeSpan.TicksPerSecond / 30), key,
+                    keyframe.AsMemory(0, key ? 80_000 : 5_500));
+                bool sent = dropper.ShouldSend(frame, i < 60 ? null : 1_200_000); // the link is found short during the first GOP
+                if (key && i > 0) keysSent.Add(sent);
+            }
+            Assert.All(keysSent, Assert.True);
+            Assert.InRange(dropper.Dropped, 100, 300); // GOP tails give way
+        }
+
+        [Fact]
+        public void AKeyframeLargerThanASecondOfTheLinkStillGetsThroughAFrameAGop()
+        {
+            var dropper = new CongestionFrameDropper();
+            var payload = new byte[200_000];
+            int keysSent = 0;
+            for (int i = 0; i < 10 * 30; i++)
+            {
+                bool key = i % 30 == 0;
+                var frame = new MediaFrame(MediaTrackKind.Video, TimeSpan.FromTicks(i * TimeSpan.TicksPerSecond / 30), TimeSpan.FromTicks(TimeSpan.TicksPerSecond / 30), key,
+                    payload.AsMemory(0, key ? 200_000 : 2_000));
+                if (dropper.ShouldSend(frame, 1_000_000) && key) keysSent++;
+            }
+            Assert.True(keysSent >= 4, $"{keysSent} keyframes of 10 sent");
+        }
     }
 }

@@ -33,6 +33,14 @@ namespace KinesisVideoWebRTCStorage.Tests.Ingest
         }
 
         [Fact]
+        public void ALinkFoundShortAtTheStartIsFollowedAtOnce()
+        {
+            var controller = new EncoderBitrateController(2_500_000, S(0));
+            Assert.InRange(controller.Decide(1_500_000, S(0.3)) ?? 0, 1_000_000, 1_300_000);
+            Assert.Null(controller.Decide(800_000, S(0.6))); // but not twice within a second
+        }
+
+        [Fact]
         public void ItNeverAsksForLessThanTheFloor()
         {
             var controller = new EncoderBitrateController(2_500_000, S(0));

@@ -74,6 +74,25 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Gcc
             return Bitrate;
         }
 
+        /// <summary>
+        /// A burst the link spread out measured its capacity directly (<see cref="BurstDispersionProbe"/>): an estimate
+        /// above it is an overuse found without waiting for the queue to build, and falls as one would.
+        /// </summary>
+        /// <returns>True when the estimate fell.</returns>
+        public bool OnCapacityMeasured(long capacity, long nowMs)
+        {
+            if (capacity >= Bitrate) return false;
+            Decreases++;
+            _lastDecreaseMs = nowMs;
+            _capacity.OnOveruse(capacity / 1000.0);
+            Bitrate = Clamp((long)(Beta * capacity));
+            _state = RateState.Hold;
+            return true;
+        }
+
+        /// <summary>The link's capacity as overuse and measured bursts found it, in bits per second; null when unknown.</summary>
+        public long? LinkCapacity => _capacity.EstimateKbps is double kbps ? (long)(kbps * 1000) : (long?)null;
+
         private void Increase(long? acknowledged, TimeSpan roundTripTime, long elapsedMs)
         {
             if (acknowledged is long ack && ack / 1000.0 > _capacity.UpperBoundKbps) _capacity.Reset(); // the link got faster

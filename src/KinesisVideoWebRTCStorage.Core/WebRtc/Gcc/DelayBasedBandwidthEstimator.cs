@@ -15,6 +15,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Gcc
         private readonly OveruseDetector _detector = new OveruseDetector();
         private readonly AimdRateControl _rate;
         private readonly AcknowledgedBitrate _acknowledged = new AcknowledgedBitrate();
+        private readonly BurstDispersionProbe _probe = new BurstDispersionProbe();
         private readonly Comparison<PacketResult> _byArrival = (a, b) => a.ArrivalMicroseconds.CompareTo(b.ArrivalMicroseconds);
 
         public DelayBasedBandwidthEstimator(long startBitrate, long minBitrate, long maxBitrate) =>
@@ -26,9 +27,16 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Gcc
         /// <summary>How many times overuse lowered the estimate.</summary>
         public int Decreases => _rate.Decreases;
 
-        /// <summary>Takes one feedback message's results (the list is sorted in place by arrival).</summary>
+        /// <summary>The link's capacity as overuse and measured bursts found it, in bits per second; null when unknown.</summary>
+        public long? LinkCapacity => _rate.LinkCapacity;
+
+        /// <summary>Bursts the link spread out, each a measurement of its capacity.</summary>
+        public long BurstsMeasured => _probe.Samples;
+
+        /// <summary>Takes one feedback message's results in sequence order (the list is then sorted in place by arrival).</summary>
         public long OnFeedback(List<PacketResult> results, TimeSpan roundTripTime, long nowMs)
         {
+            if (_probe.OnFeedback(results) is long capacity) _rate.OnCapacityMeasured(capacity, nowMs);
             results.Sort(_byArrival);
             var usage = _detector.State;
             bool any = false;

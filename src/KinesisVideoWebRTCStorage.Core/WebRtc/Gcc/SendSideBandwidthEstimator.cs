@@ -50,6 +50,15 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Gcc
 
         private bool IsConstrainedLocked => _delay.Decreases > 0 || _loss.Estimate != null || (_remb is long remb && remb < _delay.Estimate);
 
+        /// <summary>The link's capacity as overuse and measured bursts found it, in bits per second; null when unknown.</summary>
+        public long? LinkCapacity
+        {
+            get
+            {
+                lock (_gate) return _delay.LinkCapacity;
+            }
+        }
+
         /// <summary>The lowest estimate while constrained, in bits per second; null when the link never fell short.</summary>
         public long? Minimum { get; private set; }
 
@@ -84,6 +93,16 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Gcc
             {
                 _remb = bitrate;
                 Observe();
+            }
+        }
+
+        /// <summary>The estimate and what it is made of, for traces.</summary>
+        public override string ToString()
+        {
+            lock (_gate)
+            {
+                static string Kbps(long? bits) => bits is long b ? (b / 1000).ToString(System.Globalization.CultureInfo.InvariantCulture) : "-";
+                return $"{Kbps(TargetLocked)} kbit/s (delay {Kbps(_delay.Estimate)}, loss {Kbps(_loss.Estimate)}, REMB {Kbps(_remb)}, capacity {Kbps(_delay.LinkCapacity)} from {_delay.Decreases} overuses and {_delay.BurstsMeasured} bursts)";
             }
         }
 

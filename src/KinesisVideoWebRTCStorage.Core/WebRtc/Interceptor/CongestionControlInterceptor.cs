@@ -23,9 +23,14 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Interceptor
         private uint _videoSsrc;
         private long _videoBytesSent, _bytesAtLastReport;
         private DateTime _lastReportAt;
+        private readonly Action<string>? _trace;
+        private long _tracedTarget;
 
-        public CongestionControlInterceptor(SendSideBandwidthEstimator estimator, TransportSequenceInterceptor? transportSequence, Func<DateTime>? utcNow = null)
+        /// <param name="trace">Told each time the estimate moves by a tenth or more.</param>
+        public CongestionControlInterceptor(SendSideBandwidthEstimator estimator, TransportSequenceInterceptor? transportSequence, Func<DateTime>? utcNow = null,
+            Action<string>? trace = null)
         {
+            _trace = trace;
             Estimator = estimator ?? throw new ArgumentNullException(nameof(estimator));
             _transportSequence = transportSequence;
             _utcNow = utcNow ?? (() => DateTime.UtcNow);
@@ -75,6 +80,12 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Interceptor
                             Estimator.OnRemb((long)Math.Min(remb.Bitrate, long.MaxValue));
                             break;
                     }
+                }
+                long target = Estimator.Target;
+                if (_trace != null && Math.Abs(target - _tracedTarget) * 10 >= _tracedTarget)
+                {
+                    _tracedTarget = target;
+                    _trace("bandwidth estimate " + Estimator);
                 }
             }
         }
