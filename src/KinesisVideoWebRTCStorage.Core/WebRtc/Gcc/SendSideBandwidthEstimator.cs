@@ -50,15 +50,6 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Gcc
 
         private bool IsConstrainedLocked => _delay.Decreases > 0 || _loss.Estimate != null || (_remb is long remb && remb < _delay.Estimate);
 
-        /// <summary>The link's capacity as overuse and measured bursts found it, in bits per second; null when unknown.</summary>
-        public long? LinkCapacity
-        {
-            get
-            {
-                lock (_gate) return _delay.LinkCapacity;
-            }
-        }
-
         /// <summary>The lowest estimate while constrained, in bits per second; null when the link never fell short.</summary>
         public long? Minimum { get; private set; }
 

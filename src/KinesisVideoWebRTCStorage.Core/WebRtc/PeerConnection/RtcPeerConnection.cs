@@ -521,19 +521,8 @@ namespace KinesisVideoWebRTCStorage.WebRtc
             if (ice?.SelectedPair != null) ice.Send(datagram, datagram.Length);
         }
 
-        /// <summary>
-        /// The pacer's rate: the estimate times libwebrtc's pacing factor, so queues drain faster than they fill. Once the
-        /// link's capacity was measured short, at most a quarter above it (or the estimate): a keyframe's queue then
-        /// builds here, where nothing is lost, not in a bottleneck whose buffer may hold a fraction of a second.
-        /// </summary>
-        private long PacingRate()
-        {
-            if (_congestion == null) return 0;
-            var estimator = _congestion.Estimator;
-            long target = estimator.Target, rate = (long)(target * _config.PacingFactor);
-            if (estimator.IsConstrained && estimator.LinkCapacity is long capacity) rate = Math.Min(rate, Math.Max(capacity, target) * 5 / 4);
-            return rate;
-        }
+        /// <summary>The pacer's rate: the estimate times libwebrtc's pacing factor, so queues drain faster than they fill.</summary>
+        private long PacingRate() => (long)((_congestion?.Estimator.Target ?? 0) * _config.PacingFactor);
 
         /// <summary>A paced RTP packet's turn (under the send lock): the interceptors stamp it, then SRTP and the socket.</summary>
         private void TransmitPaced(byte[] buffer, int length)
