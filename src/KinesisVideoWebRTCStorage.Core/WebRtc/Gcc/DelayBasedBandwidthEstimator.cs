@@ -15,11 +15,18 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Gcc
         private readonly OveruseDetector _detector = new OveruseDetector();
         private readonly AimdRateControl _rate;
         private readonly AcknowledgedBitrate _acknowledged = new AcknowledgedBitrate();
-        private readonly BurstDispersionProbe _probe = new BurstDispersionProbe();
+        private readonly BurstDispersionProbe? _probe;
         private readonly Comparison<PacketResult> _byArrival = (a, b) => a.ArrivalMicroseconds.CompareTo(b.ArrivalMicroseconds);
 
-        public DelayBasedBandwidthEstimator(long startBitrate, long minBitrate, long maxBitrate) =>
+        /// <param name="measureBursts">
+        /// Whether a burst's dispersion may measure the link (<see cref="BurstDispersionProbe"/>): only where the send
+        /// times are the pacer's, not media timestamps.
+        /// </param>
+        public DelayBasedBandwidthEstimator(long startBitrate, long minBitrate, long maxBitrate, bool measureBursts = true)
+        {
             _rate = new AimdRateControl(startBitrate, minBitrate, maxBitrate);
+            if (measureBursts) _probe = new BurstDispersionProbe();
+        }
 
         /// <summary>Bits per second.</summary>
         public long Estimate => _rate.Bitrate;
@@ -31,12 +38,12 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Gcc
         public long? LinkCapacity => _rate.LinkCapacity;
 
         /// <summary>Bursts the link spread out, each a measurement of its capacity.</summary>
-        public long BurstsMeasured => _probe.Samples;
+        public long BurstsMeasured => _probe?.Samples ?? 0;
 
         /// <summary>Takes one feedback message's results in sequence order (the list is then sorted in place by arrival).</summary>
         public long OnFeedback(List<PacketResult> results, TimeSpan roundTripTime, long nowMs)
         {
-            if (_probe.OnFeedback(results) is long capacity) _rate.OnCapacityMeasured(capacity, nowMs);
+            if (_probe?.OnFeedback(results) is long capacity) _rate.OnCapacityMeasured(capacity, nowMs);
             results.Sort(_byArrival);
             var usage = _detector.State;
             bool any = false;

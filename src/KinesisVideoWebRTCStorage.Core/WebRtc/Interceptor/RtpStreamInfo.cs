@@ -9,8 +9,10 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Interceptor
     /// <summary>What an interceptor learns about one negotiated RTP stream when it is bound (pion's StreamInfo).</summary>
     public sealed class RtpStreamInfo
     {
-        public RtpStreamInfo(MediaTrackKind kind, uint ssrc, int clockRate, IReadOnlyList<SdpExtmap> extensions, IReadOnlyList<SdpRtcpFeedback> feedback)
+        public RtpStreamInfo(MediaTrackKind kind, uint ssrc, int clockRate, IReadOnlyList<SdpExtmap> extensions, IReadOnlyList<SdpRtcpFeedback> feedback,
+            IReadOnlyCollection<int>? payloadTypes = null)
         {
+            PayloadTypes = payloadTypes ?? System.Array.Empty<int>();
             Kind = kind;
             Ssrc = ssrc;
             ClockRate = clockRate;
@@ -24,6 +26,9 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Interceptor
         public uint Ssrc { get; }
 
         public int ClockRate { get; }
+
+        /// <summary>The payload types the stream's packets carry, when known: how a received packet is told to be this stream's.</summary>
+        public IReadOnlyCollection<int> PayloadTypes { get; }
         public IReadOnlyList<SdpExtmap> Extensions { get; }
         public IReadOnlyList<SdpRtcpFeedback> Feedback { get; }
 

@@ -69,12 +69,12 @@ namespace KinesisVideoWebRTCStorage.WebRtc
 
         /// <summary>
         /// The RTP/RTCP interceptors this configuration asks for (pion's RegisterDefaultInterceptors): as a receiver,
-        /// transport-wide feedback; as a sender with congestion control, the transport-wide sequence numbers and the
+        /// transport-wide feedback and REMB (each only where the answer kept it); as a sender with congestion control, the transport-wide sequence numbers and the
         /// bandwidth estimator they feed.
         /// </summary>
         private static InterceptorChain BuildInterceptors(RtcConfiguration config, out CongestionControlInterceptor? congestion)
         {
-            var interceptors = new List<RtpInterceptor> { new TransportFeedbackInterceptor() };
+            var interceptors = new List<RtpInterceptor> { new TransportFeedbackInterceptor(), new RembInterceptor() };
             congestion = null;
             if (config.CongestionControl)
             {
@@ -404,7 +404,8 @@ namespace KinesisVideoWebRTCStorage.WebRtc
                 // What both sides agreed: the offer's feedback and extensions that the answer kept.
                 var feedback = offered.RtpMaps.SelectMany(m => offered.RtcpFeedbackFor(m.PayloadType))
                     .Where(f => answered.RtpMaps.Any(a => answered.RtcpFeedbackFor(a.PayloadType).Any(f.SameKind))).ToList();
-                _interceptors.BindRemoteStream(new Interceptor.RtpStreamInfo(receiver.Kind, receiver.LocalSsrc, receiver.ClockRate, answered.Extmaps.ToList(), feedback));
+                _interceptors.BindRemoteStream(new Interceptor.RtpStreamInfo(receiver.Kind, receiver.LocalSsrc, receiver.ClockRate, answered.Extmaps.ToList(), feedback,
+                    receiver.PayloadTypes));
             }
         }
 

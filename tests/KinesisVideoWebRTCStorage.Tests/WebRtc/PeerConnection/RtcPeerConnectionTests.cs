@@ -5,6 +5,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using KinesisVideoWebRTCStorage.Media;
 using KinesisVideoWebRTCStorage.WebRtc;
+using KinesisVideoWebRTCStorage.WebRtc.Interceptor;
 using KinesisVideoWebRTCStorage.WebRtc.Sdp;
 using Xunit;
 
@@ -138,6 +139,29 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.PeerConnection
             Assert.InRange(video.RoundTripTime!.Value, TimeSpan.Zero, TimeSpan.FromMilliseconds(500)); // loopback
             // The pattern is sent faster than real time, so its packets' spacing differs from their timestamps'.
             Assert.True(video.RemoteJitter > TimeSpan.Zero, $"jitter {video.RemoteJitter}");
+        }
+
+        /// <summary>
+        /// The receiving side (the emulator's storage peer) sends REMB, like libwebrtc, only to a sender that cannot
+        /// estimate for itself: without transport-cc the sender learns the receiver's estimate; with it, none comes.
+        /// </summary>
+        [Theory]
+        [InlineData(false)]
+        [InlineData(true)]
+        public async Task TheReceiverSendsRembOnlyToASenderWithoutTransportWideFeedback(bool senderHasCongestionControl)
+        {
+            var config = Loopback();
+            config.CongestionControl = senderHasCongestionControl;
+            using var call = new Call(config);
+            await call.ConnectAsync();
+            Assert.Equal(senderHasCongestionControl, call.Ingest.LocalDescription!.Contains("transport-cc"));
+            await call.SendTestPatternAsync(passes: 2);
+            RtcOutboundRtpStats Video() => call.Ingest.GetStats().Outbound.Single(s => s.Kind == MediaTrackKind.Video);
+            await WaitForAsync(() => Video().EstimatedBitrate != null || senderHasCongestionControl && Video().RoundTripTime != null, TimeSpan.FromSeconds(15));
+            await Task.Delay(RembInterceptor.Interval + TimeSpan.FromMilliseconds(200)); // room for one more, which must not come
+
+            if (senderHasCongestionControl) Assert.Null(Video().EstimatedBitrate);
+            else Assert.True(Video().EstimatedBitrate >= 10_000_000, $"REMB {Video().EstimatedBitrate}: a loopback link caps nothing");
         }
 
         [Fact]

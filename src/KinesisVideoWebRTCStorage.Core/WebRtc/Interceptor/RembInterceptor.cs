@@ -1,0 +1,104 @@
+using System;
+using System.Collections.Generic;
+using KinesisVideoWebRTCStorage.Media;
+using KinesisVideoWebRTCStorage.WebRtc.Gcc;
+using KinesisVideoWebRTCStorage.WebRtc.Rtcp;
+using KinesisVideoWebRTCStorage.WebRtc.Rtp;
+
+namespace KinesisVideoWebRTCStorage.WebRtc.Interceptor
+{
+    /// <summary>
+    /// The receiver's own bandwidth estimate, sent as REMB (draft-alvestrand-rmcat-remb), as libwebrtc's single-stream
+    /// remote estimator does: without the sender's send times, the video's RTP timestamps stand for them, so each frame
+    /// is one group, and the delay-based estimator the sender runs on transport-wide feedback finds the overuse. Sent
+    /// every second, and at once when the estimate falls by 3 % or more. Like libwebrtc, a receiver does this only for a
+    /// sender without transport-wide feedback: one that has it estimates from its own send times, which a receiver
+    /// cannot know.
+    /// </summary>
+    /// <remarks>
+    /// Only new packets count: a retransmission carries its frame's old timestamp, and its lateness says nothing about
+    /// the queue. A burst's dispersion is not read here either, since the pacer, not the link, spreads a keyframe's
+    /// packets that share one timestamp.
+    /// </remarks>
+    public sealed class RembInterceptor : RtpInterceptor
+    {
+        public static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
+        private const int MaxPending = 4096;
+
+        private readonly object _gate = new object();
+        private readonly DelayBasedBandwidthEstimator _estimator;
+        private readonly List<PacketResult> _pending = new List<PacketResult>();
+        private IReadOnlyCollection<int> _payloadTypes = Array.Empty<int>();
+        private int _clockRate;
+        private uint _senderSsrc, _mediaSsrc;
+        private int _highestSequence = -1;
+        private uint _lastTimestamp;
+        private long _extendedTimestamp;
+        private bool _timestampStarted;
+        private long _lastSent;
+        private TimeSpan? _lastSentAt;
+
+        /// <param name="startBitrate">Where the estimate starts: high, so that it caps nothing until the link is found short.</param>
+        public RembInterceptor(long startBitrate = 50_000_000, long minBitrate = 100_000, long maxBitrate = 50_000_000) =>
+            _estimator = new DelayBasedBandwidthEstimator(startBitrate, minBitrate, maxBitrate, measureBursts: false);
+
+        /// <summary>REMB messages sent.</summary>
+        public long Sent { get; private set; }
+
+        public override void BindRemoteStream(RtpStreamInfo stream)
+        {
+            if (stream.Kind != MediaTrackKind.Video || !stream.HasFeedback("goog-remb") || stream.HasFeedback("transport-cc")) return;
+            lock (_gate)
+            {
+                _payloadTypes = stream.PayloadTypes;
+                _clockRate = stream.ClockRate;
+                _senderSsrc = stream.Ssrc;
+            }
+        }
+
+        public override void OnRtpReceived(in RtpPacket packet, int length, TimeSpan arrival)
+        {
+            lock (_gate)
+            {
+                if (_clockRate == 0 || !Contains(_payloadTypes, packet.Header.PayloadType)) return;
+                if (_mediaSsrc == 0) _mediaSsrc = packet.Header.Ssrc;
+                if (packet.Header.Ssrc != _mediaSsrc) return;
+                if (_highestSequence >= 0 && SequenceNumber.Distance((ushort)_highestSequence, packet.Header.SequenceNumber) <= 0) return;
+                _highestSequence = packet.Header.SequenceNumber;
+                uint timestamp = packet.Header.Timestamp;
+                _extendedTimestamp = _timestampStarted ? _extendedTimestamp + unchecked((int)(timestamp - _lastTimestamp)) : timestamp;
+                _timestampStarted = true;
+                _lastTimestamp = timestamp;
+                if (_pending.Count < MaxPending)
+                    _pending.Add(new PacketResult(_extendedTimestamp * 1_000_000 / _clockRate, Math.Max(arrival.Ticks / 10, 0), length));
+            }
+        }
+
+        public override void OnTick(TimeSpan now, List<RtcpPacket> outgoing)
+        {
+            lock (_gate)
+            {
+                if (_mediaSsrc == 0) return;
+                if (_pending.Count > 0)
+                {
+                    _estimator.OnFeedback(_pending, TimeSpan.FromMilliseconds(100), (long)now.TotalMilliseconds);
+                    _pending.Clear();
+                }
+                long estimate = _estimator.Estimate;
+                bool due = _lastSentAt is not TimeSpan last || now - last >= Interval || estimate * 100 <= _lastSent * 97;
+                if (!due) return;
+                _lastSent = estimate;
+                _lastSentAt = now;
+                Sent++;
+                outgoing.Add(new ReceiverEstimatedMaximumBitrate(_senderSsrc, (ulong)estimate, new[] { _mediaSsrc }));
+            }
+        }
+
+        private static bool Contains(IReadOnlyCollection<int> payloadTypes, int payloadType)
+        {
+            foreach (int type in payloadTypes)
+                if (type == payloadType) return true;
+            return false;
+        }
+    }
+}
