@@ -169,14 +169,14 @@ namespace KinesisVideoWebRTCStorage.Tests.Ingest
                 .FirstOrDefault(File.Exists);
 
         /// <summary>Runs a tool; fails the test with its stderr when it fails.</summary>
-        private static void Tool(string tool, string arguments)
+        internal static void Tool(string tool, string arguments)
         {
             var (exit, _, stderr) = Run(tool, arguments);
             if (exit != 0) throw new Xunit.Sdk.XunitException($"{tool} {arguments} failed ({exit}): {stderr.Trim()}");
         }
 
         /// <summary>Runs an ip/tc/nft command line (split by the shell's rules, through /bin/sh) and waits up to 30 s.</summary>
-        private static (int Exit, string Stdout, string Stderr) Run(string tool, string arguments)
+        internal static (int Exit, string Stdout, string Stderr) Run(string tool, string arguments)
         {
             string path = FindTool(tool) ?? tool;
             var info = new ProcessStartInfo("/bin/sh")
