@@ -9,10 +9,10 @@ namespace KinesisVideoWebRTCStorage.Ingest
     /// overfill it is dropped, and so is every frame after it up to the next IDR, since they reference it. The recording
     /// then freezes for the rest of a GOP instead of collapsing into frames nobody can decode. Audio always passes.
     /// <para>
-    /// The keyframe is worth the most, since the whole GOP needs it: once the GOP's length and the keyframe's size are
-    /// known, a frame is sent only if the bucket can still drain enough by the next keyframe for it to fit. The tail of
-    /// a GOP is given up for the head of the next, instead of filling the bucket so that the keyframe and with it the
-    /// whole next GOP is lost.
+    /// The keyframe is worth the most, since the whole GOP needs it: a frame is sent only if the bucket can still drain
+    /// enough by the next keyframe for it to fit (at once, while the GOP's length is not known yet). The tail of a GOP is
+    /// given up for the head of the next, instead of filling the bucket so that the keyframe and with it the whole next
+    /// GOP is lost.
     /// </para>
     /// </summary>
     public sealed class CongestionFrameDropper
@@ -45,11 +45,18 @@ namespace KinesisVideoWebRTCStorage.Ingest
             long size = frame.Payload.Length * 8L;
             // A keyframe larger than a second of the link still gets through on an empty bucket: a frame a GOP.
             double capacity = Math.Max(rate * Burst.TotalSeconds, _keyFrameBits);
-            bool fits = _bits + size <= capacity;
-            if (fits && !frame.IsKeyFrame && _gop > TimeSpan.Zero && _lastKeyFrame is TimeSpan key)
+            bool fits;
+            if (!frame.IsKeyFrame && _gop > TimeSpan.Zero && _lastKeyFrame is TimeSpan key)
             {
-                var untilNextKey = key + _gop - frame.Timestamp;
-                if (untilNextKey > TimeSpan.Zero) fits = Math.Max(0, _bits + size - rate * untilNextKey.TotalSeconds) + _keyFrameBits <= capacity;
+                // Sent if what the bucket then holds drains by the next keyframe enough for it to fit: early in a GOP
+                // the bucket may run over, since the time to the next keyframe drains it.
+                double untilNextKey = Math.Max(0, (key + _gop - frame.Timestamp).TotalSeconds);
+                fits = Math.Max(0, _bits + size - rate * untilNextKey) + _keyFrameBits <= capacity;
+            }
+            else
+            {
+                // A keyframe, or a GOP whose length is not known yet: the next keyframe may come at any frame.
+                fits = _bits + size + (frame.IsKeyFrame ? 0 : _keyFrameBits) <= capacity;
             }
             if (!Decide(fits, frame.IsKeyFrame)) return false;
             _bits += size;

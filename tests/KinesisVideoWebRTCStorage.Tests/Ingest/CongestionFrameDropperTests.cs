@@ -79,6 +79,25 @@ namespace KinesisVideoWebRTCStorage.Tests.Ingest
         }
 
         [Fact]
+        public void TheGopAfterTheLinkIsFoundShortIsNotLostToTheOneBefore()
+        {
+            // A 2 Mbit/s file (2 s GOPs, 32 kB keyframes, 8 kB P-frames) found short of a 1.2 Mbit/s link just before
+            // 1 s: the first GOP's tail filled the bucket, and the second GOP kept only its keyframe and a few frames.
+            var dropper = new CongestionFrameDropper();
+            var payload = new byte[32_000];
+            var sentPerGop = new int[3];
+            for (int i = 0; i < 180; i++)
+            {
+                bool key = i % 60 == 0;
+                var frame = new MediaFrame(MediaTrackKind.Video, TimeSpan.FromTicks(i * TimeSpan.TicksPerSecond / 30), TimeSpan.FromTicks(TimeSpan.TicksPerSecond / 30), key,
+                    payload.AsMemory(0, key ? 32_000 : 8_000));
+                if (dropper.ShouldSend(frame, i < 28 ? null : 1_200_000)) sentPerGop[i / 60]++;
+            }
+            Assert.True(sentPerGop[1] >= 30, $"frames sent per GOP: {string.Join(", ", sentPerGop)}");
+            Assert.True(sentPerGop[2] >= 30, $"frames sent per GOP: {string.Join(", ", sentPerGop)}");
+        }
+
+        [Fact]
         public void AKeyframeLargerThanASecondOfTheLinkStillGetsThroughAFrameAGop()
         {
             var dropper = new CongestionFrameDropper();

@@ -24,6 +24,15 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Gcc
         /// </summary>
         private const long CapacityMemoryMs = 4000;
 
+        /// <summary>How long a measured burst bounds decreases: a GOP or two, after which a keyframe measures again.</summary>
+        private const long MeasuredCapacityMemoryMs = 5000;
+
+        /// <summary>A throughput under this share of the measured capacity says the link fell since it was measured.</summary>
+        private const double MeasuredCapacityPlausible = 0.6;
+
+        private long? _measured;
+        private long _measuredAtMs;
+
         public AimdRateControl(long startBitrate, long minBitrate, long maxBitrate)
         {
             if (minBitrate <= 0 || maxBitrate < minBitrate) throw new ArgumentOutOfRangeException(nameof(minBitrate));
@@ -67,7 +76,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Gcc
                     break;
                 case RateState.Decrease:
                     _lastDecreaseMs = nowMs;
-                    Decrease(acknowledged);
+                    Decrease(acknowledged, nowMs);
                     _state = RateState.Hold;
                     break;
             }
@@ -81,6 +90,8 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Gcc
         /// <returns>True when the estimate fell.</returns>
         public bool OnCapacityMeasured(long capacity, long nowMs)
         {
+            _measured = capacity;
+            _measuredAtMs = nowMs;
             if (capacity >= Bitrate) return false;
             Decreases++;
             _lastDecreaseMs = nowMs;
@@ -119,11 +130,15 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Gcc
             Bitrate = Clamp(next);
         }
 
-        private void Decrease(long? acknowledged)
+        private void Decrease(long? acknowledged, long nowMs)
         {
             Decreases++;
             long basis = acknowledged ?? Bitrate;
             if (acknowledged is long ack) _capacity.OnOveruse(ack / 1000.0);
+            // The throughput window of media thinned GOP by GOP holds the silent tails too, and under-reads the link; a
+            // burst measured lately does not. Far below it, though, the link itself fell: the throughput is believed.
+            if (_measured is long measured && nowMs - _measuredAtMs <= MeasuredCapacityMemoryMs && basis >= measured * MeasuredCapacityPlausible)
+                basis = Math.Max(basis, measured);
             long next = (long)(Beta * basis);
             if (next < Bitrate) Bitrate = Clamp(next);
         }
