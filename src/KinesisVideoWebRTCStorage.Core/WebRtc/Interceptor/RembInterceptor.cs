@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Threading;
 using KinesisVideoWebRTCStorage.Media;
 using KinesisVideoWebRTCStorage.WebRtc.Gcc;
 using KinesisVideoWebRTCStorage.WebRtc.Rtcp;
@@ -51,16 +52,17 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Interceptor
             lock (_gate)
             {
                 _payloadTypes = stream.PayloadTypes;
-                _clockRate = stream.ClockRate;
                 _senderSsrc = stream.Ssrc;
+                Volatile.Write(ref _clockRate, stream.ClockRate);
             }
         }
 
         public override void OnRtpReceived(in RtpPacket packet, int length, TimeSpan arrival)
         {
+            if (Volatile.Read(ref _clockRate) == 0) return; // not bound: no lock taken per packet
             lock (_gate)
             {
-                if (_clockRate == 0 || !Contains(_payloadTypes, packet.Header.PayloadType)) return;
+                if (!Contains(_payloadTypes, packet.Header.PayloadType)) return;
                 if (_mediaSsrc == 0) _mediaSsrc = packet.Header.Ssrc;
                 if (packet.Header.Ssrc != _mediaSsrc) return;
                 if (_highestSequence >= 0 && SequenceNumber.Distance((ushort)_highestSequence, packet.Header.SequenceNumber) <= 0) return;
