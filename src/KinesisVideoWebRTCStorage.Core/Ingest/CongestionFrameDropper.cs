@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using KinesisVideoWebRTCStorage.Media;
 
 namespace KinesisVideoWebRTCStorage.Ingest
@@ -25,6 +26,7 @@ namespace KinesisVideoWebRTCStorage.Ingest
         private TimeSpan? _last, _lastKeyFrame;
         private TimeSpan _gop;
         private long _keyFrameBits;
+        private readonly Queue<(TimeSpan At, long Bits)> _unconstrained = new Queue<(TimeSpan At, long Bits)>(); // video sent in the last second while unconstrained
 
         /// <summary>Video frames not sent to stay within the estimate.</summary>
         public long Dropped { get; private set; }
@@ -38,8 +40,16 @@ namespace KinesisVideoWebRTCStorage.Ingest
             if (frame.IsKeyFrame) NoteKeyFrame(frame.Timestamp, frame.Payload.Length * 8L);
             if (targetBitrate is not long rate)
             {
-                _bits = 0;
+                NoteUnconstrained(frame.Timestamp, frame.Payload.Length * 8L);
                 return Decide(fits: true, frame.IsKeyFrame);
+            }
+            if (_unconstrained.Count > 0)
+            {
+                // The link was just found short: what the last second sent above its rate is still queued on it.
+                long recent = 0;
+                foreach (var (_, bits) in _unconstrained) recent += bits;
+                _bits = Math.Max(0, recent - rate * Burst.TotalSeconds);
+                _unconstrained.Clear();
             }
             _bits = Math.Max(0, _bits - rate * elapsed.TotalSeconds);
             long size = frame.Payload.Length * 8L;
@@ -61,6 +71,12 @@ namespace KinesisVideoWebRTCStorage.Ingest
             if (!Decide(fits, frame.IsKeyFrame)) return false;
             _bits += size;
             return true;
+        }
+
+        private void NoteUnconstrained(TimeSpan at, long bits)
+        {
+            _unconstrained.Enqueue((at, bits));
+            while (_unconstrained.Count > 0 && at - _unconstrained.Peek().At > Burst) _unconstrained.Dequeue();
         }
 
         private void NoteKeyFrame(TimeSpan at, long bits)

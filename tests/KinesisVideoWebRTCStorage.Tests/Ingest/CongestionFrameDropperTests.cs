@@ -98,6 +98,24 @@ namespace KinesisVideoWebRTCStorage.Tests.Ingest
         }
 
         [Fact]
+        public void WhatTheLastSecondSentAboveTheLinkCountsWhenItIsFoundShort()
+        {
+            // 1.9 Mbit/s of P-frames for 1.5 s, then the link is found to carry 1.2 Mbit/s: the 0.7 Mbit the last
+            // second sent above it is still queued there, so the bucket does not start empty and the GOP's tail goes.
+            var dropper = new CongestionFrameDropper();
+            var payload = new byte[32_000];
+            int sentAfter = 0;
+            for (int i = 0; i < 90; i++)
+            {
+                var frame = new MediaFrame(MediaTrackKind.Video, TimeSpan.FromTicks(i * TimeSpan.TicksPerSecond / 30), TimeSpan.FromTicks(TimeSpan.TicksPerSecond / 30), i == 0,
+                    payload.AsMemory(0, i == 0 ? 32_000 : 8_000));
+                bool sent = dropper.ShouldSend(frame, i < 45 ? null : 1_200_000);
+                if (i >= 45 && sent) sentAfter++;
+            }
+            Assert.InRange(sentAfter, 1, 10); // from an empty bucket, 37 of the 45 would go
+        }
+
+        [Fact]
         public void AKeyframeLargerThanASecondOfTheLinkStillGetsThroughAFrameAGop()
         {
             var dropper = new CongestionFrameDropper();
