@@ -27,9 +27,9 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Interceptor
             foreach (var interceptor in _interceptors) interceptor.OnRtpSending(packet, now);
         }
 
-        public override void OnRtpReceived(in RtpPacket packet, int length, TimeSpan arrival)
+        public override void OnRtpReceived(in RtpPacket packet, int length, TimeSpan arrival, List<RtcpPacket> feedback)
         {
-            foreach (var interceptor in _interceptors) interceptor.OnRtpReceived(packet, length, arrival);
+            foreach (var interceptor in _interceptors) interceptor.OnRtpReceived(packet, length, arrival, feedback);
         }
 
         public override void OnRtcpReceived(IReadOnlyList<RtcpPacket> packets, TimeSpan now)

@@ -57,7 +57,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Interceptor
             }
         }
 
-        public override void OnRtpReceived(in RtpPacket packet, int length, TimeSpan arrival)
+        public override void OnRtpReceived(in RtpPacket packet, int length, TimeSpan arrival, List<RtcpPacket> feedback)
         {
             if (Volatile.Read(ref _clockRate) == 0) return; // not bound: no lock taken per packet
             lock (_gate)

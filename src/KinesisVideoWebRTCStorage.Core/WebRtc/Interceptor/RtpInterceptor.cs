@@ -29,8 +29,11 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Interceptor
         {
         }
 
-        /// <summary>A decrypted RTP packet arrived at <paramref name="arrival"/> on the connection's clock.</summary>
-        public virtual void OnRtpReceived(in RtpPacket packet, int length, TimeSpan arrival)
+        /// <summary>
+        /// A decrypted RTP packet arrived at <paramref name="arrival"/> on the connection's clock; RTCP added to
+        /// <paramref name="feedback"/> is sent at once, in one compound.
+        /// </summary>
+        public virtual void OnRtpReceived(in RtpPacket packet, int length, TimeSpan arrival, List<RtcpPacket> feedback)
         {
         }
 

@@ -39,7 +39,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Interceptor
             }
         }
 
-        public override void OnRtpReceived(in RtpPacket packet, int length, TimeSpan arrival)
+        public override void OnRtpReceived(in RtpPacket packet, int length, TimeSpan arrival, List<RtcpPacket> feedback)
         {
             lock (_gate)
             {

@@ -47,6 +47,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc
         private readonly List<RtcpPacket> _immediateFeedback = new List<RtcpPacket>(); // NACKs found while receiving, reused per packet
         private readonly InterceptorChain _interceptors;
         private readonly CongestionControlInterceptor? _congestion;
+        private readonly NackGeneratorInterceptor _nackGenerator;
         private PacedSender? _pacer;
         private IceAgent? _ice;
         private SdpSessionDescription? _local, _remote;
@@ -64,17 +65,18 @@ namespace KinesisVideoWebRTCStorage.WebRtc
             _config = configuration ?? new RtcConfiguration();
             _certificate = _config.Certificate ?? DtlsCertificate.Shared;
             _lossRandom = new Random(_config.InjectedLossSeed);
-            _interceptors = BuildInterceptors(_config, out _congestion);
+            _interceptors = BuildInterceptors(_config, out _nackGenerator, out _congestion);
         }
 
         /// <summary>
         /// The RTP/RTCP interceptors this configuration asks for (pion's RegisterDefaultInterceptors): as a receiver,
-        /// transport-wide feedback and REMB (each only where the answer kept it); as a sender with congestion control, the transport-wide sequence numbers and the
+        /// NACKs, transport-wide feedback and REMB (the last two only where the answer kept them); as a sender with congestion control, the transport-wide sequence numbers and the
         /// bandwidth estimator they feed.
         /// </summary>
-        private static InterceptorChain BuildInterceptors(RtcConfiguration config, out CongestionControlInterceptor? congestion)
+        private static InterceptorChain BuildInterceptors(RtcConfiguration config, out NackGeneratorInterceptor nackGenerator, out CongestionControlInterceptor? congestion)
         {
-            var interceptors = new List<RtpInterceptor> { new TransportFeedbackInterceptor(), new RembInterceptor() };
+            nackGenerator = new NackGeneratorInterceptor();
+            var interceptors = new List<RtpInterceptor> { nackGenerator, new TransportFeedbackInterceptor(), new RembInterceptor() };
             congestion = null;
             if (config.CongestionControl)
             {
@@ -287,7 +289,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc
                     _srtpIn?.Counters.AuthenticationFailures ?? 0, _srtpIn?.Counters.ReplaysDropped ?? 0, _srtpIn?.Counters.MalformedDropped ?? 0,
                     Interlocked.Read(ref _rtcpMalformed), Interlocked.Read(ref _injectedLossDropped));
                 return new RtcStatsReport(_state, IceConnectionState, pair == null ? null : $"{pair.Local.Type.ToName()} {pair.Local.Address}:{pair.Local.Port} -> {pair.Remote.Type.ToName()} {pair.RemoteEndPoint}",
-                    _dtls?.Role.ToString(), _dtls?.Profile.ToString(), transport, _senders.Select(s => s.Stats()).ToList(), _receivers.Select(r => r.Stats()).ToList());
+                    _dtls?.Role.ToString(), _dtls?.Profile.ToString(), transport, _senders.Select(s => s.Stats()).ToList(), _receivers.Select(r => r.Stats(_nackGenerator.NacksSent(r.LocalSsrc))).ToList());
             }
         }
 
@@ -576,12 +578,12 @@ namespace KinesisVideoWebRTCStorage.WebRtc
             {
                 if (_srtpIn == null || !_srtpIn.TryUnprotectRtp(datagram, datagram.Length, out int length)) return;
                 if (!RtpPacket.TryParse(datagram.AsSpan(0, length), out var parsed)) return;
-                _interceptors.OnRtpReceived(parsed, length, _clock.Elapsed);
+                _interceptors.OnRtpReceived(parsed, length, _clock.Elapsed, _immediateFeedback);
                 int payloadType = parsed.Header.PayloadType;
                 foreach (var receiver in _receivers)
                 {
                     if (!receiver.PayloadTypes.Contains(payloadType)) continue;
-                    receiver.OnRtp(datagram.AsSpan(0, length), _immediateFeedback);
+                    receiver.OnRtp(datagram.AsSpan(0, length));
                     break;
                 }
                 // Sent under the receive lock, which guards the reused list; nothing takes the locks the other way round.

@@ -13,21 +13,18 @@ namespace KinesisVideoWebRTCStorage.WebRtc
     public delegate void RtcFrameHandler(RtcRtpReceiver receiver, ReadOnlySpan<byte> payload, TimeSpan timestamp, bool isKeyFrame);
 
     /// <summary>
-    /// The receiving half of a recvonly transceiver: SRTP-decrypted RTP in, frames out. Packets are put back in order,
-    /// gaps are NACKed at once and again on each RTCP tick (up to <see cref="MaxNackAttempts"/>), and while no decodable
-    /// keyframe has arrived, or after a frame was lost, a PLI asks the sender for one.
+    /// The receiving half of a recvonly transceiver: SRTP-decrypted RTP in, frames out. Packets are put back in order
+    /// (the connection's <see cref="Interceptor.NackGeneratorInterceptor"/> asks for the missing ones), and while no
+    /// decodable keyframe has arrived, or after a frame was lost, a PLI asks the sender for one.
     /// </summary>
     public sealed class RtcRtpReceiver
     {
-        public const int MaxNackAttempts = 3;
-        private const int MaxPendingNacks = 256;
         private static readonly TimeSpan PliInterval = TimeSpan.FromMilliseconds(300);
 
         private readonly object _lock = new object();
         private readonly RtpReorderBuffer _reorder;
         private readonly H264Depacketizer? _h264;
         private readonly OpusDepacketizer? _opus;
-        private readonly Dictionary<ushort, int> _pendingNacks = new Dictionary<ushort, int>();
         private readonly Func<TimeSpan> _sinceConnectionStart;
         private readonly InterarrivalJitter _jitter;
         private int _highestSequence = -1;
@@ -81,7 +78,6 @@ namespace KinesisVideoWebRTCStorage.WebRtc
         public long BytesReceived { get; private set; }
         public long FramesReceived { get; private set; }
         public long KeyFramesReceived { get; private set; }
-        public long NacksSent { get; private set; }
         public long PictureLossIndicationsSent { get; private set; }
 
         /// <summary>Frames dropped because a packet of theirs never arrived, or because no keyframe preceded them.</summary>
@@ -98,8 +94,8 @@ namespace KinesisVideoWebRTCStorage.WebRtc
 
         private long ExpectedLocked => _cycles + _highestSequence - _firstExtendedSequence + 1;
 
-        /// <summary>Takes one decrypted RTP packet; returns the NACKs to send at once (empty when none).</summary>
-        internal void OnRtp(ReadOnlySpan<byte> packet, List<RtcpPacket> feedback)
+        /// <summary>Takes one decrypted RTP packet.</summary>
+        internal void OnRtp(ReadOnlySpan<byte> packet)
         {
             if (!RtpPacket.TryParse(packet, out var parsed)) return;
             lock (_lock)
@@ -109,13 +105,13 @@ namespace KinesisVideoWebRTCStorage.WebRtc
                 PacketsReceived++;
                 BytesReceived += parsed.Payload.Length;
                 // Jitter from new packets only: a retransmission's spacing says nothing about the path's queue.
-                if (TrackSequence(parsed.Header.SequenceNumber, feedback)) _jitter.OnPacket(parsed.Header.Timestamp, _sinceConnectionStart());
+                if (TrackSequence(parsed.Header.SequenceNumber)) _jitter.OnPacket(parsed.Header.Timestamp, _sinceConnectionStart());
                 _reorder.Push(packet);
             }
         }
 
-        /// <summary>Updates the highest sequence number and the gaps to NACK; true for a packet past the highest.</summary>
-        private bool TrackSequence(ushort sequence, List<RtcpPacket> feedback)
+        /// <summary>Updates the highest sequence number; true for a packet past it.</summary>
+        private bool TrackSequence(ushort sequence)
         {
             if (_highestSequence < 0)
             {
@@ -123,20 +119,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc
                 _firstExtendedSequence = sequence;
                 return true;
             }
-            int ahead = SequenceNumber.Distance((ushort)_highestSequence, sequence);
-            if (ahead <= 0)
-            {
-                _pendingNacks.Remove(sequence); // a retransmission or a late packet filled its gap
-                return false;
-            }
-            for (int missing = 1; missing < ahead && _pendingNacks.Count < MaxPendingNacks; missing++)
-                _pendingNacks[(ushort)(_highestSequence + missing)] = 1;
-            if (ahead > 1 && RemoteSsrc.HasValue)
-            {
-                var lost = Enumerable.Range(1, Math.Min(ahead - 1, MaxPendingNacks)).Select(i => (ushort)(_highestSequence + i)).ToList();
-                feedback.Add(TransportLayerNack.FromLost(LocalSsrc, RemoteSsrc.Value, lost));
-                NacksSent++;
-            }
+            if (SequenceNumber.Distance((ushort)_highestSequence, sequence) <= 0) return false; // a retransmission or a late packet
             if (sequence < _highestSequence) _cycles += 1 << 16;
             _highestSequence = sequence;
             return true;
@@ -195,27 +178,13 @@ namespace KinesisVideoWebRTCStorage.WebRtc
             return false;
         }
 
-        /// <summary>Periodic feedback: the reception report, repeated NACKs for gaps still open, and a PLI while a keyframe is needed.</summary>
+        /// <summary>Periodic feedback: the reception report, and a PLI while a keyframe is needed.</summary>
         internal void OnRtcpTick(DateTime utcNow, List<RtcpPacket> feedback, List<ReceptionReport> reports)
         {
             lock (_lock)
             {
                 if (!RemoteSsrc.HasValue) return;
                 reports.Add(ReportLocked(utcNow));
-                if (_pendingNacks.Count > 0)
-                {
-                    var retry = _pendingNacks.Where(p => p.Value < MaxNackAttempts).Select(p => p.Key).OrderBy(s => SequenceNumber.Distance((ushort)_highestSequence, s)).ToList();
-                    foreach (var sequence in _pendingNacks.Keys.ToList())
-                    {
-                        if (_pendingNacks[sequence] >= MaxNackAttempts) _pendingNacks.Remove(sequence);
-                        else _pendingNacks[sequence]++;
-                    }
-                    if (retry.Count > 0)
-                    {
-                        feedback.Add(TransportLayerNack.FromLost(LocalSsrc, RemoteSsrc.Value, retry));
-                        NacksSent++;
-                    }
-                }
                 if (Kind == MediaTrackKind.Video && _needKeyframe && utcNow - _lastPli >= PliInterval)
                 {
                     _lastPli = utcNow;
@@ -263,7 +232,8 @@ namespace KinesisVideoWebRTCStorage.WebRtc
             lock (_lock) _reorder.Flush();
         }
 
-        internal RtcInboundRtpStats Stats() => new RtcInboundRtpStats(Kind, RemoteSsrc, Mid, PacketsReceived, BytesReceived, PacketsLost,
-            FramesReceived, KeyFramesReceived, FramesDropped, NacksSent, PictureLossIndicationsSent);
+        /// <param name="nacksSent">NACKs the connection's generator sent about this stream.</param>
+        internal RtcInboundRtpStats Stats(long nacksSent) => new RtcInboundRtpStats(Kind, RemoteSsrc, Mid, PacketsReceived, BytesReceived, PacketsLost,
+            FramesReceived, KeyFramesReceived, FramesDropped, nacksSent, PictureLossIndicationsSent);
     }
 }

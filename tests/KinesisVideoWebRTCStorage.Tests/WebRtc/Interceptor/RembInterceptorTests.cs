@@ -55,7 +55,7 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Interceptor
                 while (nextTick <= start)
                 {
                     foreach (var (at, packet) in arrivals.Where(a => a.At <= nextTick).OrderBy(a => a.At))
-                        remb.OnRtpReceived(RtpPacket.Parse(packet), packet.Length, TimeSpan.FromTicks(at * 10));
+                        remb.OnRtpReceived(RtpPacket.Parse(packet), packet.Length, TimeSpan.FromTicks(at * 10), new List<RtcpPacket>());
                     arrivals.RemoveAll(a => a.At <= nextTick);
                     var outgoing = new List<RtcpPacket>();
                     remb.OnTick(TimeSpan.FromTicks(nextTick * 10), outgoing);

@@ -53,7 +53,7 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Interceptor
                 Assert.True(TransportSequenceNumber.TryRead(RtpPacket.Parse(packet), ExtensionId, out ushort sequence));
                 Assert.Equal(i, sequence);
                 if (i % 5 == 3) continue; // lost on the way
-                receiver.OnRtpReceived(RtpPacket.Parse(packet), packet.Length, TimeSpan.FromMilliseconds(50 + 2 * i));
+                receiver.OnRtpReceived(RtpPacket.Parse(packet), packet.Length, TimeSpan.FromMilliseconds(50 + 2 * i), new List<RtcpPacket>());
             }
             var outgoing = new List<RtcpPacket>();
             receiver.OnTick(TimeSpan.FromMilliseconds(200), outgoing);
