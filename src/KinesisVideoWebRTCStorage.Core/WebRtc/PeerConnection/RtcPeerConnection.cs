@@ -48,6 +48,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc
         private readonly InterceptorChain _interceptors;
         private readonly CongestionControlInterceptor? _congestion;
         private readonly NackGeneratorInterceptor _nackGenerator;
+        private readonly KeyframeRequestInterceptor _keyframeRequests;
         private PacedSender? _pacer;
         private IceAgent? _ice;
         private SdpSessionDescription? _local, _remote;
@@ -65,18 +66,27 @@ namespace KinesisVideoWebRTCStorage.WebRtc
             _config = configuration ?? new RtcConfiguration();
             _certificate = _config.Certificate ?? DtlsCertificate.Shared;
             _lossRandom = new Random(_config.InjectedLossSeed);
-            _interceptors = BuildInterceptors(_config, out _nackGenerator, out _congestion);
+            _interceptors = BuildInterceptors(_config, out _nackGenerator, out _keyframeRequests, out _congestion);
+            _keyframeRequests.KeyframeRequested += OnKeyframeRequested;
+        }
+
+        private void OnKeyframeRequested(uint ssrc, Sender.KeyframeRequestedEventArgs request)
+        {
+            foreach (var sender in Senders)
+                if (sender.Ssrc == ssrc) sender.OnKeyframeRequested(request);
         }
 
         /// <summary>
         /// The RTP/RTCP interceptors this configuration asks for (pion's RegisterDefaultInterceptors): as a receiver,
-        /// NACKs, transport-wide feedback and REMB (the last two only where the answer kept them); as a sender with congestion control, the transport-wide sequence numbers and the
+        /// NACKs, transport-wide feedback and REMB (the last two only where the answer kept them); as a sender, PLI and FIR; as a sender with congestion control, the transport-wide sequence numbers and the
         /// bandwidth estimator they feed.
         /// </summary>
-        private static InterceptorChain BuildInterceptors(RtcConfiguration config, out NackGeneratorInterceptor nackGenerator, out CongestionControlInterceptor? congestion)
+        private static InterceptorChain BuildInterceptors(RtcConfiguration config, out NackGeneratorInterceptor nackGenerator,
+            out KeyframeRequestInterceptor keyframeRequests, out CongestionControlInterceptor? congestion)
         {
             nackGenerator = new NackGeneratorInterceptor();
-            var interceptors = new List<RtpInterceptor> { nackGenerator, new TransportFeedbackInterceptor(), new RembInterceptor() };
+            keyframeRequests = new KeyframeRequestInterceptor();
+            var interceptors = new List<RtpInterceptor> { nackGenerator, new TransportFeedbackInterceptor(), new RembInterceptor(), keyframeRequests };
             congestion = null;
             if (config.CongestionControl)
             {
@@ -289,7 +299,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc
                     _srtpIn?.Counters.AuthenticationFailures ?? 0, _srtpIn?.Counters.ReplaysDropped ?? 0, _srtpIn?.Counters.MalformedDropped ?? 0,
                     Interlocked.Read(ref _rtcpMalformed), Interlocked.Read(ref _injectedLossDropped));
                 return new RtcStatsReport(_state, IceConnectionState, pair == null ? null : $"{pair.Local.Type.ToName()} {pair.Local.Address}:{pair.Local.Port} -> {pair.Remote.Type.ToName()} {pair.RemoteEndPoint}",
-                    _dtls?.Role.ToString(), _dtls?.Profile.ToString(), transport, _senders.Select(s => s.Stats()).ToList(), _receivers.Select(r => r.Stats(_nackGenerator.NacksSent(r.LocalSsrc))).ToList());
+                    _dtls?.Role.ToString(), _dtls?.Profile.ToString(), transport, _senders.Select(s => s.Stats(_keyframeRequests.Requests(s.Ssrc))).ToList(), _receivers.Select(r => r.Stats(_nackGenerator.NacksSent(r.LocalSsrc))).ToList());
             }
         }
 

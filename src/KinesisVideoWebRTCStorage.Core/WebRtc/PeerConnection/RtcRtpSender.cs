@@ -74,7 +74,6 @@ namespace KinesisVideoWebRTCStorage.WebRtc
             var history = new RetransmissionBuffer(Kind == MediaTrackKind.Video ? 1024 : 128);
             var reports = new SenderReportGenerator(Ssrc, ClockRate);
             var feedback = new RtcpFeedbackHandler(Ssrc, history);
-            feedback.KeyframeRequested += (_, e) => KeyframeRequested?.Invoke(this, e);
             int transportSequenceId = pacer != null ? StreamInfo().TransportSequenceExtensionId : 0;
             lock (_sendLock)
             {
@@ -114,7 +113,16 @@ namespace KinesisVideoWebRTCStorage.WebRtc
             }
         }
 
-        /// <summary>Handles RTCP addressed to this stream: NACKs resend from history, PLI/FIR raise <see cref="KeyframeRequested"/>.</summary>
+        internal void OnKeyframeRequested(KeyframeRequestedEventArgs request)
+        {
+            lock (_sendLock)
+            {
+                if (!_running) return; // a request to a stopped stream has nobody to serve it
+            }
+            KeyframeRequested?.Invoke(this, request);
+        }
+
+        /// <summary>Handles RTCP addressed to this stream: NACKs resend from history.</summary>
         internal void OnRtcp(IReadOnlyList<RtcpPacket> packets)
         {
             lock (_sendLock)
@@ -134,13 +142,14 @@ namespace KinesisVideoWebRTCStorage.WebRtc
             }
         }
 
-        internal RtcOutboundRtpStats Stats()
+        /// <param name="keyframeRequests">PLI and FIR requests for this stream the connection's interceptor raised.</param>
+        internal RtcOutboundRtpStats Stats(long keyframeRequests)
         {
             lock (_sendLock)
             {
                 return new RtcOutboundRtpStats(Kind, Ssrc, Negotiated?.Mid, Negotiated?.Codec.ToString(), FramesSent, FramesRefused,
                     _pipeline?.Reports.PacketCount ?? 0, _pipeline?.Reports.OctetCount ?? 0, _pipeline?.History.Retransmitted ?? 0,
-                    Feedback?.NacksReceived ?? 0, Feedback?.KeyframeRequests ?? 0, Feedback?.EstimatedBitrate,
+                    Feedback?.NacksReceived ?? 0, keyframeRequests, Feedback?.EstimatedBitrate,
                     Feedback?.LastReceptionReport?.CumulativeLost, Feedback?.LastRoundTripTime,
                     Feedback?.LastReceptionReport is ReceptionReport report ? InterarrivalJitter.ToTime(report.Jitter, ClockRate) : (TimeSpan?)null,
                     _pipeline?.History.RefusedTooLate ?? 0, Kind == MediaTrackKind.Video ? _congestion?.Estimator.Minimum : null);

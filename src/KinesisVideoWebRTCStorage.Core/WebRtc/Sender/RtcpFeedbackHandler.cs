@@ -6,14 +6,14 @@ using KinesisVideoWebRTCStorage.WebRtc.Rtp;
 namespace KinesisVideoWebRTCStorage.WebRtc.Sender
 {
     /// <summary>
-    /// Acts on received RTCP for one outgoing media stream: NACKs are answered from the retransmission buffer, PLI and new
-    /// FIR requests raise <see cref="KeyframeRequested"/>, and the latest REMB, reception report and round-trip time are kept.
+    /// Acts on received RTCP for one outgoing media stream: NACKs are answered from the retransmission buffer, and the
+    /// latest REMB, reception report and round-trip time are kept. Keyframe requests are the connection's
+    /// <see cref="Interceptor.KeyframeRequestInterceptor"/>'s.
     /// </summary>
     public sealed class RtcpFeedbackHandler
     {
         private readonly RetransmissionBuffer? _history;
         private readonly Func<DateTime> _utcNow;
-        private int _lastFirSequence = -1;
 
         public RtcpFeedbackHandler(uint mediaSsrc, RetransmissionBuffer? history, Func<DateTime>? utcNow = null)
         {
@@ -24,13 +24,10 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Sender
 
         public uint MediaSsrc { get; }
 
-        public event EventHandler<KeyframeRequestedEventArgs>? KeyframeRequested;
-
         public long NacksReceived { get; private set; }
 
         /// <summary>Compound packets <see cref="HandleCompound"/> dropped as malformed.</summary>
         public long MalformedCompounds { get; private set; }
-        public long KeyframeRequests { get; private set; }
 
         /// <summary>The receiver's latest REMB estimate for this stream in bits per second, or null.</summary>
         public ulong? EstimatedBitrate { get; private set; }
@@ -69,18 +66,6 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Sender
                         NacksReceived++;
                         _history?.Retransmit(nack, retransmitSink, LastRoundTripTime);
                         break;
-                    case PictureLossIndication pli when pli.MediaSsrc == MediaSsrc:
-                        RequestKeyframe(KeyframeRequestKind.PictureLossIndication, pli.SenderSsrc);
-                        break;
-                    case FullIntraRequest fir:
-                        foreach (var entry in fir.Entries)
-                        {
-                            // A repeated sequence number is a retransmission of a request already served (RFC 5104 §4.3.1.2).
-                            if (entry.Ssrc != MediaSsrc || entry.SequenceNumber == _lastFirSequence) continue;
-                            _lastFirSequence = entry.SequenceNumber;
-                            RequestKeyframe(KeyframeRequestKind.FullIntraRequest, fir.SenderSsrc);
-                        }
-                        break;
                     case ReceiverEstimatedMaximumBitrate remb when System.Linq.Enumerable.Contains(remb.Ssrcs, MediaSsrc):
                         EstimatedBitrate = remb.Bitrate;
                         break;
@@ -102,12 +87,6 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Sender
                 LastReceptionReport = report;
                 LastRoundTripTime = RoundTripTime.FromReport(report, _utcNow()) ?? LastRoundTripTime;
             }
-        }
-
-        private void RequestKeyframe(KeyframeRequestKind kind, uint requester)
-        {
-            KeyframeRequests++;
-            KeyframeRequested?.Invoke(this, new KeyframeRequestedEventArgs(kind, requester));
         }
     }
 }

@@ -2,8 +2,11 @@ using System;
 using System.Collections.Generic;
 using KinesisVideoWebRTCStorage.Tests.Fuzz;
 using KinesisVideoWebRTCStorage.Tests.WebRtc.Rtp.Codecs;
+using KinesisVideoWebRTCStorage.Media;
+using KinesisVideoWebRTCStorage.WebRtc.Interceptor;
 using KinesisVideoWebRTCStorage.WebRtc.Rtcp;
 using KinesisVideoWebRTCStorage.WebRtc.Rtp;
+using KinesisVideoWebRTCStorage.WebRtc.Sdp;
 using KinesisVideoWebRTCStorage.WebRtc.Sender;
 using Xunit;
 
@@ -80,12 +83,16 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Rtcp
                 history.Store(packet);
             }
             var handler = new RtcpFeedbackHandler(0x1111, history);
+            var keyframes = new KeyframeRequestInterceptor();
+            keyframes.BindLocalStream(new RtpStreamInfo(MediaTrackKind.Video, 0x1111, 90000, Array.Empty<SdpExtmap>(), Array.Empty<SdpRtcpFeedback>()));
             var sink = new CountingSink();
-            HostileInput.Run(SeedCorpus.Load("rtcp"), 100_000, 4585, input => handler.HandleCompound(input, sink), _ => false,
-                length => 16_384 + 64L * length);
+            HostileInput.Run(SeedCorpus.Load("rtcp"), 100_000, 4585, input =>
+            {
+                if (handler.HandleCompound(input, sink)) keyframes.OnRtcpReceived(RtcpCompoundPacket.Parse(input), TimeSpan.Zero);
+            }, _ => false, length => 16_384 + 64L * length);
             Assert.True(handler.MalformedCompounds > 1000);
             Assert.True(sink.Count > 0 && sink.Count == history.Retransmitted);
-            Assert.True(handler.KeyframeRequests > 1000);
+            Assert.True(keyframes.Requests(0x1111) > 1000);
         }
     }
 }

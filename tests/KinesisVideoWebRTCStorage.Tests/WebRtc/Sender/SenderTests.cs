@@ -3,9 +3,12 @@ using System.Collections.Generic;
 using System.Linq;
 using KinesisVideoWebRTCStorage.Tests.WebRtc.Rtp.Codecs;
 using KinesisVideoWebRTCStorage.Tests.WebRtc.Srtp;
+using KinesisVideoWebRTCStorage.Media;
+using KinesisVideoWebRTCStorage.WebRtc.Interceptor;
 using KinesisVideoWebRTCStorage.WebRtc.Rtcp;
 using KinesisVideoWebRTCStorage.WebRtc.Rtp;
 using KinesisVideoWebRTCStorage.WebRtc.Rtp.Codecs;
+using KinesisVideoWebRTCStorage.WebRtc.Sdp;
 using KinesisVideoWebRTCStorage.WebRtc.Sender;
 using Xunit;
 
@@ -48,16 +51,18 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Sender
         [Fact]
         public void PliAndNewFirRaiseKeyframeRequestsAndRepeatedFirDoesNot()
         {
-            var handler = new RtcpFeedbackHandler(0x1111, null);
-            var requests = new List<KeyframeRequestKind>();
-            handler.KeyframeRequested += (_, e) => requests.Add(e.Kind);
-            handler.Handle(RtcpCompoundPacket.Parse(SeedCorpus.Load("rtcp", "nack-pli")), new CapturingSink());
-            handler.Handle(new RtcpPacket[] { new PictureLossIndication(9, 0x2222) }, new CapturingSink()); // another stream
+            var keyframes = new KeyframeRequestInterceptor();
+            keyframes.BindLocalStream(new RtpStreamInfo(MediaTrackKind.Video, 0x1111, 90000, Array.Empty<SdpExtmap>(), Array.Empty<SdpRtcpFeedback>()));
+            var requests = new List<(uint Ssrc, KeyframeRequestKind Kind)>();
+            keyframes.KeyframeRequested += (ssrc, e) => requests.Add((ssrc, e.Kind));
+            keyframes.OnRtcpReceived(RtcpCompoundPacket.Parse(SeedCorpus.Load("rtcp", "nack-pli")), TimeSpan.Zero);
+            keyframes.OnRtcpReceived(new RtcpPacket[] { new PictureLossIndication(9, 0x2222) }, TimeSpan.Zero); // another stream
             var fir = new FullIntraRequest(9, new[] { new FirEntry(0x1111, 4) });
-            handler.Handle(new RtcpPacket[] { fir, fir }, new CapturingSink());
-            handler.Handle(new RtcpPacket[] { new FullIntraRequest(9, new[] { new FirEntry(0x1111, 5) }) }, new CapturingSink());
-            Assert.Equal(new[] { KeyframeRequestKind.PictureLossIndication, KeyframeRequestKind.FullIntraRequest, KeyframeRequestKind.FullIntraRequest }, requests);
-            Assert.Equal(1, handler.NacksReceived);
+            keyframes.OnRtcpReceived(new RtcpPacket[] { fir, fir }, TimeSpan.Zero);
+            keyframes.OnRtcpReceived(new RtcpPacket[] { new FullIntraRequest(9, new[] { new FirEntry(0x1111, 5) }) }, TimeSpan.Zero);
+            Assert.Equal(new[] { (0x1111u, KeyframeRequestKind.PictureLossIndication), (0x1111u, KeyframeRequestKind.FullIntraRequest), (0x1111u, KeyframeRequestKind.FullIntraRequest) }, requests);
+            Assert.Equal(3, keyframes.Requests(0x1111));
+            Assert.Equal(0, keyframes.Requests(0x2222));
         }
 
         [Fact]
@@ -150,7 +155,7 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Sender
             Assert.False(handler.HandleCompound(new byte[] { 0x81, 0xCE, 0, 9 }, new CapturingSink()));
             Assert.True(handler.HandleCompound(SeedCorpus.Load("rtcp", "nack-pli"), new CapturingSink()));
             Assert.Equal(1, handler.MalformedCompounds);
-            Assert.Equal(1, handler.KeyframeRequests);
+            Assert.Equal(1, handler.NacksReceived);
         }
 
         [Fact]

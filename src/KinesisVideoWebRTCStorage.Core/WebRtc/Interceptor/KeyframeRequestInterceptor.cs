@@ -1,0 +1,74 @@
+using System;
+using System.Collections.Generic;
+using KinesisVideoWebRTCStorage.WebRtc.Rtcp;
+using KinesisVideoWebRTCStorage.WebRtc.Sender;
+
+namespace KinesisVideoWebRTCStorage.WebRtc.Interceptor
+{
+    /// <summary>
+    /// The sending half of PLI and FIR (RFC 4585 §6.3.1, RFC 5104 §4.3.1): a PLI or a new FIR naming one of our streams
+    /// raises <see cref="KeyframeRequested"/> with that stream's SSRC. A FIR repeating the sequence number of the last one
+    /// is a retransmission of a request already served, and is not raised again.
+    /// </summary>
+    public sealed class KeyframeRequestInterceptor : RtpInterceptor
+    {
+        private readonly object _gate = new object();
+        private readonly Dictionary<uint, Stream> _streams = new Dictionary<uint, Stream>();
+        private readonly List<(uint Ssrc, KeyframeRequestedEventArgs Request)> _raised = new List<(uint, KeyframeRequestedEventArgs)>();
+
+        /// <summary>Raised on the receiving thread, outside the interceptor's lock, with the SSRC of the stream asked for.</summary>
+        public event Action<uint, KeyframeRequestedEventArgs>? KeyframeRequested;
+
+        public override void BindLocalStream(RtpStreamInfo stream)
+        {
+            lock (_gate) _streams[stream.Ssrc] = new Stream();
+        }
+
+        /// <summary>Requests raised for one of our streams.</summary>
+        public long Requests(uint ssrc)
+        {
+            lock (_gate) return _streams.TryGetValue(ssrc, out var stream) ? stream.Requests : 0;
+        }
+
+        public override void OnRtcpReceived(IReadOnlyList<RtcpPacket> packets, TimeSpan now)
+        {
+            List<(uint, KeyframeRequestedEventArgs)>? raised = null;
+            lock (_gate)
+            {
+                _raised.Clear();
+                foreach (var packet in packets)
+                {
+                    switch (packet)
+                    {
+                        case PictureLossIndication pli when _streams.TryGetValue(pli.MediaSsrc, out var stream):
+                            Raise(pli.MediaSsrc, stream, KeyframeRequestKind.PictureLossIndication, pli.SenderSsrc);
+                            break;
+                        case FullIntraRequest fir:
+                            foreach (var entry in fir.Entries)
+                            {
+                                if (!_streams.TryGetValue(entry.Ssrc, out var asked) || entry.SequenceNumber == asked.LastFirSequence) continue;
+                                asked.LastFirSequence = entry.SequenceNumber;
+                                Raise(entry.Ssrc, asked, KeyframeRequestKind.FullIntraRequest, fir.SenderSsrc);
+                            }
+                            break;
+                    }
+                }
+                if (_raised.Count > 0) raised = new List<(uint, KeyframeRequestedEventArgs)>(_raised);
+            }
+            if (raised == null) return;
+            foreach (var (ssrc, request) in raised) KeyframeRequested?.Invoke(ssrc, request);
+        }
+
+        private void Raise(uint ssrc, Stream stream, KeyframeRequestKind kind, uint requester)
+        {
+            stream.Requests++;
+            _raised.Add((ssrc, new KeyframeRequestedEventArgs(kind, requester)));
+        }
+
+        private sealed class Stream
+        {
+            public int LastFirSequence { get; set; } = -1;
+            public long Requests { get; set; }
+        }
+    }
+}
