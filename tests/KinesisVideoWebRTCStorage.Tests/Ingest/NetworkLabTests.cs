@@ -39,9 +39,7 @@ namespace KinesisVideoWebRTCStorage.Tests.Ingest
             {
                 // 10 s of 2 Mbit/s 720p30 constrained baseline (IDR every 2 s) with Opus, looped to 20 s.
                 string clip = Path.Combine(folder, "clip2m.mkv");
-                MediaTools.Ffmpeg("-f lavfi -i testsrc2=size=1280x720:rate=30 -f lavfi -i sine=frequency=440:sample_rate=48000 -t 10 "
-                    + "-c:v libx264 -profile:v baseline -pix_fmt yuv420p -preset veryfast -b:v 2M -maxrate 2M -bufsize 2M -g 60 -bf 0 "
-                    + $"-c:a libopus -b:a 32k \"{clip}\"");
+                MediaTools.WriteTestClip(clip, megabitsPerSecond: 2, seconds: 10);
 
                 using var lab = NetworkLab.Create(rateKbit: 1500);
                 output.WriteLine($"namespace {lab.Name}: loopback capped at 1500 kbit/s (tbf, burst 30 kb, latency 300 ms)");

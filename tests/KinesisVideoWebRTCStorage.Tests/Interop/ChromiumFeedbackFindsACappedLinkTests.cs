@@ -52,9 +52,7 @@ namespace KinesisVideoWebRTCStorage.Tests.Interop
                 // Twice the cap, so the estimator has to find it: 720p30 constrained baseline (IDR every 2 s) with Opus.
                 // ultrafast encodes it in about 2 s on a loaded 2-core machine; quality is not what is judged.
                 string clip = Path.Combine(folder, "clip3m.mkv");
-                MediaTools.Ffmpeg("-f lavfi -i testsrc2=size=1280x720:rate=30 -f lavfi -i sine=frequency=440:sample_rate=48000 "
-                    + $"-t {Sending.TotalSeconds + 1:0} -c:v libx264 -profile:v baseline -pix_fmt yuv420p -preset ultrafast -b:v 3M -maxrate 3M -bufsize 3M "
-                    + $"-g 60 -bf 0 -c:a libopus -b:a 32k \"{clip}\"");
+                MediaTools.WriteTestClip(clip, megabitsPerSecond: 3, seconds: (int)Sending.TotalSeconds + 1, preset: "ultrafast");
 
                 await using var chromium = await browser.OpenPeerAsync();
                 using var ours = await SendingAnswerer.ConnectAsync(chromium, new RtcConfiguration { LoopbackOnly = true, IncludeIPv6 = false });

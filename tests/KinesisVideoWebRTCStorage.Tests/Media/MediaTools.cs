@@ -58,6 +58,15 @@ namespace KinesisVideoWebRTCStorage.Tests.Media
             if (exit != 0) throw new Xunit.Sdk.XunitException($"ffmpeg {arguments} failed ({exit}): {stderr}");
         }
 
+        /// <summary>
+        /// Writes the network tests' media (bench/network.sh's too): ffmpeg's 720p30 test pattern as constrained-baseline
+        /// H.264 at a constant bitrate with an IDR every 2 s, and a 440 Hz tone as Opus, in Matroska.
+        /// </summary>
+        public static void WriteTestClip(string path, int megabitsPerSecond, int seconds, string preset = "veryfast") =>
+            Ffmpeg($"-f lavfi -i testsrc2=size=1280x720:rate=30 -f lavfi -i sine=frequency=440:sample_rate=48000 -t {seconds} "
+                + $"-c:v libx264 -profile:v baseline -pix_fmt yuv420p -preset {preset} -b:v {megabitsPerSecond}M -maxrate {megabitsPerSecond}M "
+                + $"-bufsize {megabitsPerSecond}M -g 60 -bf 0 -c:a libopus -b:a 32k \"{path}\"");
+
         /// <summary>ffprobe's compact output for the given arguments.</summary>
         public static string Ffprobe(string arguments)
         {

@@ -93,7 +93,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Gcc
             lock (_gate)
             {
                 static string Kbps(long? bits) => bits is long b ? (b / 1000).ToString(System.Globalization.CultureInfo.InvariantCulture) : "-";
-                return $"{Kbps(TargetLocked)} kbit/s (delay {Kbps(_delay.Estimate)}, loss {Kbps(_loss.Estimate)}, REMB {Kbps(_remb)}, capacity {Kbps(_delay.LinkCapacity)} from {_delay.Decreases} overuses and {_delay.BurstsMeasured} bursts)";
+                return $"{Kbps(TargetLocked)} kbit/s (delay {Kbps(_delay.Estimate)}, loss {Kbps(_loss.Estimate)}, REMB {Kbps(_remb)}, capacity {Kbps(_delay.LinkCapacity)}; {_delay.Decreases} decreases, {_delay.BurstsMeasured} bursts measured)";
             }
         }
 

@@ -81,13 +81,16 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Interceptor
                             break;
                     }
                 }
-                long target = Estimator.Target;
-                if (_trace != null && Math.Abs(target - _tracedTarget) * 10 >= _tracedTarget)
-                {
-                    _tracedTarget = target;
-                    _trace("bandwidth estimate " + Estimator);
-                }
+                if (_trace != null) TraceIfMoved(_trace);
             }
+        }
+
+        private void TraceIfMoved(Action<string> trace)
+        {
+            long target = Estimator.Target;
+            if (Math.Abs(target - _tracedTarget) * 10 < _tracedTarget) return;
+            _tracedTarget = target;
+            trace("bandwidth estimate " + Estimator);
         }
 
         private bool NamesOurs(ReceiverEstimatedMaximumBitrate remb)

@@ -14,7 +14,6 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Interceptor
     {
         private readonly object _gate = new object();
         private readonly Dictionary<uint, Stream> _streams = new Dictionary<uint, Stream>();
-        private readonly List<(uint Ssrc, KeyframeRequestedEventArgs Request)> _raised = new List<(uint, KeyframeRequestedEventArgs)>();
 
         /// <summary>Raised on the receiving thread, outside the interceptor's lock, with the SSRC of the stream asked for.</summary>
         public event Action<uint, KeyframeRequestedEventArgs>? KeyframeRequested;
@@ -32,37 +31,36 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Interceptor
 
         public override void OnRtcpReceived(IReadOnlyList<RtcpPacket> packets, TimeSpan now)
         {
-            List<(uint, KeyframeRequestedEventArgs)>? raised = null;
+            List<(uint Ssrc, KeyframeRequestedEventArgs Request)>? raised = null;
             lock (_gate)
             {
-                _raised.Clear();
                 foreach (var packet in packets)
                 {
                     switch (packet)
                     {
                         case PictureLossIndication pli when _streams.TryGetValue(pli.MediaSsrc, out var stream):
-                            Raise(pli.MediaSsrc, stream, KeyframeRequestKind.PictureLossIndication, pli.SenderSsrc);
+                            Raise(ref raised, pli.MediaSsrc, stream, KeyframeRequestKind.PictureLossIndication, pli.SenderSsrc);
                             break;
                         case FullIntraRequest fir:
                             foreach (var entry in fir.Entries)
                             {
                                 if (!_streams.TryGetValue(entry.Ssrc, out var asked) || entry.SequenceNumber == asked.LastFirSequence) continue;
                                 asked.LastFirSequence = entry.SequenceNumber;
-                                Raise(entry.Ssrc, asked, KeyframeRequestKind.FullIntraRequest, fir.SenderSsrc);
+                                Raise(ref raised, entry.Ssrc, asked, KeyframeRequestKind.FullIntraRequest, fir.SenderSsrc);
                             }
                             break;
                     }
                 }
-                if (_raised.Count > 0) raised = new List<(uint, KeyframeRequestedEventArgs)>(_raised);
             }
             if (raised == null) return;
             foreach (var (ssrc, request) in raised) KeyframeRequested?.Invoke(ssrc, request);
         }
 
-        private void Raise(uint ssrc, Stream stream, KeyframeRequestKind kind, uint requester)
+        /// <summary>Counts a request and keeps it to be raised once the lock is released.</summary>
+        private static void Raise(ref List<(uint Ssrc, KeyframeRequestedEventArgs Request)>? raised, uint ssrc, Stream stream, KeyframeRequestKind kind, uint requester)
         {
             stream.Requests++;
-            _raised.Add((ssrc, new KeyframeRequestedEventArgs(kind, requester)));
+            (raised ??= new List<(uint, KeyframeRequestedEventArgs)>()).Add((ssrc, new KeyframeRequestedEventArgs(kind, requester)));
         }
 
         private sealed class Stream

@@ -25,7 +25,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Interceptor
 
         public override void BindRemoteStream(RtpStreamInfo stream)
         {
-            lock (_gate) _streams.Add(new Stream(stream.Ssrc, stream.PayloadTypes));
+            lock (_gate) _streams.Add(new Stream(stream));
         }
 
         /// <summary>NACK messages sent for the stream our feedback about it is sent from (its receiver's SSRC).</summary>
@@ -57,8 +57,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Interceptor
         private Stream? Find(int payloadType)
         {
             foreach (var stream in _streams)
-                foreach (int type in stream.PayloadTypes)
-                    if (type == payloadType) return stream;
+                if (stream.Info.Carries(payloadType)) return stream;
             return null;
         }
 
@@ -67,14 +66,12 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Interceptor
             private readonly Dictionary<ushort, int> _pending = new Dictionary<ushort, int>();
             private int _highest = -1;
 
-            public Stream(uint feedbackSsrc, IReadOnlyCollection<int> payloadTypes)
-            {
-                FeedbackSsrc = feedbackSsrc;
-                PayloadTypes = payloadTypes;
-            }
+            public Stream(RtpStreamInfo info) => Info = info;
 
-            public uint FeedbackSsrc { get; }
-            public IReadOnlyCollection<int> PayloadTypes { get; }
+            public RtpStreamInfo Info { get; }
+
+            /// <summary>The SSRC our feedback about the stream is sent from.</summary>
+            public uint FeedbackSsrc => Info.Ssrc;
             public uint? MediaSsrc { get; set; }
             public long NacksSent { get; private set; }
 

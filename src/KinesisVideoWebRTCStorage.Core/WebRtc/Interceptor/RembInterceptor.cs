@@ -29,13 +29,11 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Interceptor
         private readonly object _gate = new object();
         private readonly DelayBasedBandwidthEstimator _estimator;
         private readonly List<PacketResult> _pending = new List<PacketResult>();
-        private IReadOnlyCollection<int> _payloadTypes = Array.Empty<int>();
-        private int _clockRate;
-        private uint _senderSsrc, _mediaSsrc;
+        private RtpStreamInfo? _stream;
+        private uint _mediaSsrc;
         private int _highestSequence = -1;
         private uint _lastTimestamp;
         private long _extendedTimestamp;
-        private bool _timestampStarted;
         private long _lastSent;
         private TimeSpan? _lastSentAt;
 
@@ -43,36 +41,29 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Interceptor
         public RembInterceptor(long startBitrate = 50_000_000, long minBitrate = 100_000, long maxBitrate = 50_000_000) =>
             _estimator = new DelayBasedBandwidthEstimator(startBitrate, minBitrate, maxBitrate, measureBursts: false);
 
-        /// <summary>REMB messages sent.</summary>
-        public long Sent { get; private set; }
-
         public override void BindRemoteStream(RtpStreamInfo stream)
         {
             if (stream.Kind != MediaTrackKind.Video || !stream.HasFeedback("goog-remb") || stream.HasFeedback("transport-cc")) return;
-            lock (_gate)
-            {
-                _payloadTypes = stream.PayloadTypes;
-                _senderSsrc = stream.Ssrc;
-                Volatile.Write(ref _clockRate, stream.ClockRate);
-            }
+            Volatile.Write(ref _stream, stream);
         }
 
         public override void OnRtpReceived(in RtpPacket packet, int length, TimeSpan arrival, List<RtcpPacket> feedback)
         {
-            if (Volatile.Read(ref _clockRate) == 0) return; // not bound: no lock taken per packet
+            var stream = Volatile.Read(ref _stream);
+            if (stream == null) return; // not bound: no lock taken per packet
             lock (_gate)
             {
-                if (!Contains(_payloadTypes, packet.Header.PayloadType)) return;
+                if (!stream.Carries(packet.Header.PayloadType)) return;
                 if (_mediaSsrc == 0) _mediaSsrc = packet.Header.Ssrc;
                 if (packet.Header.Ssrc != _mediaSsrc) return;
-                if (_highestSequence >= 0 && SequenceNumber.Distance((ushort)_highestSequence, packet.Header.SequenceNumber) <= 0) return;
+                bool first = _highestSequence < 0;
+                if (!first && SequenceNumber.Distance((ushort)_highestSequence, packet.Header.SequenceNumber) <= 0) return;
                 _highestSequence = packet.Header.SequenceNumber;
                 uint timestamp = packet.Header.Timestamp;
-                _extendedTimestamp = _timestampStarted ? _extendedTimestamp + unchecked((int)(timestamp - _lastTimestamp)) : timestamp;
-                _timestampStarted = true;
+                _extendedTimestamp = first ? timestamp : _extendedTimestamp + unchecked((int)(timestamp - _lastTimestamp));
                 _lastTimestamp = timestamp;
                 if (_pending.Count < MaxPending)
-                    _pending.Add(new PacketResult(_extendedTimestamp * 1_000_000 / _clockRate, Math.Max(arrival.Ticks / 10, 0), length));
+                    _pending.Add(new PacketResult(_extendedTimestamp * 1_000_000 / stream.ClockRate, Math.Max(arrival.Ticks / 10, 0), length));
             }
         }
 
@@ -91,16 +82,8 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Interceptor
                 if (!due) return;
                 _lastSent = estimate;
                 _lastSentAt = now;
-                Sent++;
-                outgoing.Add(new ReceiverEstimatedMaximumBitrate(_senderSsrc, (ulong)estimate, new[] { _mediaSsrc }));
+                outgoing.Add(new ReceiverEstimatedMaximumBitrate(_stream!.Ssrc, (ulong)estimate, new[] { _mediaSsrc }));
             }
-        }
-
-        private static bool Contains(IReadOnlyCollection<int> payloadTypes, int payloadType)
-        {
-            foreach (int type in payloadTypes)
-                if (type == payloadType) return true;
-            return false;
         }
     }
 }

@@ -12,7 +12,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Interceptor
         public RtpStreamInfo(MediaTrackKind kind, uint ssrc, int clockRate, IReadOnlyList<SdpExtmap> extensions, IReadOnlyList<SdpRtcpFeedback> feedback,
             IReadOnlyCollection<int>? payloadTypes = null)
         {
-            PayloadTypes = payloadTypes ?? System.Array.Empty<int>();
+            _payloadTypes = payloadTypes == null ? System.Array.Empty<int>() : payloadTypes.ToArray();
             Kind = kind;
             Ssrc = ssrc;
             ClockRate = clockRate;
@@ -27,8 +27,13 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Interceptor
 
         public int ClockRate { get; }
 
-        /// <summary>The payload types the stream's packets carry, when known: how a received packet is told to be this stream's.</summary>
-        public IReadOnlyCollection<int> PayloadTypes { get; }
+        private readonly int[] _payloadTypes;
+
+        /// <summary>
+        /// Whether the stream's packets carry this payload type (known for a remote stream): how a received packet is told
+        /// to be this stream's. An array, so the per-packet lookup allocates no enumerator.
+        /// </summary>
+        public bool Carries(int payloadType) => System.Array.IndexOf(_payloadTypes, payloadType) >= 0;
         public IReadOnlyList<SdpExtmap> Extensions { get; }
         public IReadOnlyList<SdpRtcpFeedback> Feedback { get; }
 

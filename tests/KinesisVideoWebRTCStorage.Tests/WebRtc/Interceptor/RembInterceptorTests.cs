@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using KinesisVideoWebRTCStorage.Media;
 using KinesisVideoWebRTCStorage.Tests.WebRtc.Gcc;
+using KinesisVideoWebRTCStorage.Tests.WebRtc.Rtp.Codecs;
 using KinesisVideoWebRTCStorage.WebRtc.Gcc;
 using KinesisVideoWebRTCStorage.WebRtc.Interceptor;
 using KinesisVideoWebRTCStorage.WebRtc.Rtcp;
@@ -18,12 +19,6 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Interceptor
     {
         private const int PayloadType = 102;
         private const uint MediaSsrc = 0x1234, FeedbackSsrc = 0x9999;
-
-        private sealed class Capture : IRtpPacketSink
-        {
-            public List<byte[]> Packets { get; } = new List<byte[]>();
-            public void OnRtpPacket(byte[] buffer, int length) => Packets.Add(buffer.AsSpan(0, length).ToArray());
-        }
 
         private static RtpStreamInfo RemoteVideo(params string[] feedback) => new RtpStreamInfo(MediaTrackKind.Video, FeedbackSsrc, 90000,
             Array.Empty<SdpExtmap>(), feedback.Select(f => new SdpRtcpFeedback(PayloadType, f)).ToList(), new[] { PayloadType });
@@ -43,7 +38,7 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Interceptor
             {
                 long start = frame * 1_000_000L / 30;
                 int size = (int)(frame % 30 == 0 ? frameBytes * 4 : frameBytes * 26 / 29);
-                var capture = new Capture();
+                var capture = new CapturingSink();
                 packetizer.Packetize(new byte[] { 0, 0, 0, 1, (byte)(frame % 30 == 0 ? 0x65 : 0x41) }.Concat(Enumerable.Repeat((byte)7, size)).ToArray(), (uint)(frame * 3000), capture);
                 long send = start;
                 foreach (var packet in capture.Packets)

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using KinesisVideoWebRTCStorage.Media;
+using KinesisVideoWebRTCStorage.Tests.WebRtc.Rtp.Codecs;
 using KinesisVideoWebRTCStorage.WebRtc.Gcc;
 using KinesisVideoWebRTCStorage.WebRtc.Interceptor;
 using KinesisVideoWebRTCStorage.WebRtc.Rtcp;
@@ -20,12 +21,6 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Interceptor
     {
         private const int ExtensionId = 3;
 
-        private sealed class Capture : IRtpPacketSink
-        {
-            public List<byte[]> Packets { get; } = new List<byte[]>();
-            public void OnRtpPacket(byte[] buffer, int length) => Packets.Add(buffer.AsSpan(0, length).ToArray());
-        }
-
         private static RtpStreamInfo Stream(uint ssrc) => new RtpStreamInfo(MediaTrackKind.Video, ssrc, 90000,
             new[] { new SdpExtmap(ExtensionId, TransportSequenceNumber.Uri) }, new[] { new SdpRtcpFeedback(102, "transport-cc") });
 
@@ -33,7 +28,7 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Interceptor
         public void SequenceNumbersStampedOnSendComeBackAsFeedbackWithArrivalTimesAndLosses()
         {
             var packetizer = new H264Packetizer(0x1234, 102, 100, 1200, ExtensionId);
-            var capture = new Capture();
+            var capture = new CapturingSink();
             var nal = new byte[] { 0, 0, 0, 1, 0x65 }.Concat(Enumerable.Repeat((byte)7, 30_000)).ToArray();
             packetizer.Packetize(nal, 9000, capture);
             Assert.True(capture.Packets.Count > 20);
@@ -86,7 +81,7 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Interceptor
             var stamper = new TransportSequenceInterceptor();
             stamper.BindLocalStream(new RtpStreamInfo(MediaTrackKind.Video, 0x1234, 90000, Array.Empty<SdpExtmap>(), Array.Empty<SdpRtcpFeedback>()));
             var packetizer = new H264Packetizer(0x1234, 102, 100, 1200);
-            var capture = new Capture();
+            var capture = new CapturingSink();
             packetizer.Packetize(new byte[] { 0, 0, 0, 1, 0x65, 1, 2, 3 }, 0, capture);
             var before = capture.Packets[0].ToArray();
             stamper.OnRtpSending(capture.Packets[0], TimeSpan.Zero);
