@@ -17,6 +17,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Interceptor
     {
         private readonly object _gate = new object();
         private readonly TransportSequenceInterceptor? _transportSequence;
+        private readonly SenderReportInterceptor? _reports;
         private readonly Func<DateTime> _utcNow;
         private readonly List<PacketResult> _results = new List<PacketResult>();
         private readonly HashSet<uint> _localSsrcs = new HashSet<uint>();
@@ -26,10 +27,12 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Interceptor
         private readonly Action<string>? _trace;
         private long _tracedTarget;
 
+        /// <param name="reports">Where the round-trip time comes from; it must come before this interceptor in the chain.</param>
         /// <param name="trace">Told each time the estimate moves by a tenth or more.</param>
-        public CongestionControlInterceptor(SendSideBandwidthEstimator estimator, TransportSequenceInterceptor? transportSequence, Func<DateTime>? utcNow = null,
-            Action<string>? trace = null)
+        public CongestionControlInterceptor(SendSideBandwidthEstimator estimator, TransportSequenceInterceptor? transportSequence, SenderReportInterceptor? reports = null,
+            Func<DateTime>? utcNow = null, Action<string>? trace = null)
         {
+            _reports = reports;
             _trace = trace;
             Estimator = estimator ?? throw new ArgumentNullException(nameof(estimator));
             _transportSequence = transportSequence;
@@ -38,8 +41,8 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Interceptor
 
         public SendSideBandwidthEstimator Estimator { get; }
 
-        /// <summary>The round-trip time from the latest reception report that echoed one of our sender reports.</summary>
-        public TimeSpan? RoundTripTime { get; private set; }
+        /// <summary>The video's round-trip time from the latest reception report that echoed one of its sender reports.</summary>
+        public TimeSpan? RoundTripTime => _reports?.RoundTripTime(_videoSsrc);
 
         public override void BindLocalStream(RtpStreamInfo stream)
         {
@@ -106,7 +109,6 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Interceptor
             {
                 if (report.Ssrc != _videoSsrc) continue;
                 var now = _utcNow();
-                RoundTripTime = Rtcp.RoundTripTime.FromReport(report, now) ?? RoundTripTime;
                 long sent = Interlocked.Read(ref _videoBytesSent);
                 double seconds = (now - _lastReportAt).TotalSeconds;
                 if (_lastReportAt != default && seconds > 0) Estimator.OnReceptionReport(report.FractionLost, (long)((sent - _bytesAtLastReport) * 8 / seconds), monotonicNow);

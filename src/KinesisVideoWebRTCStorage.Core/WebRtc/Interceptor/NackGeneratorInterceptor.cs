@@ -31,18 +31,14 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Interceptor
         /// <summary>NACK messages sent for the stream our feedback about it is sent from (its receiver's SSRC).</summary>
         public long NacksSent(uint feedbackSsrc)
         {
-            lock (_gate) return _streams.Where(s => s.FeedbackSsrc == feedbackSsrc).Sum(s => s.NacksSent);
+            lock (_gate) return BoundRemoteStream.ByFeedbackSsrc(_streams, feedbackSsrc)?.NacksSent ?? 0;
         }
 
         public override void OnRtpReceived(in RtpPacket packet, int length, TimeSpan arrival, List<RtcpPacket> feedback)
         {
             lock (_gate)
             {
-                var stream = Find(packet.Header.PayloadType);
-                if (stream == null) return;
-                stream.MediaSsrc ??= packet.Header.Ssrc;
-                if (packet.Header.Ssrc != stream.MediaSsrc) return; // one source per stream, as its receiver takes
-                stream.OnSequence(packet.Header.SequenceNumber, feedback);
+                BoundRemoteStream.Find(_streams, packet.Header)?.OnSequence(packet.Header.SequenceNumber, feedback);
             }
         }
 
@@ -54,25 +50,15 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Interceptor
             }
         }
 
-        private Stream? Find(int payloadType)
-        {
-            foreach (var stream in _streams)
-                if (stream.Info.Carries(payloadType)) return stream;
-            return null;
-        }
-
-        private sealed class Stream
+        private sealed class Stream : BoundRemoteStream
         {
             private readonly Dictionary<ushort, int> _pending = new Dictionary<ushort, int>();
             private int _highest = -1;
 
-            public Stream(RtpStreamInfo info) => Info = info;
+            public Stream(RtpStreamInfo info) : base(info)
+            {
+            }
 
-            public RtpStreamInfo Info { get; }
-
-            /// <summary>The SSRC our feedback about the stream is sent from.</summary>
-            public uint FeedbackSsrc => Info.Ssrc;
-            public uint? MediaSsrc { get; set; }
             public long NacksSent { get; private set; }
 
             public void OnSequence(ushort sequence, List<RtcpPacket> feedback)

@@ -14,7 +14,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Interceptor
     /// is one group, and the delay-based estimator the sender runs on transport-wide feedback finds the overuse. Sent
     /// every second, and at once when the estimate falls by 3 % or more. Like libwebrtc, a receiver does this only for a
     /// sender without transport-wide feedback: one that has it estimates from its own send times, which a receiver
-    /// cannot know.
+    /// cannot know. As a sender, it keeps the latest REMB the peer sent about our streams, for the statistics.
     /// </summary>
     /// <remarks>
     /// Only new packets count: a retransmission carries its frame's old timestamp, and its lateness says nothing about
@@ -36,6 +36,8 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Interceptor
         private long _extendedTimestamp;
         private long _lastSent;
         private TimeSpan? _lastSentAt;
+        private readonly Dictionary<uint, ulong> _received = new Dictionary<uint, ulong>();
+        private readonly HashSet<uint> _localSsrcs = new HashSet<uint>();
 
         /// <param name="startBitrate">Where the estimate starts: high, so that it caps nothing until the link is found short.</param>
         public RembInterceptor(long startBitrate = 50_000_000, long minBitrate = 100_000, long maxBitrate = 50_000_000) =>
@@ -65,6 +67,31 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Interceptor
                 if (_pending.Count < MaxPending)
                     _pending.Add(new PacketResult(_extendedTimestamp * 1_000_000 / stream.ClockRate, Math.Max(arrival.Ticks / 10, 0), length));
             }
+        }
+
+        /// <summary>The latest REMB the peer sent naming our stream, in bits per second, or null.</summary>
+        public ulong? ReceivedEstimate(uint localSsrc)
+        {
+            lock (_gate) return _received.TryGetValue(localSsrc, out ulong bitrate) ? bitrate : (ulong?)null;
+        }
+
+        public override void OnRtcpReceived(IReadOnlyList<RtcpPacket> packets, TimeSpan now)
+        {
+            foreach (var packet in packets)
+            {
+                if (!(packet is ReceiverEstimatedMaximumBitrate remb)) continue;
+                lock (_gate)
+                {
+                    // Only streams we send: a peer cannot grow this with SSRCs of its choosing.
+                    foreach (uint ssrc in remb.Ssrcs)
+                        if (_localSsrcs.Contains(ssrc)) _received[ssrc] = remb.Bitrate;
+                }
+            }
+        }
+
+        public override void BindLocalStream(RtpStreamInfo stream)
+        {
+            lock (_gate) _localSsrcs.Add(stream.Ssrc);
         }
 
         public override void OnTick(TimeSpan now, List<RtcpPacket> outgoing)

@@ -32,8 +32,11 @@ namespace KinesisVideoWebRTCStorage.WebRtc
         /// <summary>How long ICE and DTLS may take, from having both descriptions to connected.</summary>
         public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-        /// <summary>How often RTCP reports and pending feedback are sent.</summary>
+        /// <summary>How often the interceptors' RTCP is collected and sent: feedback, and the reports that are due.</summary>
         public TimeSpan RtcpInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+
+        /// <summary>How often a receiver reports on what it received; 1 s, libwebrtc's for video.</summary>
+        public TimeSpan ReceiverReportInterval { get; set; } = TimeSpan.FromSeconds(1);
 
         /// <summary>ICE check pacing; shorter connects faster on loopback.</summary>
         public TimeSpan IceCheckInterval { get; set; } = TimeSpan.FromMilliseconds(20);

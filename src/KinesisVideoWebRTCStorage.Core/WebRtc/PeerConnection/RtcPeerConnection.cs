@@ -48,7 +48,13 @@ namespace KinesisVideoWebRTCStorage.WebRtc
         private readonly InterceptorChain _interceptors;
         private readonly CongestionControlInterceptor? _congestion;
         private readonly NackGeneratorInterceptor _nackGenerator;
+        private readonly NackResponderInterceptor _nackResponder;
+        private readonly SenderReportInterceptor _senderReports;
+        private readonly ReceiverReportInterceptor _receiverReports;
+        private readonly PictureLossInterceptor _pictureLoss;
+        private readonly RembInterceptor _remb;
         private readonly KeyframeRequestInterceptor _keyframeRequests;
+        private readonly IRtpPacketSink _transmit, _resends;
         private PacedSender? _pacer;
         private IceAgent? _ice;
         private SdpSessionDescription? _local, _remote;
@@ -66,8 +72,33 @@ namespace KinesisVideoWebRTCStorage.WebRtc
             _config = configuration ?? new RtcConfiguration();
             _certificate = _config.Certificate ?? DtlsCertificate.Shared;
             _lossRandom = new Random(_config.InjectedLossSeed);
-            _interceptors = BuildInterceptors(_config, out _nackGenerator, out _keyframeRequests, out _congestion);
+            _transmit = new TransmitSink(this, resends: false);
+            _resends = new TransmitSink(this, resends: true);
+            // The RTP/RTCP interceptors (pion's RegisterDefaultInterceptors). As a receiver: NACKs, receiver reports,
+            // PLIs, transport-wide feedback and REMB (the last two only where the answer kept them). As a sender: NACK
+            // resends, sender reports, PLI and FIR, and with congestion control the transport-wide sequence numbers and
+            // the bandwidth estimator they feed. Sender reports come before congestion control, which takes their RTT.
+            _nackGenerator = new NackGeneratorInterceptor();
+            _receiverReports = new ReceiverReportInterceptor(_config.ReceiverReportInterval);
+            _pictureLoss = new PictureLossInterceptor(NeedsKeyframe);
+            _remb = new RembInterceptor();
+            _keyframeRequests = new KeyframeRequestInterceptor();
             _keyframeRequests.KeyframeRequested += OnKeyframeRequested;
+            _senderReports = new SenderReportInterceptor();
+            _nackResponder = new NackResponderInterceptor(_sendLock, _resends, _senderReports.RoundTripTime, ResendBitrateCap);
+            var interceptors = new List<RtpInterceptor>
+            {
+                _nackGenerator, _receiverReports, _pictureLoss, new TransportFeedbackInterceptor(), _remb, _keyframeRequests, _senderReports, _nackResponder,
+            };
+            if (_config.CongestionControl)
+            {
+                var transportSequence = new TransportSequenceInterceptor();
+                _congestion = new CongestionControlInterceptor(new SendSideBandwidthEstimator(_config.StartBitrate, _config.MinBitrate, _config.MaxBitrate),
+                    transportSequence, _senderReports, trace: _config.Trace);
+                interceptors.Add(transportSequence);
+                interceptors.Add(_congestion);
+            }
+            _interceptors = new InterceptorChain(interceptors);
         }
 
         private void OnKeyframeRequested(uint ssrc, Sender.KeyframeRequestedEventArgs request)
@@ -76,28 +107,15 @@ namespace KinesisVideoWebRTCStorage.WebRtc
                 if (sender.Ssrc == ssrc) sender.OnKeyframeRequested(request);
         }
 
-        /// <summary>
-        /// The RTP/RTCP interceptors this configuration asks for (pion's RegisterDefaultInterceptors): as a receiver,
-        /// NACKs, transport-wide feedback and REMB (the last two only where the answer kept them); as a sender, PLI and FIR; as a sender with congestion control, the transport-wide sequence numbers and the
-        /// bandwidth estimator they feed.
-        /// </summary>
-        private static InterceptorChain BuildInterceptors(RtcConfiguration config, out NackGeneratorInterceptor nackGenerator,
-            out KeyframeRequestInterceptor keyframeRequests, out CongestionControlInterceptor? congestion)
+        private bool NeedsKeyframe(uint feedbackSsrc)
         {
-            nackGenerator = new NackGeneratorInterceptor();
-            keyframeRequests = new KeyframeRequestInterceptor();
-            var interceptors = new List<RtpInterceptor> { nackGenerator, new TransportFeedbackInterceptor(), new RembInterceptor(), keyframeRequests };
-            congestion = null;
-            if (config.CongestionControl)
-            {
-                var transportSequence = new TransportSequenceInterceptor();
-                congestion = new CongestionControlInterceptor(new SendSideBandwidthEstimator(config.StartBitrate, config.MinBitrate, config.MaxBitrate), transportSequence,
-                    trace: config.Trace);
-                interceptors.Add(transportSequence);
-                interceptors.Add(congestion);
-            }
-            return new InterceptorChain(interceptors);
+            foreach (var receiver in _receivers)
+                if (receiver.LocalSsrc == feedbackSsrc) return receiver.NeedsKeyframe;
+            return false;
         }
+
+        /// <summary>Resends share the link with the media: on a link found short they get at most half the estimate.</summary>
+        private long? ResendBitrateCap() => _congestion?.Estimator is { IsConstrained: true } estimator ? estimator.Target / 2 : (long?)null;
 
         /// <summary>The sender's bandwidth estimator, or null when congestion control is off.</summary>
         public SendSideBandwidthEstimator? BandwidthEstimator => _congestion?.Estimator;
@@ -299,7 +317,8 @@ namespace KinesisVideoWebRTCStorage.WebRtc
                     _srtpIn?.Counters.AuthenticationFailures ?? 0, _srtpIn?.Counters.ReplaysDropped ?? 0, _srtpIn?.Counters.MalformedDropped ?? 0,
                     Interlocked.Read(ref _rtcpMalformed), Interlocked.Read(ref _injectedLossDropped));
                 return new RtcStatsReport(_state, IceConnectionState, pair == null ? null : $"{pair.Local.Type.ToName()} {pair.Local.Address}:{pair.Local.Port} -> {pair.Remote.Type.ToName()} {pair.RemoteEndPoint}",
-                    _dtls?.Role.ToString(), _dtls?.Profile.ToString(), transport, _senders.Select(s => s.Stats(_keyframeRequests.Requests(s.Ssrc))).ToList(), _receivers.Select(r => r.Stats(_nackGenerator.NacksSent(r.LocalSsrc))).ToList());
+                    _dtls?.Role.ToString(), _dtls?.Profile.ToString(), transport, _senders.Select(s => s.Stats(_senderReports, _nackResponder, _remb, _keyframeRequests.Requests(s.Ssrc))).ToList(),
+                    _receivers.Select(r => r.Stats(_receiverReports.PacketsLost(r.LocalSsrc), _nackGenerator.NacksSent(r.LocalSsrc), _pictureLoss.PictureLossIndicationsSent(r.LocalSsrc))).ToList());
             }
         }
 
@@ -509,8 +528,9 @@ namespace KinesisVideoWebRTCStorage.WebRtc
                     _dtls = dtls;
                     lock (_sendLock) _srtpOut = new SrtpSession(dtls.Profile, keys.LocalKey.Span, keys.LocalSalt.Span);
                     lock (_receiveLock) _srtpIn = new SrtpSession(dtls.Profile, keys.RemoteKey.Span, keys.RemoteSalt.Span);
-                    if (_congestion != null && _senders.Count > 0) _pacer = new PacedSender(_sendLock, TransmitPaced) { PacingRate = PacingRate() };
-                    foreach (var sender in _senders) sender.Start(_srtpOut, SendMedia, MaxRtpPayload, _pacer, _congestion);
+                    if (_congestion != null && _senders.Count > 0) _pacer = new PacedSender(_sendLock, TransmitRtp) { PacingRate = PacingRate() };
+                    foreach (var sender in _senders)
+                        sender.Start(_pacer == null ? _transmit : sender.Kind == MediaTrackKind.Video ? _pacer.Video : _pacer.Audio, MaxRtpPayload, _congestion);
                     _connectTimer?.Dispose();
                     _rtcpTimer = new Timer(_ => OnRtcpTick(), null, _config.RtcpInterval, _config.RtcpInterval);
                 }
@@ -537,8 +557,8 @@ namespace KinesisVideoWebRTCStorage.WebRtc
         /// <summary>The pacer's rate: the estimate times libwebrtc's pacing factor, so queues drain faster than they fill.</summary>
         private long PacingRate() => (long)((_congestion?.Estimator.Target ?? 0) * _config.PacingFactor);
 
-        /// <summary>A paced RTP packet's turn (under the send lock): the interceptors stamp it, then SRTP and the socket.</summary>
-        private void TransmitPaced(byte[] buffer, int length)
+        /// <summary>A plain RTP packet leaves now (under the send lock): the interceptors see and stamp it, then SRTP and the socket.</summary>
+        private void TransmitRtp(byte[] buffer, int length)
         {
             if (_srtpOut == null) return;
             _interceptors.OnRtpSending(buffer.AsSpan(0, length), _clock.Elapsed);
@@ -622,31 +642,17 @@ namespace KinesisVideoWebRTCStorage.WebRtc
             _interceptors.OnRtcpReceived(packets, _clock.Elapsed);
             var pacer = _pacer;
             if (pacer != null) pacer.PacingRate = PacingRate();
-            foreach (var sender in _senders) sender.OnRtcp(packets);
-            var now = DateTime.UtcNow;
             foreach (var packet in packets)
-                foreach (var receiver in _receivers) receiver.OnRtcp(packet, now);
+                foreach (var receiver in _receivers) receiver.OnRtcp(packet);
         }
 
         private void OnRtcpTick()
         {
             try
             {
-                foreach (var sender in _senders) sender.SendReportIfDue(Cname);
-                var own = new List<RtcpPacket>();
-                _interceptors.OnTick(_clock.Elapsed, own);
-                // Each goes alone: transport-cc feedback can be large, and reduced-size RTCP is negotiated (RFC 5506).
-                foreach (var packet in own) SendRtcp(new[] { packet });
-                if (_receivers.Count == 0) return;
-                var now = DateTime.UtcNow;
-                var feedback = new List<RtcpPacket>();
-                var reports = new List<ReceptionReport>();
-                foreach (var receiver in _receivers) receiver.OnRtcpTick(now, feedback, reports);
-                if (reports.Count == 0) return;
-                // A compound starts with a report (RFC 3550 section 6.1); an RR from the first receiver's SSRC covers all.
-                feedback.Insert(0, new ReceiverReport(_receivers[0].LocalSsrc, reports));
-                feedback.Insert(1, SourceDescription.ForCName(_receivers[0].LocalSsrc, Cname));
-                SendRtcp(feedback);
+                var outgoing = new List<RtcpPacket>();
+                _interceptors.OnTick(_clock.Elapsed, outgoing);
+                SendRtcp(outgoing);
             }
             catch (Exception e) when (!(e is OutOfMemoryException))
             {
@@ -654,16 +660,52 @@ namespace KinesisVideoWebRTCStorage.WebRtc
             }
         }
 
+        /// <summary>
+        /// Sends RTCP as few compounds as fit a datagram. Reports lead, followed by the CNAME of the first one's source,
+        /// as RFC 3550 section 6.1 asks of a compound; what does not fit after them goes on in reduced-size compounds
+        /// (RFC 5506, which every WebRTC peer negotiates).
+        /// </summary>
         private void SendRtcp(IReadOnlyList<RtcpPacket> packets)
         {
+            if (packets.Count == 0) return;
+            var ordered = new List<RtcpPacket>(packets.Count + 1);
+            foreach (var packet in packets)
+                if (packet is SenderReport || packet is ReceiverReport) ordered.Add(packet);
+            if (ordered.Count > 0) ordered.Add(SourceDescription.ForCName(ordered[0] is SenderReport sr ? sr.Ssrc : ((ReceiverReport)ordered[0]).Ssrc, Cname));
+            foreach (var packet in packets)
+                if (!(packet is SenderReport || packet is ReceiverReport)) ordered.Add(packet);
+            int room = _rtcpBuffer.Length - SrtpProtectionProfiles.MaxTrailerLength;
             lock (_sendLock)
             {
                 if (_srtpOut == null) return;
-                int room = _rtcpBuffer.Length - SrtpProtectionProfiles.MaxTrailerLength;
-                if (RtcpCompoundPacket.GetLength(packets) > room) packets = packets.Take(2).ToList();
-                int length = RtcpCompoundPacket.Write(_rtcpBuffer.AsSpan(0, room), packets);
-                SendMedia(_rtcpBuffer, _srtpOut.ProtectRtcp(_rtcpBuffer, length));
+                int start = 0, length = 0;
+                for (int i = 0; i <= ordered.Count; i++)
+                {
+                    if (i < ordered.Count && length + ordered[i].Length <= room)
+                    {
+                        length += ordered[i].Length;
+                        continue;
+                    }
+                    if (i > start) SendCompound(ordered, start, i - start);
+                    if (i < ordered.Count && ordered[i].Length > room)
+                    {
+                        Trace($"dropped an RTCP {ordered[i].PacketType} of {ordered[i].Length} bytes: larger than a datagram");
+                        start = i + 1;
+                        length = 0;
+                    }
+                    else
+                    {
+                        start = i;
+                        length = i < ordered.Count ? ordered[i].Length : 0;
+                    }
+                }
             }
+        }
+
+        private void SendCompound(List<RtcpPacket> packets, int index, int count)
+        {
+            int length = RtcpCompoundPacket.Write(_rtcpBuffer.AsSpan(0, _rtcpBuffer.Length - SrtpProtectionProfiles.MaxTrailerLength), packets.GetRange(index, count));
+            SendMedia(_rtcpBuffer, _srtpOut!.ProtectRtcp(_rtcpBuffer, length));
         }
 
         private void Fail(string reason, Exception? cause = null)
@@ -697,6 +739,33 @@ namespace KinesisVideoWebRTCStorage.WebRtc
         private void ThrowIfClosed()
         {
             if (_state == RtcPeerConnectionState.Closed) throw new ObjectDisposedException(nameof(RtcPeerConnection));
+        }
+
+        /// <summary>
+        /// Where a sender's packets go when nothing paces them, and where resends go: to the pacer's resend lane once it
+        /// runs, otherwise out at once, under the send lock.
+        /// </summary>
+        private sealed class TransmitSink : IRtpPacketSink
+        {
+            private readonly RtcPeerConnection _owner;
+            private readonly bool _resends;
+
+            public TransmitSink(RtcPeerConnection owner, bool resends)
+            {
+                _owner = owner;
+                _resends = resends;
+            }
+
+            public void OnRtpPacket(byte[] buffer, int length)
+            {
+                var pacer = _resends ? _owner._pacer : null;
+                if (pacer != null)
+                {
+                    pacer.Resends.OnRtpPacket(buffer, length);
+                    return;
+                }
+                lock (_owner._sendLock) _owner.TransmitRtp(buffer, length);
+            }
         }
 
         private void Trace(string message) => _config.Trace?.Invoke(message);

@@ -14,30 +14,22 @@ namespace KinesisVideoWebRTCStorage.WebRtc
 
     /// <summary>
     /// The receiving half of a recvonly transceiver: SRTP-decrypted RTP in, frames out. Packets are put back in order
-    /// (the connection's <see cref="Interceptor.NackGeneratorInterceptor"/> asks for the missing ones), and while no
-    /// decodable keyframe has arrived, or after a frame was lost, a PLI asks the sender for one.
+    /// (the connection's <see cref="Interceptor.NackGeneratorInterceptor"/> asks for the missing ones); while no
+    /// decodable keyframe has arrived, or after a frame was lost, <see cref="NeedsKeyframe"/> says so, and the
+    /// connection's <see cref="Interceptor.PictureLossInterceptor"/> asks the sender for one.
     /// </summary>
     public sealed class RtcRtpReceiver
     {
-        private static readonly TimeSpan PliInterval = TimeSpan.FromMilliseconds(300);
-
         private readonly object _lock = new object();
         private readonly RtpReorderBuffer _reorder;
         private readonly H264Depacketizer? _h264;
         private readonly OpusDepacketizer? _opus;
         private readonly Func<TimeSpan> _sinceConnectionStart;
-        private readonly InterarrivalJitter _jitter;
-        private int _highestSequence = -1;
-        private long _cycles, _firstExtendedSequence = -1;
         private long _extendedTimestamp, _firstExtendedTimestamp;
         private uint _lastRtpTimestamp;
         private bool _timestampStarted;
         private TimeSpan _firstArrival;
         private bool _needKeyframe = true;
-        private DateTime _lastPli = DateTime.MinValue;
-        private ulong _lastSenderReportNtp;
-        private DateTime _lastSenderReportArrival;
-        private long _lostAtLastReport, _expectedAtLastReport;
 
         internal RtcRtpReceiver(MediaTrackKind kind, Random random, Func<TimeSpan> sinceConnectionStart)
         {
@@ -45,7 +37,6 @@ namespace KinesisVideoWebRTCStorage.WebRtc
             LocalSsrc = (uint)random.Next(1, int.MaxValue);
             ClockRate = kind == MediaTrackKind.Video ? H264Packetizer.ClockRate : OpusPacketizer.ClockRate;
             _sinceConnectionStart = sinceConnectionStart;
-            _jitter = new InterarrivalJitter(ClockRate);
             _reorder = new RtpReorderBuffer(Release, kind == MediaTrackKind.Video ? 128 : 32);
             if (kind == MediaTrackKind.Video) _h264 = new H264Depacketizer(OnAccessUnit);
             else _opus = new OpusDepacketizer(OnOpusPacket);
@@ -78,21 +69,18 @@ namespace KinesisVideoWebRTCStorage.WebRtc
         public long BytesReceived { get; private set; }
         public long FramesReceived { get; private set; }
         public long KeyFramesReceived { get; private set; }
-        public long PictureLossIndicationsSent { get; private set; }
 
         /// <summary>Frames dropped because a packet of theirs never arrived, or because no keyframe preceded them.</summary>
         public long FramesDropped { get; private set; }
 
-        /// <summary>Packets expected (from the sequence numbers) but never received (RFC 3550 A.3).</summary>
-        public long PacketsLost
+        /// <summary>Whether video cannot be decoded until a keyframe arrives: none has yet, or a frame since was lost.</summary>
+        internal bool NeedsKeyframe
         {
             get
             {
-                lock (_lock) return _firstExtendedSequence < 0 ? 0 : Math.Max(0, ExpectedLocked - PacketsReceived);
+                lock (_lock) return Kind == MediaTrackKind.Video && _needKeyframe;
             }
         }
-
-        private long ExpectedLocked => _cycles + _highestSequence - _firstExtendedSequence + 1;
 
         /// <summary>Takes one decrypted RTP packet.</summary>
         internal void OnRtp(ReadOnlySpan<byte> packet)
@@ -104,25 +92,8 @@ namespace KinesisVideoWebRTCStorage.WebRtc
                 if (parsed.Header.Ssrc != RemoteSsrc) return; // one stream per transceiver; a second source is not ours
                 PacketsReceived++;
                 BytesReceived += parsed.Payload.Length;
-                // Jitter from new packets only: a retransmission's spacing says nothing about the path's queue.
-                if (TrackSequence(parsed.Header.SequenceNumber)) _jitter.OnPacket(parsed.Header.Timestamp, _sinceConnectionStart());
                 _reorder.Push(packet);
             }
-        }
-
-        /// <summary>Updates the highest sequence number; true for a packet past it.</summary>
-        private bool TrackSequence(ushort sequence)
-        {
-            if (_highestSequence < 0)
-            {
-                _highestSequence = sequence;
-                _firstExtendedSequence = sequence;
-                return true;
-            }
-            if (SequenceNumber.Distance((ushort)_highestSequence, sequence) <= 0) return false; // a retransmission or a late packet
-            if (sequence < _highestSequence) _cycles += 1 << 16;
-            _highestSequence = sequence;
-            return true;
         }
 
         private void Release(ReadOnlySpan<byte> packet)
@@ -178,52 +149,15 @@ namespace KinesisVideoWebRTCStorage.WebRtc
             return false;
         }
 
-        /// <summary>Periodic feedback: the reception report, and a PLI while a keyframe is needed.</summary>
-        internal void OnRtcpTick(DateTime utcNow, List<RtcpPacket> feedback, List<ReceptionReport> reports)
+        /// <summary>An RTCP BYE for this stream ends it.</summary>
+        internal void OnRtcp(RtcpPacket packet)
         {
             lock (_lock)
             {
-                if (!RemoteSsrc.HasValue) return;
-                reports.Add(ReportLocked(utcNow));
-                if (Kind == MediaTrackKind.Video && _needKeyframe && utcNow - _lastPli >= PliInterval)
-                {
-                    _lastPli = utcNow;
-                    feedback.Add(new PictureLossIndication(LocalSsrc, RemoteSsrc.Value));
-                    PictureLossIndicationsSent++;
-                }
+                if (!(packet is Goodbye bye) || !RemoteSsrc.HasValue || !bye.Sources.Contains(RemoteSsrc.Value)) return;
+                _reorder.Flush();
             }
-        }
-
-        private ReceptionReport ReportLocked(DateTime utcNow)
-        {
-            long expected = ExpectedLocked, lost = Math.Max(0, expected - PacketsReceived);
-            long expectedInterval = expected - _expectedAtLastReport, lostInterval = lost - _lostAtLastReport;
-            _expectedAtLastReport = expected;
-            _lostAtLastReport = lost;
-            byte fraction = expectedInterval <= 0 || lostInterval <= 0 ? (byte)0 : (byte)Math.Min(255, (lostInterval << 8) / expectedInterval);
-            uint lastSr = (uint)(_lastSenderReportNtp >> 16);
-            uint delay = _lastSenderReportNtp == 0 ? 0 : (uint)((utcNow - _lastSenderReportArrival).TotalSeconds * 65536);
-            return new ReceptionReport(RemoteSsrc!.Value, fraction, (int)Math.Min(lost, 0x7FFFFF), (uint)(_cycles + _highestSequence), _jitter.Value, lastSr, delay);
-        }
-
-        internal void OnRtcp(RtcpPacket packet, DateTime utcNow)
-        {
-            lock (_lock)
-            {
-                switch (packet)
-                {
-                    case SenderReport sr when sr.Ssrc == RemoteSsrc:
-                        _lastSenderReportNtp = sr.NtpTimestamp;
-                        _lastSenderReportArrival = utcNow;
-                        break;
-                    case Goodbye bye when RemoteSsrc.HasValue && bye.Sources.Contains(RemoteSsrc.Value):
-                        _reorder.Flush();
-                        break;
-                    default:
-                        return;
-                }
-            }
-            if (packet is Goodbye) Ended?.Invoke(this);
+            Ended?.Invoke(this);
         }
 
         /// <summary>Releases what the reorder buffer still holds, for the end of the stream.</summary>
@@ -232,8 +166,10 @@ namespace KinesisVideoWebRTCStorage.WebRtc
             lock (_lock) _reorder.Flush();
         }
 
+        /// <param name="packetsLost">Packets the connection's receiver reports count lost on this stream.</param>
         /// <param name="nacksSent">NACKs the connection's generator sent about this stream.</param>
-        internal RtcInboundRtpStats Stats(long nacksSent) => new RtcInboundRtpStats(Kind, RemoteSsrc, Mid, PacketsReceived, BytesReceived, PacketsLost,
-            FramesReceived, KeyFramesReceived, FramesDropped, nacksSent, PictureLossIndicationsSent);
+        /// <param name="pictureLossIndicationsSent">PLIs the connection's generator sent about it.</param>
+        internal RtcInboundRtpStats Stats(long packetsLost, long nacksSent, long pictureLossIndicationsSent) => new RtcInboundRtpStats(Kind, RemoteSsrc, Mid,
+            PacketsReceived, BytesReceived, packetsLost, FramesReceived, KeyFramesReceived, FramesDropped, nacksSent, pictureLossIndicationsSent);
     }
 }

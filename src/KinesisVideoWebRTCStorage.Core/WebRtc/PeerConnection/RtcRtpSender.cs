@@ -22,7 +22,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc
         private readonly object _sendLock;
         private readonly uint _timestampBase;
         private readonly ushort _initialSequence;
-        private RtpSendPipeline? _pipeline;
+        private IRtpPacketSink? _output;
         private H264Packetizer? _h264;
         private OpusPacketizer? _opus;
         private CongestionControlInterceptor? _congestion;
@@ -46,8 +46,6 @@ namespace KinesisVideoWebRTCStorage.WebRtc
         /// <summary>What the answer settled for this track; null until negotiated or when the peer did not accept it.</summary>
         public SdpNegotiatedMedia? Negotiated { get; private set; }
 
-        internal RtcpFeedbackHandler? Feedback { get; private set; }
-
         /// <summary>A PLI or FIR arrived: the next video frame sent should be a keyframe. Raised on a network thread.</summary>
         public event EventHandler<KeyframeRequestedEventArgs>? KeyframeRequested;
 
@@ -67,22 +65,18 @@ namespace KinesisVideoWebRTCStorage.WebRtc
         internal RtpStreamInfo StreamInfo() =>
             new RtpStreamInfo(Kind, Ssrc, ClockRate, Negotiated?.Extensions ?? Array.Empty<SdpExtmap>(), Negotiated?.Feedback ?? Array.Empty<SdpRtcpFeedback>());
 
-        /// <param name="pacer">Paces the packets when congestion control runs; null sends them as they are made.</param>
-        internal void Start(SrtpSession srtp, DatagramSender send, int maxPayloadSize, PacedSender? pacer, CongestionControlInterceptor? congestion)
+        /// <param name="output">Where packets go: a pacer's lane when congestion control runs, otherwise the connection's transmit path.</param>
+        /// <param name="congestion">Congestion control, whose transport-wide sequence numbers the packetizer leaves room for; or null.</param>
+        internal void Start(IRtpPacketSink output, int maxPayloadSize, CongestionControlInterceptor? congestion)
         {
             if (Negotiated == null) return;
-            var history = new RetransmissionBuffer(Kind == MediaTrackKind.Video ? 1024 : 128);
-            var reports = new SenderReportGenerator(Ssrc, ClockRate);
-            var feedback = new RtcpFeedbackHandler(Ssrc, history);
-            int transportSequenceId = pacer != null ? StreamInfo().TransportSequenceExtensionId : 0;
+            int transportSequenceId = congestion != null ? StreamInfo().TransportSequenceExtensionId : 0;
             lock (_sendLock)
             {
                 _congestion = congestion;
-                _pipeline = new RtpSendPipeline(srtp, send, history, reports, paced: pacer == null ? null : Kind == MediaTrackKind.Video ? pacer.Video : pacer.Audio,
-                    pacedResends: pacer?.Resends);
+                _output = output;
                 if (Kind == MediaTrackKind.Video) _h264 = new H264Packetizer(Ssrc, (byte)Negotiated.PayloadType, _initialSequence, maxPayloadSize, transportSequenceId);
                 else _opus = new OpusPacketizer(Ssrc, (byte)Negotiated.PayloadType, _initialSequence, maxPayloadSize, transportSequenceId);
-                Feedback = feedback;
                 _running = true;
             }
         }
@@ -106,8 +100,8 @@ namespace KinesisVideoWebRTCStorage.WebRtc
                     return false;
                 }
                 uint rtpTimestamp = unchecked(_timestampBase + (uint)(timestamp.Ticks * ClockRate / TimeSpan.TicksPerSecond));
-                if (_h264 != null) _h264.Packetize(payload, rtpTimestamp, _pipeline!);
-                else _opus!.Packetize(payload, rtpTimestamp, _pipeline!);
+                if (_h264 != null) _h264.Packetize(payload, rtpTimestamp, _output!);
+                else _opus!.Packetize(payload, rtpTimestamp, _output!);
                 _framesSent++;
                 return true;
             }
@@ -122,38 +116,16 @@ namespace KinesisVideoWebRTCStorage.WebRtc
             KeyframeRequested?.Invoke(this, request);
         }
 
-        /// <summary>Handles RTCP addressed to this stream: NACKs resend from history.</summary>
-        internal void OnRtcp(IReadOnlyList<RtcpPacket> packets)
+        /// <summary>The stream's statistics, from the connection's interceptors that keep them.</summary>
+        internal RtcOutboundRtpStats Stats(SenderReportInterceptor reports, NackResponderInterceptor nacks, RembInterceptor remb, long keyframeRequests)
         {
-            lock (_sendLock)
-            {
-                if (!_running) return;
-                // Resends share the link with the media: on a link found short they get at most half the estimate.
-                _pipeline!.History.MaxBitrate = TargetBitrate / 2;
-                Feedback!.Handle(packets, _pipeline.Retransmissions);
-            }
-        }
-
-        internal void SendReportIfDue(string cname)
-        {
-            lock (_sendLock)
-            {
-                if (_running) _pipeline!.SendSenderReportIfDue(cname);
-            }
-        }
-
-        /// <param name="keyframeRequests">PLI and FIR requests for this stream the connection's interceptor raised.</param>
-        internal RtcOutboundRtpStats Stats(long keyframeRequests)
-        {
-            lock (_sendLock)
-            {
-                return new RtcOutboundRtpStats(Kind, Ssrc, Negotiated?.Mid, Negotiated?.Codec.ToString(), FramesSent, FramesRefused,
-                    _pipeline?.Reports.PacketCount ?? 0, _pipeline?.Reports.OctetCount ?? 0, _pipeline?.History.Retransmitted ?? 0,
-                    Feedback?.NacksReceived ?? 0, keyframeRequests, Feedback?.EstimatedBitrate,
-                    Feedback?.LastReceptionReport?.CumulativeLost, Feedback?.LastRoundTripTime,
-                    Feedback?.LastReceptionReport is ReceptionReport report ? InterarrivalJitter.ToTime(report.Jitter, ClockRate) : (TimeSpan?)null,
-                    _pipeline?.History.RefusedTooLate ?? 0, Kind == MediaTrackKind.Video ? _congestion?.Estimator.Minimum : null);
-            }
+            var report = reports.LastReceptionReport(Ssrc);
+            var history = nacks.History(Ssrc);
+            return new RtcOutboundRtpStats(Kind, Ssrc, Negotiated?.Mid, Negotiated?.Codec.ToString(), FramesSent, FramesRefused,
+                reports.PacketsSent(Ssrc), reports.OctetsSent(Ssrc), history?.Retransmitted ?? 0, nacks.NacksReceived(Ssrc), keyframeRequests,
+                remb.ReceivedEstimate(Ssrc), report?.CumulativeLost, reports.RoundTripTime(Ssrc),
+                report is ReceptionReport block ? InterarrivalJitter.ToTime(block.Jitter, ClockRate) : (TimeSpan?)null,
+                history?.RefusedTooLate ?? 0, Kind == MediaTrackKind.Video ? _congestion?.Estimator.Minimum : null);
         }
     }
 }

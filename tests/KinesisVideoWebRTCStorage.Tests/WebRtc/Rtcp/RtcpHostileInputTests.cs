@@ -7,7 +7,7 @@ using KinesisVideoWebRTCStorage.WebRtc.Interceptor;
 using KinesisVideoWebRTCStorage.WebRtc.Rtcp;
 using KinesisVideoWebRTCStorage.WebRtc.Rtp;
 using KinesisVideoWebRTCStorage.WebRtc.Sdp;
-using KinesisVideoWebRTCStorage.WebRtc.Sender;
+using KinesisVideoWebRTCStorage.WebRtc.Gcc;
 using Xunit;
 
 namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Rtcp
@@ -73,25 +73,26 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Rtcp
         }
 
         [Fact]
-        public void FeedbackHandlerDropsMutationsWithoutThrowing()
+        public void SenderInterceptorsDropMutationsWithoutThrowing()
         {
-            var history = new RetransmissionBuffer(capacity: 64);
+            var sink = new CountingSink();
+            var reports = new SenderReportInterceptor();
+            var responder = new NackResponderInterceptor(new object(), sink, reports.RoundTripTime);
+            var keyframes = new KeyframeRequestInterceptor();
+            var remb = new RembInterceptor();
+            var congestion = new CongestionControlInterceptor(new SendSideBandwidthEstimator(1_000_000, 100_000, 5_000_000), new TransportSequenceInterceptor(), reports);
+            var chain = new InterceptorChain(new RtpInterceptor[] { reports, responder, keyframes, remb, congestion });
+            chain.BindLocalStream(new RtpStreamInfo(MediaTrackKind.Video, 0x1111, 90000, Array.Empty<SdpExtmap>(), Array.Empty<SdpRtcpFeedback>()));
             var packet = new byte[100];
             for (int s = 0; s < 64; s++)
             {
                 RtpPacket.Write(packet, new RtpHeader(96, (ushort)(65500 + s), 0, 0x1111), new byte[50]);
-                history.Store(packet);
+                chain.OnRtpSending(packet, TimeSpan.Zero);
             }
-            var handler = new RtcpFeedbackHandler(0x1111, history);
-            var keyframes = new KeyframeRequestInterceptor();
-            keyframes.BindLocalStream(new RtpStreamInfo(MediaTrackKind.Video, 0x1111, 90000, Array.Empty<SdpExtmap>(), Array.Empty<SdpRtcpFeedback>()));
-            var sink = new CountingSink();
-            HostileInput.Run(SeedCorpus.Load("rtcp"), 100_000, 4585, input =>
-            {
-                if (handler.HandleCompound(input, sink)) keyframes.OnRtcpReceived(RtcpCompoundPacket.Parse(input), TimeSpan.Zero);
-            }, _ => false, length => 16_384 + 64L * length);
-            Assert.True(handler.MalformedCompounds > 1000);
-            Assert.True(sink.Count > 0 && sink.Count == history.Retransmitted);
+            int rejected = HostileInput.Run(SeedCorpus.Load("rtcp"), 100_000, 4585,
+                input => chain.OnRtcpReceived(RtcpCompoundPacket.Parse(input), TimeSpan.Zero), e => e is RtcpFormatException, length => 16_384 + 64L * length);
+            Assert.True(rejected > 1000, $"only {rejected} rejected");
+            Assert.True(sink.Count > 0 && sink.Count == responder.History(0x1111)!.Retransmitted);
             Assert.True(keyframes.Requests(0x1111) > 1000);
         }
     }
