@@ -9,6 +9,9 @@
 #
 #   sudo bash bench/network.sh [seconds per scenario (40)] [scenario letters, e.g. "a c" (all)]
 #
+# KVS_BENCH_KEEP=1 keeps the work folder (each run's ingest log with its --verbose estimate trace, summary JSON and
+# recordings) and prints where it is.
+#
 #   a) live source (ffmpeg lavfi, transcoded) asking --video-bitrate 2500 through a 1500 kbit/s link
 #   b) 2 Mbit/s pre-encoded file through 1500 kbit/s
 #   c) live source asking 2500 kbit/s; link 3000 kbit/s, 800 kbit/s from 1/3 of the run, 3000 kbit/s again from 2/3
@@ -67,7 +70,7 @@ cleanup() {
     stop_shaper
     ip netns pids "$namespace" 2>/dev/null | xargs -r kill -9 2>/dev/null || true
     ip netns del "$namespace" 2>/dev/null || true
-    rm -rf "$work"
+    if [ -n "${KVS_BENCH_KEEP:-}" ]; then echo "bench/network.sh: logs, summaries and recordings kept in $work" >&2; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
 
@@ -99,6 +102,7 @@ run() {
     mkdir -p "$data"
     : > "$base.links"
     local args=(--channel-name cam1 --duration "$seconds" --endpoint-url http://127.0.0.1:4566 --region us-west-2)
+    if [ -n "${KVS_BENCH_KEEP:-}" ]; then args+=(--verbose); fi
     local needed=()
     if [ "$media" = live ]; then
         args+=(--input-format lavfi --input-uri "$live_uri" --video-bitrate "$live_kbps")

@@ -13,7 +13,9 @@ namespace KinesisVideoWebRTCStorage.Ingest
     /// The keyframe is worth the most, since the whole GOP needs it: a frame is sent only if the bucket can still drain
     /// enough by the next keyframe for it to fit (at once, while the GOP's length is not known yet). The tail of a GOP is
     /// given up for the head of the next, instead of filling the bucket so that the keyframe and with it the whole next
-    /// GOP is lost.
+    /// GOP is lost. A keyframe that finds less room than was kept for it, because the estimate fell during its GOP, is
+    /// still sent while the bucket holds less than twice its capacity: the recording freezes for part of a GOP, not for
+    /// a GOP and more.
     /// </para>
     /// </summary>
     public sealed class CongestionFrameDropper
@@ -63,10 +65,17 @@ namespace KinesisVideoWebRTCStorage.Ingest
                 double untilNextKey = Math.Max(0, (key + _gop - frame.Timestamp).TotalSeconds);
                 fits = Math.Max(0, _bits + size - rate * untilNextKey) + _keyFrameBits <= capacity;
             }
+            else if (frame.IsKeyFrame)
+            {
+                // A keyframe dropped loses its whole GOP, a freeze of a GOP or more. The P-frames kept room for it, but an
+                // estimate that fell since leaves less: it may then run the bucket over by up to its capacity again,
+                // and the P-frames after it give way until the bucket has drained.
+                fits = _bits + size <= 2 * capacity;
+            }
             else
             {
-                // A keyframe, or a GOP whose length is not known yet: the next keyframe may come at any frame.
-                fits = _bits + size + (frame.IsKeyFrame ? 0 : _keyFrameBits) <= capacity;
+                // A GOP whose length is not known yet: the next keyframe may come at any frame.
+                fits = _bits + size + _keyFrameBits <= capacity;
             }
             if (!Decide(fits, frame.IsKeyFrame)) return false;
             _bits += size;

@@ -98,6 +98,30 @@ namespace KinesisVideoWebRTCStorage.Tests.Ingest
         }
 
         [Fact]
+        public void AnEstimateFallingDuringAGopDoesNotCostTheNextKeyframe()
+        {
+            // The lab case: a 2 Mbit/s file (2 s GOPs, 30 kB keyframes, 8 kB P-frames) kept room for each keyframe at
+            // 1.2 Mbit/s, then the estimate fell to 0.85 Mbit/s late in the GOP, and the keyframe, with its whole GOP,
+            // was dropped: a freeze of 2.9 s.
+            var dropper = new CongestionFrameDropper();
+            var payload = new byte[30_000];
+            var keysSent = new List<bool>();
+            int sentAfterFall = 0;
+            for (int i = 0; i < 12 * 30; i++)
+            {
+                bool key = i % 60 == 0;
+                var frame = new MediaFrame(MediaTrackKind.Video, TimeSpan.FromTicks(i * TimeSpan.TicksPerSecond / 30), TimeSpan.FromTicks(TimeSpan.TicksPerSecond / 30), key,
+                    payload.AsMemory(0, key ? 30_000 : 8_000));
+                long estimate = i % 60 >= 50 ? 850_000 : 1_200_000; // it falls for the last third of a second of every GOP
+                bool sent = dropper.ShouldSend(frame, estimate);
+                if (key) keysSent.Add(sent);
+                if (i % 60 >= 50 && sent) sentAfterFall++;
+            }
+            Assert.All(keysSent, Assert.True);
+            Assert.Equal(0, sentAfterFall); // the P-frames, not the keyframe, give way
+        }
+
+        [Fact]
         public void WhatTheLastSecondSentAboveTheLinkCountsWhenItIsFoundShort()
         {
             // 1.9 Mbit/s of P-frames for 1.5 s, then the link is found to carry 1.2 Mbit/s: the 0.7 Mbit the last

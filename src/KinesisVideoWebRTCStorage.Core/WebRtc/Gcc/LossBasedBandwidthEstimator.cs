@@ -4,7 +4,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Gcc
 {
     /// <summary>
     /// The loss-based half of Google congestion control (draft-ietf-rmcat-gcc-02 section 6), fed by reception reports:
-    /// above 10 % loss the estimate falls to (1 - loss / 2) of what was being sent; below 2 % it grows by 8 % a report,
+    /// above 10 % loss the estimate falls to (1 - loss / 2) of the sender's estimate; below 2 % it grows by 8 % a report,
     /// and once it is well above the send rate it no longer limits; in between it holds.
     /// </summary>
     /// <remarks>
@@ -32,16 +32,17 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Gcc
         /// <param name="fractionLost">The report's fraction lost, in 256ths.</param>
         /// <param name="sendBitrate">What was sent over the report's interval, in bits per second.</param>
         /// <param name="now">A monotonic time, to space decreases; null spaces nothing.</param>
-        public void OnReport(byte fractionLost, long sendBitrate, TimeSpan? now = null)
+        /// <param name="currentTarget">The sender's estimate as the other parts make it, which a first decrease starts from; the send rate when null.</param>
+        public void OnReport(byte fractionLost, long sendBitrate, TimeSpan? now = null, long? currentTarget = null)
         {
             double loss = fractionLost / 256.0;
             if (loss > DecreaseAbove && sendBitrate > 0)
             {
                 if (now is TimeSpan time && _lastDecrease is TimeSpan last && time - last < MinDecreaseInterval) return;
                 _lastDecrease = now;
-                // From the estimate once there is one: the send rate of pre-encoded media already thinned to the
-                // estimate would spiral it down.
-                Estimate = (long)((Estimate ?? sendBitrate) * (1 - loss / 2));
+                // From the estimate, as libwebrtc decreases its current target: the send rate of pre-encoded media
+                // thinned to the estimate, or of a second whose GOP was dropped whole, would spiral it down.
+                Estimate = (long)((Estimate ?? currentTarget ?? sendBitrate) * (1 - loss / 2));
                 Minimum = Math.Min(Minimum ?? long.MaxValue, Estimate.Value);
             }
             else if (loss < IncreaseBelow && Estimate is long estimate)

@@ -73,7 +73,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Gcc
         {
             lock (_gate)
             {
-                _loss.OnReport(fractionLost, sendBitrate, now);
+                _loss.OnReport(fractionLost, sendBitrate, now, TargetLocked);
                 Observe();
             }
         }

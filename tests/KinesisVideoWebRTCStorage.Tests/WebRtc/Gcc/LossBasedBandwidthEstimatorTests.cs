@@ -45,5 +45,15 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Gcc
             estimator.OnReport(Fraction(0.25), 200_000, TimeSpan.FromSeconds(11.1)); // media thinned to 200k: no spiral
             Assert.Equal(765_625, estimator.Estimate);
         }
+
+        [Fact]
+        public void TheFirstDecreaseStartsFromTheSendersEstimateNotFromAQuietSecond()
+        {
+            // A second whose GOP the dropper gave up whole sent 250 kbit/s of a 1.2 Mbit/s estimate; its 20 % loss
+            // used to take the estimate to 225 kbit/s.
+            var estimator = new LossBasedBandwidthEstimator();
+            estimator.OnReport(Fraction(0.2), 250_000, TimeSpan.FromSeconds(5), currentTarget: 1_200_000);
+            Assert.InRange(estimator.Estimate!.Value, 1_079_000, 1_081_000); // 1.2 Mbit/s less half the loss (51/256)
+        }
     }
 }
