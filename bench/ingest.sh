@@ -1,6 +1,7 @@
 #!/bin/sh
 # Builds and runs the ingest benchmarks (needs ffmpeg on PATH for the 1 Mbps media). Arguments pass through:
 #   bench/ingest.sh [first-frame runs (20)] [concurrent sessions, comma-separated (10,50,100)] [seconds per load run (20)]
+#                   [seconds of the single kvwebrtc ingest process (60; issue 15 judges memory over 300)]
 set -e
 root="$(cd "$(dirname "$0")/.." && pwd)"
 project="$root/bench/KinesisVideoWebRTCStorage.Bench.Ingest/KinesisVideoWebRTCStorage.Bench.Ingest.csproj"

@@ -18,8 +18,10 @@ namespace KinesisVideoWebRTCStorage.Bench.Ingest
 {
     /// <summary>
     /// 1. Time from calling ingest to the first frame the emulator records, on loopback, with the phases it spends
-    ///    (target p50 ≤ 300 ms). 2. N concurrent 1 Mbps ingests from this process into one emulator process, with the
-    ///    share of frames recorded, CPU and peak memory per session; N = 1 is the reference of the same run.
+    ///    (target p50 ≤ 300 ms). 2. One `kvwebrtc ingest` process, as a camera's runbook runs it: CPU in steady state,
+    ///    peak RSS over the run and the cold first frame, against issue 15's targets. 3. N concurrent 1 Mbps ingests
+    ///    from this process into one emulator process, with the share of frames recorded, CPU and peak memory per
+    ///    session; N = 1 is the reference of the same run.
     /// </summary>
     public static class Program
     {
@@ -29,8 +31,10 @@ namespace KinesisVideoWebRTCStorage.Bench.Ingest
             int runs = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20;
             var loads = (args.Length > 2 ? args[2] : "10,50,100").Split(',').Select(n => int.Parse(n, CultureInfo.InvariantCulture)).ToList();
             double seconds = args.Length > 3 ? double.Parse(args[3], CultureInfo.InvariantCulture) : 20;
+            double singleSeconds = args.Length > 4 ? double.Parse(args[4], CultureInfo.InvariantCulture) : 60;
             Console.WriteLine($"Ingest benchmarks on {Environment.ProcessorCount} cores, .NET {Environment.Version}");
             await FirstFrameAsync(runs);
+            await SingleStreamAsync(cli, TimeSpan.FromSeconds(singleSeconds));
             await LoadAsync(cli, new[] { 1 }.Concat(loads).Distinct().ToList(), TimeSpan.FromSeconds(seconds));
             return 0;
         }
@@ -101,6 +105,75 @@ namespace KinesisVideoWebRTCStorage.Bench.Ingest
             if (warm.Count > 0) Console.WriteLine($"   warm runs: p50 {Percentile(warm, 50):0} ms, p90 {Percentile(warm, 90):0} ms, max {warm.Max():0} ms   (target p50 <= 300 ms: {(Percentile(warm, 50) <= 300 ? "met" : "NOT met")})");
             foreach (var (name, values) in phases.OrderBy(p => p.Key))
                 Console.WriteLine($"   {name,-52} p50 {Percentile(values.Skip(1).DefaultIfEmpty(values[0]).ToList(), 50),6:0.0} ms");
+        }
+
+        private static async Task SingleStreamAsync(string cli, TimeSpan duration)
+        {
+            Console.WriteLine();
+            Console.WriteLine($"== One kvwebrtc ingest process, {duration.TotalSeconds:0} s, into an emulator process already running");
+            string work = Path.Combine(Path.GetTempPath(), "kvs-bench-single-" + Environment.ProcessId);
+            Directory.CreateDirectory(work);
+            string clip = Path.Combine(work, "clip.mkv");
+            Ffmpeg("-f lavfi -i testsrc2=size=1280x720:rate=25 -f lavfi -i sine=frequency=440:sample_rate=48000 -t 30 -c:v libx264 -profile:v baseline " +
+                $"-pix_fmt yuv420p -preset veryfast -b:v 300k -maxrate 325k -bufsize 650k -g 50 -bf 0 -c:a libopus -b:a 32k \"{clip}\"");
+            Console.WriteLine($"   media: 1280x720 25 fps constrained-baseline H.264 + Opus, {new FileInfo(clip).Length * 8 / 30.0 / 1e6:0.00} Mbit/s, looped");
+            var info = new LocalEmulatorStartInfo(cli) { DataDirectory = Path.Combine(work, "data"), ReadyTimeout = TimeSpan.FromSeconds(60) };
+            info.StorageChannels.Add("single");
+            var emulator = await LocalEmulator.StartAsync(info, default);
+            try
+            {
+                var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+                foreach (string argument in new[] { cli, "ingest", "--channel-name", "single", "--path", clip, "--loop", "--duration",
+                             duration.TotalSeconds.ToString(CultureInfo.InvariantCulture), "--endpoint-url", emulator.EndpointUrl, "--region", emulator.Region })
+                    start.ArgumentList.Add(argument);
+                start.Environment["AWS_ACCESS_KEY_ID"] = emulator.AccessKey;
+                start.Environment["AWS_SECRET_ACCESS_KEY"] = emulator.SecretKey;
+                var launched = DateTime.UtcNow;
+                using var ingest = Process.Start(start)!;
+                var output = ingest.StandardOutput.ReadToEndAsync();
+                var errors = ingest.StandardError.ReadToEndAsync();
+                // Steady state: from 12 s (start-up, JIT and the first GOPs behind) to 2 s before the end.
+                var steadyFrom = TimeSpan.FromSeconds(12);
+                var steadyTo = duration - TimeSpan.FromSeconds(2);
+                TimeSpan? cpuFrom = null, cpuTo = null;
+                long peak = 0;
+                var clock = Stopwatch.StartNew();
+                while (!ingest.HasExited)
+                {
+                    try
+                    {
+                        ingest.Refresh();
+                        peak = Math.Max(peak, ingest.WorkingSet64);
+                        if (cpuFrom == null && clock.Elapsed >= steadyFrom) cpuFrom = ingest.TotalProcessorTime;
+                        if (cpuTo == null && clock.Elapsed >= steadyTo) cpuTo = ingest.TotalProcessorTime;
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        break; // it exited between the check and the read
+                    }
+                    await Task.Delay(250);
+                }
+                ingest.WaitForExit();
+                var summary = JsonDocument.Parse(await output).RootElement;
+                long sent = summary.GetProperty("VideoFramesSent").GetInt64();
+                string steady = cpuFrom is TimeSpan a && cpuTo is TimeSpan b
+                    ? $"{(b - a).TotalSeconds / (steadyTo - steadyFrom).TotalSeconds * 100:0.0}% of a core (target <= 2.5%)" : "not measured (the run was too short)";
+                Console.WriteLine($"   CPU, steady state ({steadyFrom.TotalSeconds:0}-{steadyTo.TotalSeconds:0} s): {steady}");
+                Console.WriteLine($"   peak RSS: {peak / 1048576.0:0} MiB (target <= 40 MiB over 5 minutes)");
+                if (summary.TryGetProperty("StartTime", out var started) && summary.TryGetProperty("TimeToFirstFrameMs", out var first) && first.ValueKind == JsonValueKind.Number)
+                {
+                    var firstFrame = started.GetDateTime().ToUniversalTime() + TimeSpan.FromMilliseconds(first.GetDouble());
+                    Console.WriteLine($"   cold first frame: {(firstFrame - launched).TotalMilliseconds:0} ms from process start (target <= 300 ms)");
+                }
+                await Task.Delay(2000); // the storage session finishes its file
+                Console.WriteLine($"   video frames recorded/sent: {await RecordedVideoFramesAsync(emulator.EndpointUrl)}/{sent}" +
+                    (ingest.ExitCode == 0 ? "" : $"; exit {ingest.ExitCode}: {(await errors).Trim()}"));
+            }
+            finally
+            {
+                await emulator.StopAsync(TimeSpan.FromSeconds(30));
+            }
+            try { Directory.Delete(work, recursive: true); } catch (IOException) { }
         }
 
         private static async Task LoadAsync(string cli, IReadOnlyList<int> loads, TimeSpan duration)
