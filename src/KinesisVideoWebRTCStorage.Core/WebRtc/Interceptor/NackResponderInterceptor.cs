@@ -45,8 +45,10 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Interceptor
 
         public override void BindLocalStream(RtpStreamInfo stream)
         {
-            // A second of 2 Mbit/s video is about 200 packets; audio needs few.
-            var history = new RetransmissionBuffer(stream.Kind == MediaTrackKind.Video ? 1024 : 128, clock: _clock);
+            // A second of 2 Mbit/s video is about 200 packets; audio needs few. The bytes grow with the stream's rate.
+            var history = stream.Kind == MediaTrackKind.Video
+                ? new RetransmissionBuffer(1024, clock: _clock)
+                : new RetransmissionBuffer(128, clock: _clock, maxBytes: 64 * 1024);
             lock (_gate) _streams.Add(new Stream(stream, history));
         }
 

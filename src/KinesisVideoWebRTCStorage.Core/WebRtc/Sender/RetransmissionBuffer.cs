@@ -6,8 +6,11 @@ using KinesisVideoWebRTCStorage.WebRtc.Rtp;
 namespace KinesisVideoWebRTCStorage.WebRtc.Sender
 {
     /// <summary>
-    /// The last <c>capacity</c> sent RTP packets (plain, before SRTP) by sequence number, to answer generic NACKs.
-    /// Slots are preallocated and reused, so storing and resending allocate nothing. Storing (the sending thread) and
+    /// Recently sent RTP packets (plain, before SRTP) by sequence number, to answer generic NACKs. The packets' bytes
+    /// live one after another in a ring that starts small and doubles, up to <c>maxBytes</c>, only when it would
+    /// otherwise overwrite a packet still young enough to be worth resending: what it holds is bounded by time
+    /// (<see cref="MaxUsefulAge"/>), by bytes and by the <c>capacity</c> of packets, so a small stream keeps a small
+    /// history. Storing and resending allocate nothing, except when the ring grows. Storing (the sending thread) and
     /// resending (the RTCP thread) are serialized by a lock.
     /// <para>
     /// A NACK is answered only where a resend can still help, so that on a congested link retransmissions do not add
@@ -18,35 +21,44 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Sender
     /// </summary>
     public sealed class RetransmissionBuffer
     {
-        private readonly byte[][] _slots;
+        /// <summary>Where the ring starts: about 20 full-size packets.</summary>
+        private const int InitialBytes = 32 * 1024;
+
         private readonly int[] _lengths;
         private readonly int[] _sequences;
+        private readonly long[] _positions; // where each packet starts, counted in bytes ever written to the ring
         private readonly long[] _sentAt;
         private readonly long[] _resentAt;
+        private readonly ushort[] _order; // stored sequence numbers, oldest first, from _orderHead for _orderCount
         private readonly byte[] _scratch;
         private readonly Func<TimeSpan> _clock;
         private readonly object _gate = new object();
+        private byte[] _ring;
+        private long _written;
+        private int _orderHead, _orderCount;
         private long _budgetBits;
         private long _budgetUpdatedAt;
 
+        /// <param name="capacity">The most packets held.</param>
+        /// <param name="maxBytes">The most bytes the ring grows to.</param>
         /// <param name="clock">A monotonic clock; a Stopwatch when null.</param>
-        public RetransmissionBuffer(int capacity = 1024, int maxPacketSize = 1500, Func<TimeSpan>? clock = null)
+        public RetransmissionBuffer(int capacity = 1024, int maxPacketSize = 1500, Func<TimeSpan>? clock = null, int maxBytes = 2 * 1024 * 1024)
         {
             // A power of two divides 2^16, so seq mod capacity never maps two live packets to one slot across the wrap.
             if (capacity < 2 || capacity > 32768 || (capacity & (capacity - 1)) != 0)
                 throw new ArgumentOutOfRangeException(nameof(capacity), "A power of two from 2 to 32768.");
-            _slots = new byte[capacity][];
+            if (maxBytes < maxPacketSize) throw new ArgumentOutOfRangeException(nameof(maxBytes), "At least one packet.");
             _lengths = new int[capacity];
             _sentAt = new long[capacity];
             _resentAt = new long[capacity];
             _sequences = new int[capacity];
-            for (int i = 0; i < capacity; i++)
-            {
-                _slots[i] = new byte[maxPacketSize];
-                _sequences[i] = -1;
-            }
+            _positions = new long[capacity];
+            _order = new ushort[capacity];
+            for (int i = 0; i < capacity; i++) _sequences[i] = -1;
+            _ring = new byte[Math.Min(maxBytes, Math.Max(InitialBytes, 4 * maxPacketSize))];
             _scratch = new byte[maxPacketSize + RtpPacketEmitter.TrailerRoom];
             MaxPacketSize = maxPacketSize;
+            MaxBytes = maxBytes;
             if (clock == null)
             {
                 var watch = System.Diagnostics.Stopwatch.StartNew();
@@ -56,6 +68,17 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Sender
         }
 
         public int MaxPacketSize { get; }
+        public int MaxBytes { get; }
+
+        /// <summary>The bytes the ring holds now: what the stream's history costs.</summary>
+        public int RingBytes
+        {
+            get
+            {
+                lock (_gate) return _ring.Length;
+            }
+        }
+
         public long Retransmitted { get; private set; }
 
         /// <summary>NACKed packets no longer (or never) held.</summary>
@@ -76,22 +99,84 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Sender
         /// <summary>The cap on resent bits per second (with a burst of a fifth of a second); null for none.</summary>
         public long? MaxBitrate { get; set; }
 
+        /// <summary>Keeps a packet; call it with packets in the order they are sent, each sequence number once.</summary>
         public void Store(ReadOnlySpan<byte> rtpPacket)
         {
             if (rtpPacket.Length < RtpHeader.FixedLength || rtpPacket.Length > MaxPacketSize)
                 throw new ArgumentException("Not an RTP packet that fits the buffer.", nameof(rtpPacket));
             ushort sequence = BinaryPrimitives.ReadUInt16BigEndian(rtpPacket.Slice(2));
-            int slot = sequence & (_slots.Length - 1);
+            int slot = sequence & (_sequences.Length - 1);
             long now = _clock().Ticks;
             lock (_gate)
             {
-                rtpPacket.CopyTo(_slots[slot]);
+                long start = MakeRoom(rtpPacket.Length, now);
+                rtpPacket.CopyTo(_ring.AsSpan((int)(start % _ring.Length)));
+                _written = start + rtpPacket.Length;
+                if (_sequences[slot] >= 0) Forget(slot); // the slot's previous packet, capacity packets ago
                 _lengths[slot] = rtpPacket.Length;
                 _sequences[slot] = sequence;
+                _positions[slot] = start;
                 _sentAt[slot] = now;
                 _resentAt[slot] = long.MinValue;
+                if (_orderCount == _order.Length) DropOldest();
+                _order[(_orderHead + _orderCount++) % _order.Length] = sequence;
             }
         }
+
+        /// <summary>
+        /// Where a packet of <paramref name="length"/> bytes goes (an absolute position; never split across the ring's
+        /// end): the oldest packets it would overwrite are forgotten, or the ring doubles while one of them is still
+        /// worth resending.
+        /// </summary>
+        private long MakeRoom(int length, long now)
+        {
+            while (true)
+            {
+                long start = _written;
+                int offset = (int)(start % _ring.Length);
+                if (offset + length > _ring.Length) start += _ring.Length - offset;
+                long end = start + length;
+                if (_orderCount == 0) return start;
+                int oldest = _order[_orderHead] & (_sequences.Length - 1);
+                if (_sequences[oldest] != _order[_orderHead] || _positions[oldest] + _ring.Length >= end)
+                {
+                    if (_sequences[oldest] != _order[_orderHead]) DropOldest(); // its slot was reused already
+                    else return start;
+                    continue;
+                }
+                if (now - _sentAt[oldest] < MaxUsefulAge.Ticks && _ring.Length < MaxBytes) Grow();
+                else DropOldest();
+            }
+        }
+
+        /// <summary>Doubles the ring (within <see cref="MaxBytes"/>), copying the packets it holds, oldest first.</summary>
+        private void Grow()
+        {
+            var ring = new byte[Math.Min(MaxBytes, _ring.Length * 2)];
+            long written = 0;
+            for (int i = 0; i < _orderCount; i++)
+            {
+                ushort sequence = _order[(_orderHead + i) % _order.Length];
+                int slot = sequence & (_sequences.Length - 1);
+                if (_sequences[slot] != sequence) continue;
+                _ring.AsSpan((int)(_positions[slot] % _ring.Length), _lengths[slot]).CopyTo(ring.AsSpan((int)written));
+                _positions[slot] = written;
+                written += _lengths[slot];
+            }
+            _ring = ring;
+            _written = written;
+        }
+
+        private void DropOldest()
+        {
+            ushort sequence = _order[_orderHead];
+            int slot = sequence & (_sequences.Length - 1);
+            if (_sequences[slot] == sequence) Forget(slot);
+            _orderHead = (_orderHead + 1) % _order.Length;
+            _orderCount--;
+        }
+
+        private void Forget(int slot) => _sequences[slot] = -1;
 
         /// <summary>Copies the held packet <paramref name="sequenceNumber"/> into <paramref name="destination"/>; returns its length or 0.</summary>
         public int CopyTo(ushort sequenceNumber, Span<byte> destination)
@@ -106,13 +191,13 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Sender
 
         private bool TryGet(ushort sequenceNumber, out ReadOnlySpan<byte> packet)
         {
-            int slot = sequenceNumber & (_slots.Length - 1);
+            int slot = sequenceNumber & (_sequences.Length - 1);
             if (_sequences[slot] != sequenceNumber)
             {
                 packet = default;
                 return false;
             }
-            packet = _slots[slot].AsSpan(0, _lengths[slot]);
+            packet = _ring.AsSpan((int)(_positions[slot] % _ring.Length), _lengths[slot]);
             return true;
         }
 
@@ -142,7 +227,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Sender
                         NotFound++;
                         continue;
                     }
-                    int slot = sequence & (_slots.Length - 1);
+                    int slot = sequence & (_sequences.Length - 1);
                     if (now - _sentAt[slot] + roundTripTime.Ticks / 2 > MaxUsefulAge.Ticks)
                     {
                         RefusedTooLate++;

@@ -122,12 +122,13 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Interceptor
             var transmit = new Transmit(chain, srtp, (b, n) => sentBytes += n);
             var packetizer = new H264Packetizer(1, 96, 0);
             var frame = H264PacketizerTests.AnnexB(H264PacketizerTests.Nal(0x65, 100_000));
-            packetizer.Packetize(frame, 0, transmit);
+            // Warm: 3 MB within a second grows the history to its 2 MB bound, once.
+            for (uint i = 0; i < 30; i++) packetizer.Packetize(frame, i * 3000, transmit);
             long before = GC.GetAllocatedBytesForCurrentThread();
-            for (uint i = 1; i <= 10; i++) packetizer.Packetize(frame, i * 3000, transmit);
+            for (uint i = 30; i < 40; i++) packetizer.Packetize(frame, i * 3000, transmit);
             Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
-            Assert.True(sentBytes > 1_000_000);
-            Assert.Equal(11 * 84, reports.PacketsSent(1));
+            Assert.True(sentBytes > 4_000_000);
+            Assert.Equal(40 * 84, reports.PacketsSent(1));
         }
 
         private sealed class ForwardingSink : IRtpPacketSink
