@@ -10,19 +10,14 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Interceptor
     /// </summary>
     internal abstract class BoundLocalStream
     {
-        private int _highestSequence = -1;
+        private HighestSequence _highest;
 
         protected BoundLocalStream(RtpStreamInfo info) => Info = info;
 
         public RtpStreamInfo Info { get; }
 
         /// <summary>True for a packet past every one sent before it (new media), false for a resend; records it.</summary>
-        public bool IsNew(ushort sequence)
-        {
-            if (_highestSequence >= 0 && SequenceNumber.Distance((ushort)_highestSequence, sequence) <= 0) return false;
-            _highestSequence = sequence;
-            return true;
-        }
+        public bool IsNew(ushort sequence) => _highest.Advance(sequence) > 0;
 
         /// <summary>The stream the plain RTP packet is sent on, or null (also for anything too short to be RTP).</summary>
         public static T? Find<T>(List<T> streams, System.ReadOnlySpan<byte> packet) where T : BoundLocalStream

@@ -53,7 +53,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Interceptor
         private sealed class Stream : BoundRemoteStream
         {
             private readonly Dictionary<ushort, int> _pending = new Dictionary<ushort, int>();
-            private int _highest = -1;
+            private HighestSequence _highest;
 
             public Stream(RtpStreamInfo info) : base(info)
             {
@@ -63,12 +63,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Interceptor
 
             public void OnSequence(ushort sequence, List<RtcpPacket> feedback)
             {
-                if (_highest < 0)
-                {
-                    _highest = sequence;
-                    return;
-                }
-                int ahead = SequenceNumber.Distance((ushort)_highest, sequence);
+                int ahead = _highest.Advance(sequence);
                 if (ahead <= 0)
                 {
                     _pending.Remove(sequence); // a retransmission or a late packet filled its gap
@@ -80,21 +75,20 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Interceptor
                     var lost = new List<ushort>(missing);
                     for (int i = 1; i <= missing; i++)
                     {
-                        var gap = (ushort)(_highest + i);
+                        var gap = (ushort)(sequence - ahead + i);
                         lost.Add(gap);
                         if (_pending.Count < MaxPending) _pending[gap] = 1;
                     }
                     feedback.Add(TransportLayerNack.FromLost(FeedbackSsrc, MediaSsrc!.Value, lost));
                     NacksSent++;
                 }
-                _highest = sequence;
             }
 
             public void Retry(List<RtcpPacket> outgoing)
             {
                 if (_pending.Count == 0) return;
                 var retry = _pending.Where(p => p.Value < MaxAttempts).Select(p => p.Key)
-                    .OrderBy(s => SequenceNumber.Distance((ushort)_highest, s)).ToList();
+                    .OrderBy(s => SequenceNumber.Distance(_highest.Value, s)).ToList();
                 foreach (var sequence in _pending.Keys.ToList())
                 {
                     if (_pending[sequence] >= MaxAttempts) _pending.Remove(sequence);

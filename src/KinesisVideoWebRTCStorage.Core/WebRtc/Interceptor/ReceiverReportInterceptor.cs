@@ -75,38 +75,24 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Interceptor
         private sealed class Stream : BoundRemoteStream
         {
             private readonly InterarrivalJitter _jitter;
-            private int _highestSequence = -1;
-            private long _cycles, _firstSequence, _received;
+            private HighestSequence _highest;
+            private long _firstSequence, _received;
             private long _expectedAtLastReport, _lostAtLastReport;
             private ulong _lastSenderReportNtp;
             private DateTime _lastSenderReportArrival;
 
             public Stream(RtpStreamInfo info) : base(info) => _jitter = new InterarrivalJitter(info.ClockRate);
 
-            private long Expected => _highestSequence < 0 ? 0 : _cycles + _highestSequence - _firstSequence + 1;
+            private long Expected => _highest.HasValue ? _highest.Extended - _firstSequence + 1 : 0;
 
             public long Lost => Math.Max(0, Expected - _received);
 
             public void OnPacket(in RtpHeader header, TimeSpan arrival)
             {
                 _received++;
+                if (!_highest.HasValue) _firstSequence = header.SequenceNumber;
                 // Jitter from new packets only: a retransmission's spacing says nothing about the path's queue.
-                if (TrackSequence(header.SequenceNumber)) _jitter.OnPacket(header.Timestamp, arrival);
-            }
-
-            /// <summary>Updates the highest sequence number; true for a packet past it.</summary>
-            private bool TrackSequence(ushort sequence)
-            {
-                if (_highestSequence < 0)
-                {
-                    _highestSequence = sequence;
-                    _firstSequence = sequence;
-                    return true;
-                }
-                if (SequenceNumber.Distance((ushort)_highestSequence, sequence) <= 0) return false; // a retransmission or a late packet
-                if (sequence < _highestSequence) _cycles += 1 << 16;
-                _highestSequence = sequence;
-                return true;
+                if (_highest.Advance(header.SequenceNumber) > 0) _jitter.OnPacket(header.Timestamp, arrival);
             }
 
             public void OnSenderReport(ulong ntpTimestamp, DateTime arrival)
@@ -124,7 +110,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Interceptor
                 byte fraction = expectedInterval <= 0 || lostInterval <= 0 ? (byte)0 : (byte)Math.Min(255, (lostInterval << 8) / expectedInterval);
                 uint lastSr = NtpTime.Middle32(_lastSenderReportNtp);
                 uint delay = _lastSenderReportNtp == 0 ? 0 : (uint)((utcNow - _lastSenderReportArrival).TotalSeconds * 65536);
-                return new ReceptionReport(MediaSsrc!.Value, fraction, (int)Math.Min(lost, 0x7FFFFF), (uint)(_cycles + _highestSequence), _jitter.Value, lastSr, delay);
+                return new ReceptionReport(MediaSsrc!.Value, fraction, (int)Math.Min(lost, 0x7FFFFF), (uint)_highest.Extended, _jitter.Value, lastSr, delay);
             }
         }
     }

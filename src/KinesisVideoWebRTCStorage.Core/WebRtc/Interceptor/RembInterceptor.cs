@@ -31,7 +31,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Interceptor
         private readonly List<PacketResult> _pending = new List<PacketResult>();
         private RtpStreamInfo? _stream;
         private uint _mediaSsrc;
-        private int _highestSequence = -1;
+        private HighestSequence _highest;
         private uint _lastTimestamp;
         private long _extendedTimestamp;
         private long _lastSent;
@@ -58,9 +58,8 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Interceptor
                 if (!stream.Carries(packet.Header.PayloadType)) return;
                 if (_mediaSsrc == 0) _mediaSsrc = packet.Header.Ssrc;
                 if (packet.Header.Ssrc != _mediaSsrc) return;
-                bool first = _highestSequence < 0;
-                if (!first && SequenceNumber.Distance((ushort)_highestSequence, packet.Header.SequenceNumber) <= 0) return;
-                _highestSequence = packet.Header.SequenceNumber;
+                bool first = !_highest.HasValue;
+                if (_highest.Advance(packet.Header.SequenceNumber) <= 0) return;
                 uint timestamp = packet.Header.Timestamp;
                 _extendedTimestamp = first ? timestamp : _extendedTimestamp + unchecked((int)(timestamp - _lastTimestamp));
                 _lastTimestamp = timestamp;

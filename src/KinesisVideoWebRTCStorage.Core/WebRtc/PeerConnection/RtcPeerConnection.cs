@@ -668,43 +668,42 @@ namespace KinesisVideoWebRTCStorage.WebRtc
         private void SendRtcp(IReadOnlyList<RtcpPacket> packets)
         {
             if (packets.Count == 0) return;
+            static bool IsReport(RtcpPacket packet) => packet is SenderReport || packet is ReceiverReport;
             var ordered = new List<RtcpPacket>(packets.Count + 1);
             foreach (var packet in packets)
-                if (packet is SenderReport || packet is ReceiverReport) ordered.Add(packet);
+                if (IsReport(packet)) ordered.Add(packet);
             if (ordered.Count > 0) ordered.Add(SourceDescription.ForCName(ordered[0] is SenderReport sr ? sr.Ssrc : ((ReceiverReport)ordered[0]).Ssrc, Cname));
             foreach (var packet in packets)
-                if (!(packet is SenderReport || packet is ReceiverReport)) ordered.Add(packet);
+                if (!IsReport(packet)) ordered.Add(packet);
             int room = _rtcpBuffer.Length - SrtpProtectionProfiles.MaxTrailerLength;
             lock (_sendLock)
             {
                 if (_srtpOut == null) return;
-                int start = 0, length = 0;
-                for (int i = 0; i <= ordered.Count; i++)
+                var compound = new List<RtcpPacket>(ordered.Count);
+                int length = 0;
+                foreach (var packet in ordered)
                 {
-                    if (i < ordered.Count && length + ordered[i].Length <= room)
+                    if (packet.Length > room)
                     {
-                        length += ordered[i].Length;
+                        Trace($"dropped an RTCP {packet.PacketType} of {packet.Length} bytes: larger than a datagram");
                         continue;
                     }
-                    if (i > start) SendCompound(ordered, start, i - start);
-                    if (i < ordered.Count && ordered[i].Length > room)
+                    if (length + packet.Length > room)
                     {
-                        Trace($"dropped an RTCP {ordered[i].PacketType} of {ordered[i].Length} bytes: larger than a datagram");
-                        start = i + 1;
+                        SendCompound(compound, room);
+                        compound.Clear();
                         length = 0;
                     }
-                    else
-                    {
-                        start = i;
-                        length = i < ordered.Count ? ordered[i].Length : 0;
-                    }
+                    compound.Add(packet);
+                    length += packet.Length;
                 }
+                if (compound.Count > 0) SendCompound(compound, room);
             }
         }
 
-        private void SendCompound(List<RtcpPacket> packets, int index, int count)
+        private void SendCompound(List<RtcpPacket> packets, int room)
         {
-            int length = RtcpCompoundPacket.Write(_rtcpBuffer.AsSpan(0, _rtcpBuffer.Length - SrtpProtectionProfiles.MaxTrailerLength), packets.GetRange(index, count));
+            int length = RtcpCompoundPacket.Write(_rtcpBuffer.AsSpan(0, room), packets);
             SendMedia(_rtcpBuffer, _srtpOut!.ProtectRtcp(_rtcpBuffer, length));
         }
 

@@ -112,7 +112,6 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Sender
                 long start = MakeRoom(rtpPacket.Length, now);
                 rtpPacket.CopyTo(_ring.AsSpan((int)(start % _ring.Length)));
                 _written = start + rtpPacket.Length;
-                if (_sequences[slot] >= 0) Forget(slot); // the slot's previous packet, capacity packets ago
                 _lengths[slot] = rtpPacket.Length;
                 _sequences[slot] = sequence;
                 _positions[slot] = start;
@@ -138,12 +137,12 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Sender
                 long end = start + length;
                 if (_orderCount == 0) return start;
                 int oldest = _order[_orderHead] & (_sequences.Length - 1);
-                if (_sequences[oldest] != _order[_orderHead] || _positions[oldest] + _ring.Length >= end)
+                if (_sequences[oldest] != _order[_orderHead])
                 {
-                    if (_sequences[oldest] != _order[_orderHead]) DropOldest(); // its slot was reused already
-                    else return start;
+                    DropOldest(); // its slot holds a newer packet already
                     continue;
                 }
+                if (_positions[oldest] + _ring.Length >= end) return start; // the oldest packet held is not overwritten
                 if (now - _sentAt[oldest] < MaxUsefulAge.Ticks && _ring.Length < MaxBytes) Grow();
                 else DropOldest();
             }
@@ -171,12 +170,10 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Sender
         {
             ushort sequence = _order[_orderHead];
             int slot = sequence & (_sequences.Length - 1);
-            if (_sequences[slot] == sequence) Forget(slot);
+            if (_sequences[slot] == sequence) _sequences[slot] = -1;
             _orderHead = (_orderHead + 1) % _order.Length;
             _orderCount--;
         }
-
-        private void Forget(int slot) => _sequences[slot] = -1;
 
         /// <summary>Copies the held packet <paramref name="sequenceNumber"/> into <paramref name="destination"/>; returns its length or 0.</summary>
         public int CopyTo(ushort sequenceNumber, Span<byte> destination)

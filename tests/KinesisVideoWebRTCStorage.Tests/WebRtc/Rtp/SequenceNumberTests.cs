@@ -54,5 +54,18 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Rtp
             Assert.Equal(0, lost);
             Assert.Equal(SequenceStatus.InOrder, tracker.Advance(60001, out _));
         }
+
+        [Fact]
+        public void TheHighestSequenceTellsNewPacketsFromResendsAndCountsWraps()
+        {
+            var highest = new HighestSequence();
+            Assert.False(highest.HasValue);
+            Assert.Equal(1, highest.Advance(65534)); // the first packet
+            Assert.Equal(3, highest.Advance(1)); // across the wrap, two lost between
+            Assert.Equal(-2, highest.Advance(65535)); // a resend: changes nothing
+            Assert.Equal(0, highest.Advance(1)); // a duplicate
+            Assert.Equal((ushort)1, highest.Value);
+            Assert.Equal(65537, highest.Extended);
+        }
     }
 }
