@@ -9,6 +9,9 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
 dotnet build KinesisVideoWebRTCStorage.sln -nologo -v minimal || exit 1
+# The natively compiled kvwebrtc that tests/.../Cli/NativeCliTests.cs run (needs clang and zlib1g-dev).
+dotnet publish src/KinesisVideoWebRTCStorage.Cli -c Release -r linux-x64 -o artifacts/kvwebrtc/linux-x64 -nologo -v quiet ||
+    echo "tests/run.sh: the native kvwebrtc was not published (is clang installed?); NativeCliTests will fail."
 dotnet test KinesisVideoWebRTCStorage.sln --no-build -nologo --blame-hang-timeout 10m 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 

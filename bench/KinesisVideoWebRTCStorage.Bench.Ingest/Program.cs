@@ -32,9 +32,10 @@ namespace KinesisVideoWebRTCStorage.Bench.Ingest
             var loads = (args.Length > 2 ? args[2] : "10,50,100").Split(',').Select(n => int.Parse(n, CultureInfo.InvariantCulture)).ToList();
             double seconds = args.Length > 3 ? double.Parse(args[3], CultureInfo.InvariantCulture) : 20;
             double singleSeconds = args.Length > 4 ? double.Parse(args[4], CultureInfo.InvariantCulture) : 60;
+            string? nativeCli = Environment.GetEnvironmentVariable("KVS_BENCH_NATIVE_CLI") is { Length: > 0 } path ? path : null;
             Console.WriteLine($"Ingest benchmarks on {Environment.ProcessorCount} cores, .NET {Environment.Version}");
             await FirstFrameAsync(runs);
-            await SingleStreamAsync(cli, TimeSpan.FromSeconds(singleSeconds));
+            await SingleStreamAsync(cli, nativeCli, TimeSpan.FromSeconds(singleSeconds));
             await LoadAsync(cli, new[] { 1 }.Concat(loads).Distinct().ToList(), TimeSpan.FromSeconds(seconds));
             return 0;
         }
@@ -107,10 +108,10 @@ namespace KinesisVideoWebRTCStorage.Bench.Ingest
                 Console.WriteLine($"   {name,-52} p50 {Percentile(values.Skip(1).DefaultIfEmpty(values[0]).ToList(), 50),6:0.0} ms");
         }
 
-        private static async Task SingleStreamAsync(string cli, TimeSpan duration)
+        private static async Task SingleStreamAsync(string cli, string? nativeCli, TimeSpan duration)
         {
             Console.WriteLine();
-            Console.WriteLine($"== One kvwebrtc ingest process, {duration.TotalSeconds:0} s, into an emulator process already running");
+            Console.WriteLine($"== One kvwebrtc ingest process, {duration.TotalSeconds:0} s, into an emulator process already running (warmed by one ingest)");
             string work = Path.Combine(Path.GetTempPath(), "kvs-bench-single-" + Environment.ProcessId);
             Directory.CreateDirectory(work);
             string clip = Path.Combine(work, "clip.mkv");
@@ -118,62 +119,86 @@ namespace KinesisVideoWebRTCStorage.Bench.Ingest
                 $"-pix_fmt yuv420p -preset veryfast -b:v 300k -maxrate 325k -bufsize 650k -g 50 -bf 0 -c:a libopus -b:a 32k \"{clip}\"");
             Console.WriteLine($"   media: 1280x720 25 fps constrained-baseline H.264 + Opus, {new FileInfo(clip).Length * 8 / 30.0 / 1e6:0.00} Mbit/s, looped");
             var info = new LocalEmulatorStartInfo(cli) { DataDirectory = Path.Combine(work, "data"), ReadyTimeout = TimeSpan.FromSeconds(60) };
-            info.StorageChannels.Add("single");
+            info.StorageChannels.Add("warmup");
+            info.StorageChannels.Add("native");
+            info.StorageChannels.Add("reference");
             var emulator = await LocalEmulator.StartAsync(info, default);
             try
             {
-                var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-                foreach (string argument in new[] { cli, "ingest", "--channel-name", "single", "--path", clip, "--loop", "--duration",
-                             duration.TotalSeconds.ToString(CultureInfo.InvariantCulture), "--endpoint-url", emulator.EndpointUrl, "--region", emulator.Region })
-                    start.ArgumentList.Add(argument);
-                start.Environment["AWS_ACCESS_KEY_ID"] = emulator.AccessKey;
-                start.Environment["AWS_SECRET_ACCESS_KEY"] = emulator.SecretKey;
-                var launched = DateTime.UtcNow;
-                using var ingest = Process.Start(start)!;
-                var output = ingest.StandardOutput.ReadToEndAsync();
-                var errors = ingest.StandardError.ReadToEndAsync();
-                // Steady state: from 12 s (start-up, JIT and the first GOPs behind) to 2 s before the end.
-                var steadyFrom = TimeSpan.FromSeconds(12);
-                var steadyTo = duration - TimeSpan.FromSeconds(2);
-                TimeSpan? cpuFrom = null, cpuTo = null;
-                long peak = 0;
-                var clock = Stopwatch.StartNew();
-                while (!ingest.HasExited)
-                {
-                    try
-                    {
-                        ingest.Refresh();
-                        peak = Math.Max(peak, ingest.WorkingSet64);
-                        if (cpuFrom == null && clock.Elapsed >= steadyFrom) cpuFrom = ingest.TotalProcessorTime;
-                        if (cpuTo == null && clock.Elapsed >= steadyTo) cpuTo = ingest.TotalProcessorTime;
-                    }
-                    catch (InvalidOperationException)
-                    {
-                        break; // it exited between the check and the read
-                    }
-                    await Task.Delay(250);
-                }
-                ingest.WaitForExit();
-                var summary = JsonDocument.Parse(await output).RootElement;
-                long sent = summary.GetProperty("VideoFramesSent").GetInt64();
-                string steady = cpuFrom is TimeSpan a && cpuTo is TimeSpan b
-                    ? $"{(b - a).TotalSeconds / (steadyTo - steadyFrom).TotalSeconds * 100:0.0}% of a core (target <= 2.5%)" : "not measured (the run was too short)";
-                Console.WriteLine($"   CPU, steady state ({steadyFrom.TotalSeconds:0}-{steadyTo.TotalSeconds:0} s): {steady}");
-                Console.WriteLine($"   peak RSS: {peak / 1048576.0:0} MiB (target <= 40 MiB over 5 minutes)");
-                if (summary.TryGetProperty("StartTime", out var started) && summary.TryGetProperty("TimeToFirstFrameMs", out var first) && first.ValueKind == JsonValueKind.Number)
-                {
-                    var firstFrame = started.GetDateTime().ToUniversalTime() + TimeSpan.FromMilliseconds(first.GetDouble());
-                    Console.WriteLine($"   cold first frame: {(firstFrame - launched).TotalMilliseconds:0} ms from process start (target <= 300 ms)");
-                }
-                await Task.Delay(2000); // the storage session finishes its file
-                Console.WriteLine($"   video frames recorded/sent: {await RecordedVideoFramesAsync(emulator.EndpointUrl)}/{sent}" +
-                    (ingest.ExitCode == 0 ? "" : $"; exit {ingest.ExitCode}: {(await errors).Trim()}"));
+                // The emulator stands in for a service that is always warm: its own JIT should not count against the ingest.
+                await RunOneIngestAsync(emulator, "dotnet", cli, "warmup", clip, TimeSpan.FromSeconds(3), null);
+                if (nativeCli != null)
+                    await RunOneIngestAsync(emulator, nativeCli, null, "native", clip, duration, "native kvwebrtc (dotnet publish -r linux-x64), the one judged");
+                else
+                    Console.WriteLine("   native kvwebrtc: NOT measured (no published binary was given; bench/ingest.sh publishes one, which needs clang)");
+                var reference = TimeSpan.FromSeconds(Math.Min(duration.TotalSeconds, 60));
+                await RunOneIngestAsync(emulator, "dotnet", cli, "reference", clip, reference, $"framework-dependent kvwebrtc.dll (JIT), reference, {reference.TotalSeconds:0} s");
             }
             finally
             {
                 await emulator.StopAsync(TimeSpan.FromSeconds(30));
             }
             try { Directory.Delete(work, recursive: true); } catch (IOException) { }
+        }
+
+        /// <summary>One `kvwebrtc ingest` process: steady-state CPU, peak RSS, first frame from process start, frames recorded.</summary>
+        private static async Task RunOneIngestAsync(LocalEmulator emulator, string program, string? assembly, string channel, string clip, TimeSpan duration, string? label)
+        {
+            var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
+            if (assembly != null) start.ArgumentList.Add(assembly);
+            foreach (string argument in new[] { "ingest", "--channel-name", channel, "--path", clip, "--loop", "--duration",
+                         duration.TotalSeconds.ToString(CultureInfo.InvariantCulture), "--endpoint-url", emulator.EndpointUrl, "--region", emulator.Region })
+                start.ArgumentList.Add(argument);
+            start.Environment["AWS_ACCESS_KEY_ID"] = emulator.AccessKey;
+            start.Environment["AWS_SECRET_ACCESS_KEY"] = emulator.SecretKey;
+            long recordedBefore = await RecordedVideoFramesAsync(emulator.EndpointUrl);
+            var launched = DateTime.UtcNow;
+            using var ingest = Process.Start(start)!;
+            var output = ingest.StandardOutput.ReadToEndAsync();
+            var errors = ingest.StandardError.ReadToEndAsync();
+            // Steady state: from 12 s (start-up and the first GOPs behind) to 2 s before the end.
+            var steadyFrom = TimeSpan.FromSeconds(12);
+            var steadyTo = duration - TimeSpan.FromSeconds(2);
+            TimeSpan? cpuFrom = null, cpuTo = null;
+            long peak = 0;
+            var clock = Stopwatch.StartNew();
+            while (!ingest.HasExited)
+            {
+                try
+                {
+                    ingest.Refresh();
+                    peak = Math.Max(peak, ingest.WorkingSet64);
+                    if (cpuFrom == null && clock.Elapsed >= steadyFrom) cpuFrom = ingest.TotalProcessorTime;
+                    if (cpuTo == null && clock.Elapsed >= steadyTo) cpuTo = ingest.TotalProcessorTime;
+                }
+                catch (InvalidOperationException)
+                {
+                    break; // it exited between the check and the read
+                }
+                await Task.Delay(250);
+            }
+            ingest.WaitForExit();
+            await Task.Delay(2000); // the storage session finishes its file
+            long recorded = await RecordedVideoFramesAsync(emulator.EndpointUrl) - recordedBefore;
+            if (label == null) return;
+            Console.WriteLine($"   {label}:");
+            if (ingest.ExitCode != 0)
+            {
+                Console.WriteLine($"      FAILED, exit {ingest.ExitCode}: {(await errors).Trim()}");
+                return;
+            }
+            var summary = JsonDocument.Parse(await output).RootElement;
+            long sent = summary.GetProperty("VideoFramesSent").GetInt64();
+            string steady = cpuFrom is TimeSpan a && cpuTo is TimeSpan b
+                ? $"{(b - a).TotalSeconds / (steadyTo - steadyFrom).TotalSeconds * 100:0.0}% of a core (target <= 2.5%)" : "not measured (the run was too short)";
+            Console.WriteLine($"      CPU, steady state ({steadyFrom.TotalSeconds:0}-{steadyTo.TotalSeconds:0} s): {steady}");
+            Console.WriteLine($"      peak RSS: {peak / 1048576.0:0} MiB (target <= 40 MiB over 5 minutes)");
+            if (summary.TryGetProperty("StartTime", out var started) && summary.TryGetProperty("TimeToFirstFrameMs", out var first) && first.ValueKind == JsonValueKind.Number)
+            {
+                var firstFrame = started.GetDateTime().ToUniversalTime() + TimeSpan.FromMilliseconds(first.GetDouble());
+                Console.WriteLine($"      cold first frame: {(firstFrame - launched).TotalMilliseconds:0} ms from process start (target <= 300 ms)");
+            }
+            Console.WriteLine($"      video frames recorded/sent: {recorded}/{sent}");
         }
 
         private static async Task LoadAsync(string cli, IReadOnlyList<int> loads, TimeSpan duration)

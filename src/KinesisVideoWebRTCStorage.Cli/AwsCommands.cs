@@ -30,10 +30,7 @@ namespace KinesisVideoWebRTCStorage.Cli
                 var channel = arn != null ? ChannelReference.FromArn(arn) : ChannelReference.FromName(name!);
                 var endpoints = await SignalingEndpointLookup.GetAsync(Connect(result).ControlPlane(), channel, result.GetValue(role),
                     SignalingEndpointLookup.AllProtocols, token);
-                Console.WriteLine(JsonSerializer.Serialize(new
-                {
-                    endpoints.ChannelARN, endpoints.Region, Role = endpoints.Role.ToString(), endpoints.WssEndpoint, endpoints.HttpsEndpoint, endpoints.WebRtcEndpoint,
-                }, new JsonSerializerOptions { WriteIndented = true }));
+                Console.WriteLine(JsonSerializer.Serialize(new EndpointOutput(endpoints), CliJsonContext.Default.EndpointOutput));
             }, cancellationToken));
             return command;
         }

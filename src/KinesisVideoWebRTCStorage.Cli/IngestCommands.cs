@@ -71,7 +71,7 @@ namespace KinesisVideoWebRTCStorage.Cli
                     Trace = result.GetValue(verbose) ? line => Console.Error.WriteLine(line) : (Action<string>?)null,
                 };
                 var ingest = await RunIngestAsync(AwsCommands.Connect(result), options, token);
-                Console.WriteLine(JsonSerializer.Serialize(Summary(ingest), new JsonSerializerOptions { WriteIndented = true }));
+                Console.WriteLine(JsonSerializer.Serialize(new IngestOutput(ingest), CliJsonContext.Default.IngestOutput));
                 foreach (string warning in ingest.Warnings) Console.Error.WriteLine("kvwebrtc: warning: " + warning);
                 if (ingest.EndReason == IngestEndReason.Failed) throw new IngestFailedException(ingest.Error ?? "Ingest failed.", ingest);
             }, cancellationToken));
@@ -151,15 +151,5 @@ namespace KinesisVideoWebRTCStorage.Cli
                 return e.Result;
             }
         }
-
-        private static object Summary(IngestResult r) => new
-        {
-            r.ChannelARN, r.StreamARN, r.Media, r.SilentAudio, r.StartTime, r.EndTime, DurationSeconds = Math.Round(r.Duration.TotalSeconds, 3),
-            r.VideoFramesSent, r.AudioFramesSent, r.VideoBytesSent, r.AudioBytesSent,
-            TimeToFirstFrameMs = r.TimeToFirstFrame?.TotalMilliseconds, r.VideoFramesDroppedByCongestion, RoundTripTimeMs = r.RoundTripTime?.TotalMilliseconds, r.Retransmissions, r.RetransmissionsRefusedLate, r.KeyframeRequests, r.Reconnects, r.StorageSessions,
-            EndReason = r.EndReason.ToString(), r.Error, r.VideoPacketsSent, r.VideoPacketsReportedLost,
-            BandwidthEstimateKbps = r.BandwidthEstimate / 1000.0, BandwidthEstimateMinimumKbps = r.BandwidthEstimateMinimum / 1000.0,
-            VideoBitrateChanges = r.VideoBitrateChanges.Select(c => new { c.At, c.Bitrate }), r.Warnings,
-        };
     }
 }

@@ -227,7 +227,7 @@ namespace KinesisVideoWebRTCStorage.Emulator
                 var expiry = DateTimeOffset.UtcNow.Add(options.TurnCredentialTtl).ToUnixTimeSeconds();
                 var username = $"{expiry}:{(string?)body["ClientId"] ?? channel.Name}";
                 using var hmac = new HMACSHA1(Encoding.UTF8.GetBytes(options.TurnSecret));
-                servers.Add(new JsonObject
+                servers.Add((JsonNode)new JsonObject
                 {
                     ["Uris"] = new JsonArray(options.TurnUris.Select(u => (JsonNode)JsonValue.Create(u)!).ToArray()),
                     ["Username"] = username,

@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 
 namespace KinesisVideoWebRTCStorage.Emulator
 {
@@ -40,7 +41,7 @@ namespace KinesisVideoWebRTCStorage.Emulator
             path = dataDirectory == null ? null : Path.Combine(dataDirectory, "state.json");
             if (path != null && File.Exists(path))
             {
-                var saved = JsonSerializer.Deserialize<Saved>(File.ReadAllText(path)) ?? new Saved();
+                var saved = JsonSerializer.Deserialize(File.ReadAllText(path), EmulatorJsonContext.Default.Saved) ?? new Saved();
                 foreach (var channel in saved.Channels) Channels[channel.Name] = channel;
                 foreach (var stream in saved.Streams) Streams[stream.Name] = stream;
             }
@@ -65,15 +66,21 @@ namespace KinesisVideoWebRTCStorage.Emulator
         {
             if (path == null) return;
             var temporary = path + ".tmp";
-            File.WriteAllText(temporary, JsonSerializer.Serialize(new Saved { Channels = Channels.Values.ToList(), Streams = Streams.Values.ToList() }));
+            File.WriteAllText(temporary, JsonSerializer.Serialize(new Saved { Channels = Channels.Values.ToList(), Streams = Streams.Values.ToList() }, EmulatorJsonContext.Default.Saved));
             File.Copy(temporary, path, overwrite: true);
             File.Delete(temporary);
         }
 
-        private sealed class Saved
+        internal sealed class Saved
         {
             public List<ChannelRecord> Channels { get; set; } = new List<ChannelRecord>();
             public List<StreamRecord> Streams { get; set; } = new List<StreamRecord>();
         }
+    }
+
+    /// <summary>Compile-time JSON metadata for state.json: no reflection, so the natively compiled kvwebrtc can run the emulator.</summary>
+    [JsonSerializable(typeof(EmulatorState.Saved))]
+    internal sealed partial class EmulatorJsonContext : JsonSerializerContext
+    {
     }
 }

@@ -1,6 +1,7 @@
 using System;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace KinesisVideoWebRTCStorage.Aws
 {
@@ -11,23 +12,25 @@ namespace KinesisVideoWebRTCStorage.Aws
         {
             DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
             MaxDepth = 32,
-            Converters = { new JsonStringEnumConverter() },
+            TypeInfoResolver = KvsJsonContext.Default,
         };
 
-        public static byte[] Serialize<T>(T value) => JsonSerializer.SerializeToUtf8Bytes(value, Options);
+        public static byte[] Serialize<T>(T value) => JsonSerializer.SerializeToUtf8Bytes(value, TypeInfo<T>());
 
         public static T Deserialize<T>(byte[] body, string operation) where T : class, new()
         {
             if (body.Length == 0) return new T();
             try
             {
-                return JsonSerializer.Deserialize<T>(body, Options) ?? new T();
+                return JsonSerializer.Deserialize(body, TypeInfo<T>()) ?? new T();
             }
             catch (JsonException e)
             {
                 throw new KinesisVideoResponseException($"{operation} returned a response that is not the expected JSON: {e.Message}", e);
             }
         }
+
+        private static JsonTypeInfo<T> TypeInfo<T>() => (JsonTypeInfo<T>)Options.GetTypeInfo(typeof(T));
     }
 
     /// <summary>rest-json timestamps: seconds since the epoch, possibly fractional.</summary>

@@ -3,12 +3,14 @@ using System.Text.Json.Serialization;
 
 namespace KinesisVideoWebRTCStorage.Aws.Models
 {
+    [JsonConverter(typeof(JsonStringEnumConverter<ChannelRole>))]
     public enum ChannelRole
     {
         MASTER,
         VIEWER,
     }
 
+    [JsonConverter(typeof(JsonStringEnumConverter<ChannelProtocol>))]
     public enum ChannelProtocol
     {
         WSS,
