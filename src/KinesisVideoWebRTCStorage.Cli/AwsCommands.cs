@@ -66,6 +66,8 @@ namespace KinesisVideoWebRTCStorage.Cli
             {
                 var classification = ErrorClassification.Of(e);
                 Console.Error.WriteLine($"kvwebrtc: {classification.ErrorId}: {e.Message}");
+                // Nothing the user can act on: the trace is what a bug report needs.
+                if (classification.ErrorId == "UnexpectedError") Console.Error.WriteLine("kvwebrtc: this is a defect; please report it with this trace:" + Environment.NewLine + e);
                 return 1;
             }
         }

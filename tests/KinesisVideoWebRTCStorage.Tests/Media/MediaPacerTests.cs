@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using KinesisVideoWebRTCStorage.Media;
@@ -85,6 +86,35 @@ namespace KinesisVideoWebRTCStorage.Tests.Media
 
             using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(50));
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => clock.WaitUntilAsync(clock.Now + TimeSpan.FromHours(1), cts.Token).AsTask());
+        }
+
+        [Fact]
+        public async Task TheMonotonicClockContinuesOnItsOwnThreadForOneWaitAndOnThePoolForMany()
+        {
+            var clock = PacingClock.NewMonotonicClock(); // not the shared one, which other tests' sessions keep busy
+            // One wait, as one ingest's pump makes: no hop to the pool.
+            await clock.WaitUntilAsync(clock.Now + TimeSpan.FromMilliseconds(20), default).ConfigureAwait(false);
+            Assert.Equal("Media pacing", Thread.CurrentThread.Name);
+            Assert.False(Thread.CurrentThread.IsThreadPoolThread);
+
+            // Many at once, as a hundred sessions make: the pool spreads them, so none delays the others' frames.
+            var due = clock.Now + TimeSpan.FromMilliseconds(50);
+            var threads = await Task.WhenAll(Enumerable.Range(0, 8).Select(async _ =>
+            {
+                await clock.WaitUntilAsync(due, default).ConfigureAwait(false);
+                return Thread.CurrentThread.IsThreadPoolThread;
+            }));
+            Assert.True(threads.Count(onPool => onPool) >= 6, string.Join(",", threads));
+
+            // A cancelled wait never continues inside the code that cancelled it.
+            using var cts = new CancellationTokenSource();
+            var waiting = clock.WaitUntilAsync(clock.Now + TimeSpan.FromHours(1), cts.Token).AsTask();
+            var continued = waiting.ContinueWith(_ => Environment.CurrentManagedThreadId, TaskContinuationOptions.ExecuteSynchronously);
+            var canceller = new Thread(() => cts.Cancel()); // not a pool thread, so the pool cannot run the continuation on it later
+            canceller.Start();
+            canceller.Join();
+            Assert.NotEqual(canceller.ManagedThreadId, await continued);
+            Assert.True(waiting.IsCanceled);
         }
 
         /// <summary>A clock that jumps to each due time instead of waiting for it.</summary>

@@ -79,8 +79,9 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Dtls
             try
             {
                 // Application data is not used by WebRTC media; reading keeps the record layer answering retransmitted
-                // final flights and processing alerts.
-                while (Volatile.Read(ref _disposed) == 0) _transport.Receive(buffer, 0, buffer.Length, 100);
+                // final flights and processing alerts. Closing the bridge ends a wait at once, so the wait can be long:
+                // a short one would only wake this thread for nothing.
+                while (Volatile.Read(ref _disposed) == 0) _transport.Receive(buffer, 0, buffer.Length, 5000);
             }
             catch (Exception)
             {

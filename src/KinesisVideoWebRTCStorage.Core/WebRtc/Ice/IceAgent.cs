@@ -48,6 +48,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Ice
         private readonly Queue<(IceCandidatePair Pair, bool Nominate)> _triggered = new Queue<(IceCandidatePair, bool)>();
         private readonly ulong _tieBreaker;
         private readonly CancellationTokenSource _stop = new CancellationTokenSource();
+        private readonly SemaphoreSlim _wake = new SemaphoreSlim(0, 1);
         private readonly Random _jitter = new Random();
         private IceCredentials? _remoteCredentials;
         private IceTransportPolicy _policy;
@@ -157,7 +158,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Ice
                     if (socket == null) continue;
                     _sockets.Add(socket);
                     _transports.Add(socket);
-                    _ = socket.ReceiveLoop(OnDatagram, () => _stop.IsCancellationRequested);
+                    socket.StartReceiving(OnDatagram, () => _stop.IsCancellationRequested);
                 }
                 _timer ??= Task.Run(TimerLoop);
                 foreach (var remote in _remoteCandidates) AddPairs(remote);
@@ -180,6 +181,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Ice
             {
                 _remoteCredentials = new IceCredentials(ufrag, password);
                 if (_state == IceConnectionState.New) SetState(IceConnectionState.Checking, events);
+                Wake();
             }
             Raise(events);
         }
@@ -248,6 +250,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Ice
                 _remoteEndOfCandidates = false;
                 _restarting = true;
                 _firstValid = null;
+                Wake();
                 return LocalCredentials;
             }
         }
@@ -301,6 +304,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Ice
                 if (_pairs.Any(p => p.Local == transport.Candidate && p.RemoteEndPoint.Equals(endpoint))) continue;
                 _pairs.Add(new IceCandidatePair(transport.Candidate, remote, endpoint));
                 (transport as IceRelayTransport)?.EnsurePermission(endpoint.Address);
+                Wake();
             }
         }
 
@@ -436,6 +440,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Ice
             {
                 pair.State = IceCandidatePairState.Waiting;
                 _triggered.Enqueue((pair, false));
+                Wake();
             }
         }
 
@@ -471,6 +476,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Ice
                     Role = Role == IceRole.Controlling ? IceRole.Controlled : IceRole.Controlling;
                     pair.State = IceCandidatePairState.Waiting;
                     _triggered.Enqueue((pair, false));
+                    Wake();
                 }
                 else if (!transaction.IsConsent)
                 {
@@ -641,24 +647,66 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Ice
             SetState(IceConnectionState.Connected, events);
         }
 
+        /// <summary>
+        /// Ticks every <see cref="IceAgentOptions.CheckInterval"/> (Ta) while checks are to be sent. Once connected and
+        /// idle it sleeps until the next retransmission, consent check or consent expiry, so a long session costs a
+        /// wake-up every second or so rather than 50 a second; anything that makes work (<see cref="Wake"/>) ends the
+        /// sleep at once, which also sends a triggered check without waiting for the next tick.
+        /// </summary>
         private async Task TimerLoop()
         {
             while (!_stop.IsCancellationRequested)
             {
                 var events = new List<Action>();
+                var delay = _options.CheckInterval;
                 Contain(() =>
                 {
-                    lock (_lock) Tick(DateTime.UtcNow, events);
+                    lock (_lock)
+                    {
+                        var now = DateTime.UtcNow;
+                        Tick(now, events);
+                        delay = NextTickDelay(now);
+                    }
                 });
                 Raise(events);
                 try
                 {
-                    await Task.Delay(_options.CheckInterval, _stop.Token).ConfigureAwait(false);
+                    await _wake.WaitAsync(delay, _stop.Token).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {
                     return;
                 }
+            }
+        }
+
+        /// <summary>The longest the timer sleeps even when nothing is due: a bound should some work ever not wake it.</summary>
+        private static readonly TimeSpan MaxIdleTick = TimeSpan.FromSeconds(1);
+
+        private TimeSpan NextTickDelay(DateTime now)
+        {
+            bool checking = _state != IceConnectionState.Connected || _restarting || _triggered.Count > 0
+                || _pairs.Any(p => p.State == IceCandidatePairState.Waiting);
+            if (checking) return _options.CheckInterval;
+            var next = _nextConsent;
+            var expiry = _selected!.LastConsent + _options.ConsentTimeout;
+            if (expiry < next) next = expiry;
+            foreach (var transaction in _transactions.Values)
+                if (transaction.NextSend < next) next = transaction.NextSend;
+            var delay = next - now;
+            return delay < _options.CheckInterval ? _options.CheckInterval : delay > MaxIdleTick ? MaxIdleTick : delay;
+        }
+
+        /// <summary>Ends the timer's sleep: there is a check to send or a pair to consider now.</summary>
+        private void Wake()
+        {
+            try
+            {
+                _wake.Release();
+            }
+            catch (SemaphoreFullException)
+            {
+                // already woken
             }
         }
 

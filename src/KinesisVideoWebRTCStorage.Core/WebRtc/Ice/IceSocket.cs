@@ -1,7 +1,7 @@
 using System;
 using System.Net;
 using System.Net.Sockets;
-using System.Threading.Tasks;
+using System.Threading;
 
 namespace KinesisVideoWebRTCStorage.WebRtc.Ice
 {
@@ -58,14 +58,37 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Ice
             }
         }
 
-        public async Task ReceiveLoop(Action<IceSocket, byte[], IPEndPoint> onDatagram, Func<bool> stopped)
+        /// <summary>
+        /// Receives on a thread of its own, blocking, and hands every datagram to <paramref name="onDatagram"/> in order.
+        /// </summary>
+        /// <remarks>
+        /// The socket is never used asynchronously, so the runtime never registers it with its epoll engine: there,
+        /// every datagram sent frees write space and wakes the engine's thread, about once per packet for nothing,
+        /// and every datagram received hops from that thread to a pool worker. Blocking costs one thread per local
+        /// candidate and one wake-up per datagram received. The receive timeout bounds how late a stop is noticed.
+        /// </remarks>
+        public void StartReceiving(Action<IceSocket, byte[], IPEndPoint> onDatagram, Func<bool> stopped)
         {
+            _client.Client.ReceiveTimeout = (int)StopCheckInterval.TotalMilliseconds;
+            new Thread(() => ReceiveLoop(onDatagram, stopped)) { IsBackground = true, Name = "ICE receive" }.Start();
+        }
+
+        private static readonly TimeSpan StopCheckInterval = TimeSpan.FromSeconds(1);
+
+        /// <summary>Larger than any datagram a WebRTC peer sends (they keep under the path MTU); longer ones are dropped.</summary>
+        private const int MaxDatagram = 8192;
+
+        private void ReceiveLoop(Action<IceSocket, byte[], IPEndPoint> onDatagram, Func<bool> stopped)
+        {
+            var buffer = new byte[MaxDatagram];
+            var any = new IPEndPoint(AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
             while (!stopped())
             {
-                UdpReceiveResult result;
+                EndPoint from = any;
+                int length;
                 try
                 {
-                    result = await _client.ReceiveAsync().ConfigureAwait(false);
+                    length = _client.Client.ReceiveFrom(buffer, ref from);
                 }
                 catch (ObjectDisposedException)
                 {
@@ -73,10 +96,13 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Ice
                 }
                 catch (SocketException)
                 {
-                    // Windows reports ICMP port unreachable from an earlier send as a receive error; keep receiving.
+                    // A timeout (to check for a stop), a datagram longer than the buffer, or, on Windows, ICMP port
+                    // unreachable from an earlier send: keep receiving.
                     continue;
                 }
-                onDatagram(this, result.Buffer, result.RemoteEndPoint);
+                var datagram = new byte[length];
+                Buffer.BlockCopy(buffer, 0, datagram, 0, length);
+                onDatagram(this, datagram, (IPEndPoint)from);
             }
         }
 
