@@ -10,6 +10,7 @@ using KinesisVideoWebRTCStorage.Aws.Models;
 using KinesisVideoWebRTCStorage.Media;
 using KinesisVideoWebRTCStorage.Signaling;
 using KinesisVideoWebRTCStorage.WebRtc;
+using KinesisVideoWebRTCStorage.WebRtc.Dtls;
 
 namespace KinesisVideoWebRTCStorage.Ingest
 {
@@ -71,6 +72,9 @@ namespace KinesisVideoWebRTCStorage.Ingest
         {
             _clock.Start();
             _result.StartTime = DateTime.UtcNow;
+            // The first ingest in a process makes the DTLS certificate (and compiles the code that makes it) meanwhile,
+            // on another core, instead of between the join and the offer.
+            _ = Task.Run(() => DtlsCertificate.Shared);
             _result.Media = _options.Media.Describe();
             SetState(IngestState.Preparing);
             if (!_options.CongestionControl) _options.Media.AdaptVideoBitrate = false;
@@ -94,7 +98,8 @@ namespace KinesisVideoWebRTCStorage.Ingest
             try
             {
                 SetState(IngestState.ConnectingSignaling);
-                await ConnectSignalingAsync(stop.Token).ConfigureAwait(false);
+                // Independent requests, so side by side: the ICE servers are then at hand for the first join.
+                await Task.WhenAll(ConnectSignalingAsync(stop.Token), IceServersAsync(stop.Token)).ConfigureAwait(false);
                 int joins = 0, recoveries = 0;
                 DateTime? offerDeadline = await JoinAsync(++joins, stop.Token).ConfigureAwait(false);
                 while (end == null)
@@ -230,12 +235,16 @@ namespace KinesisVideoWebRTCStorage.Ingest
             var controlPlane = _connection.ControlPlane();
             string arn = await controlPlane.ResolveChannelArnAsync(_options.Channel, cancellationToken).ConfigureAwait(false);
             _result.ChannelARN = arn;
-            var storage = await controlPlane.DescribeMediaStorageConfigurationAsync(ChannelReference.FromArn(arn), cancellationToken).ConfigureAwait(false);
+            // Both need only the ARN, so they go out together; a channel without storage is still reported first.
+            var storageLookup = controlPlane.DescribeMediaStorageConfigurationAsync(ChannelReference.FromArn(arn), cancellationToken);
+            var endpointLookup = SignalingEndpointLookup.GetAsync(controlPlane, ChannelReference.FromArn(arn), ChannelRole.MASTER,
+                SignalingEndpointLookup.AllProtocols, cancellationToken);
+            _ = endpointLookup.ContinueWith(t => t.Exception, TaskContinuationOptions.OnlyOnFaulted); // observed even when not awaited
+            var storage = await storageLookup.ConfigureAwait(false);
             if (!storage.IsEnabled)
                 throw new MediaStorageNotEnabledException(_options.Channel, arn, storage.Status);
             _result.StreamARN = storage.StreamARN;
-            _endpoints = await SignalingEndpointLookup.GetAsync(controlPlane, ChannelReference.FromArn(arn), ChannelRole.MASTER,
-                SignalingEndpointLookup.AllProtocols, cancellationToken).ConfigureAwait(false);
+            _endpoints = await endpointLookup.ConfigureAwait(false);
             if (_endpoints.WssEndpoint == null || _endpoints.HttpsEndpoint == null || _endpoints.WebRtcEndpoint == null)
                 throw new KinesisVideoResponseException($"GetSignalingChannelEndpoint did not return WSS, HTTPS and WEBRTC endpoints for {arn}.");
             Trace($"channel {arn} records to {storage.StreamARN}; signaling {_endpoints.WssEndpoint}, storage {_endpoints.WebRtcEndpoint}");
