@@ -30,7 +30,7 @@ namespace KinesisVideoWebRTCStorage.Cli
                 var channel = arn != null ? ChannelReference.FromArn(arn) : ChannelReference.FromName(name!);
                 var endpoints = await SignalingEndpointLookup.GetAsync(Connect(result).ControlPlane(), channel, result.GetValue(role),
                     SignalingEndpointLookup.AllProtocols, token);
-                Console.WriteLine(JsonSerializer.Serialize(new EndpointOutput(endpoints), CliJsonContext.Default.EndpointOutput));
+                Console.WriteLine(JsonSerializer.Serialize(new EndpointOutput(endpoints), CliJsonContext.Printed.EndpointOutput));
             }, cancellationToken));
             return command;
         }

@@ -37,7 +37,7 @@ namespace KinesisVideoWebRTCStorage.Cli
             VideoFramesSent = r.VideoFramesSent; AudioFramesSent = r.AudioFramesSent; VideoBytesSent = r.VideoBytesSent; AudioBytesSent = r.AudioBytesSent;
             TimeToFirstFrameMs = r.TimeToFirstFrame?.TotalMilliseconds; VideoFramesDroppedByCongestion = r.VideoFramesDroppedByCongestion;
             RoundTripTimeMs = r.RoundTripTime?.TotalMilliseconds; Retransmissions = r.Retransmissions; RetransmissionsRefusedLate = r.RetransmissionsRefusedLate;
-            KeyframeRequests = r.KeyframeRequests; Reconnects = r.Reconnects; StorageSessions = r.StorageSessions;
+            KeyframeRequests = r.KeyframeRequests; Reconnects = r.Reconnects; TimeReconnectingMs = r.TimeReconnecting.TotalMilliseconds; StorageSessions = r.StorageSessions;
             EndReason = r.EndReason.ToString(); Error = r.Error; VideoPacketsSent = r.VideoPacketsSent; VideoPacketsReportedLost = r.VideoPacketsReportedLost;
             BandwidthEstimateKbps = r.BandwidthEstimate / 1000.0; BandwidthEstimateMinimumKbps = r.BandwidthEstimateMinimum / 1000.0;
             VideoBitrateChanges = r.VideoBitrateChanges;
@@ -62,6 +62,7 @@ namespace KinesisVideoWebRTCStorage.Cli
         public long RetransmissionsRefusedLate { get; }
         public long KeyframeRequests { get; }
         public int Reconnects { get; }
+        public double TimeReconnectingMs { get; }
         public int StorageSessions { get; }
         public string EndReason { get; }
         public string? Error { get; }
@@ -76,10 +77,11 @@ namespace KinesisVideoWebRTCStorage.Cli
     /// <summary>
     /// Compile-time JSON metadata for what the CLI prints: no reflection, so the natively compiled kvwebrtc needs none.
     /// </summary>
-    [JsonSourceGenerationOptions(WriteIndented = true)]
     [JsonSerializable(typeof(EndpointOutput))]
     [JsonSerializable(typeof(IngestOutput))]
     internal sealed partial class CliJsonContext : JsonSerializerContext
     {
+        /// <summary>Indented for people, with the project's encoder, which leaves <c>+</c>, <c>/</c> and non-ASCII as they are.</summary>
+        public static CliJsonContext Printed { get; } = new CliJsonContext(MinimalJsonEncoder.NewSerializerOptions(indented: true));
     }
 }

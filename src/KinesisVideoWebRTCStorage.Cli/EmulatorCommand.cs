@@ -1,6 +1,7 @@
 using System;
 using System.CommandLine;
 using System.Text.Json.Nodes;
+using KinesisVideoWebRTCStorage.Aws;
 using System.Threading;
 using System.Threading.Tasks;
 using KinesisVideoWebRTCStorage.Emulator;
@@ -85,7 +86,7 @@ namespace KinesisVideoWebRTCStorage.Cli
                         ["SecretKey"] = options.SecretKey,
                         ["DataDirectory"] = options.DataDirectory,
                         ["RecordingsDirectory"] = server.Storage.RecordingsDirectory,
-                    }.ToJsonString());
+                    }.ToJsonString(MinimalJsonEncoder.Compact));
                 }
                 else
                 {

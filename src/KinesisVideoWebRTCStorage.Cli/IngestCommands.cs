@@ -71,7 +71,7 @@ namespace KinesisVideoWebRTCStorage.Cli
                     Trace = result.GetValue(verbose) ? line => Console.Error.WriteLine(line) : (Action<string>?)null,
                 };
                 var ingest = await RunIngestAsync(AwsCommands.Connect(result), options, token);
-                Console.WriteLine(JsonSerializer.Serialize(new IngestOutput(ingest), CliJsonContext.Default.IngestOutput));
+                Console.WriteLine(JsonSerializer.Serialize(new IngestOutput(ingest), CliJsonContext.Printed.IngestOutput));
                 foreach (string warning in ingest.Warnings) Console.Error.WriteLine("kvwebrtc: warning: " + warning);
                 if (ingest.EndReason == IngestEndReason.Failed) throw new IngestFailedException(ingest.Error ?? "Ingest failed.", ingest);
             }, cancellationToken));

@@ -166,7 +166,7 @@ namespace KinesisVideoWebRTCStorage.Emulator
                 if (response != null)
                 {
                     context.Response.ContentType = "application/json";
-                    await context.Response.WriteAsync(response.ToJsonString()).ConfigureAwait(false);
+                    await context.Response.WriteAsync(response.ToJsonString(MinimalJsonEncoder.Compact)).ConfigureAwait(false);
                 }
             }
             catch (ApiError error)
@@ -200,7 +200,7 @@ namespace KinesisVideoWebRTCStorage.Emulator
             {
                 context.Response.StatusCode = 403;
                 context.Response.ContentType = "application/json";
-                await context.Response.WriteAsync(new JsonObject { ["message"] = "Forbidden: " + refusal + "." }.ToJsonString()).ConfigureAwait(false);
+                await context.Response.WriteAsync(new JsonObject { ["message"] = "Forbidden: " + refusal + "." }.ToJsonString(MinimalJsonEncoder.Compact)).ConfigureAwait(false);
                 return;
             }
             using var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
@@ -287,7 +287,7 @@ namespace KinesisVideoWebRTCStorage.Emulator
                     return;
             }
             context.Response.ContentType = "application/json";
-            await context.Response.WriteAsync(result.ToJsonString()).ConfigureAwait(false);
+            await context.Response.WriteAsync(result.ToJsonString(MinimalJsonEncoder.Compact)).ConfigureAwait(false);
         }
 
         private static async Task<byte[]> ReadBodyAsync(HttpRequest request)
@@ -315,7 +315,7 @@ namespace KinesisVideoWebRTCStorage.Emulator
             context.Response.Headers["x-amzn-ErrorType"] = error.Type + ":http://internal.amazon.com/coral/com.amazonaws.kinesisvideo.v20170930/";
             context.Response.Headers["x-amzn-RequestId"] = Guid.NewGuid().ToString();
             context.Response.ContentType = "application/json";
-            await context.Response.WriteAsync(new JsonObject { [lowerCaseMessage ? "message" : "Message"] = error.Message }.ToJsonString()).ConfigureAwait(false);
+            await context.Response.WriteAsync(new JsonObject { [lowerCaseMessage ? "message" : "Message"] = error.Message }.ToJsonString(MinimalJsonEncoder.Compact)).ConfigureAwait(false);
         }
     }
 }

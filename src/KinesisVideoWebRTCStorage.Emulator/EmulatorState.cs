@@ -5,6 +5,7 @@ using System.Linq;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using KinesisVideoWebRTCStorage.Aws;
 
 namespace KinesisVideoWebRTCStorage.Emulator
 {
@@ -66,7 +67,7 @@ namespace KinesisVideoWebRTCStorage.Emulator
         {
             if (path == null) return;
             var temporary = path + ".tmp";
-            File.WriteAllText(temporary, JsonSerializer.Serialize(new Saved { Channels = Channels.Values.ToList(), Streams = Streams.Values.ToList() }, EmulatorJsonContext.Default.Saved));
+            File.WriteAllText(temporary, JsonSerializer.Serialize(new Saved { Channels = Channels.Values.ToList(), Streams = Streams.Values.ToList() }, EmulatorJsonContext.Written.Saved));
             File.Copy(temporary, path, overwrite: true);
             File.Delete(temporary);
         }
@@ -82,5 +83,7 @@ namespace KinesisVideoWebRTCStorage.Emulator
     [JsonSerializable(typeof(EmulatorState.Saved))]
     internal sealed partial class EmulatorJsonContext : JsonSerializerContext
     {
+        /// <summary>Writes with the project's encoder, which leaves <c>+</c>, <c>/</c> and non-ASCII names as they are.</summary>
+        public static EmulatorJsonContext Written { get; } = new EmulatorJsonContext(MinimalJsonEncoder.NewSerializerOptions(indented: true));
     }
 }

@@ -13,6 +13,7 @@ namespace KinesisVideoWebRTCStorage.Aws
             DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
             MaxDepth = 32,
             TypeInfoResolver = KvsJsonContext.Default,
+            Encoder = MinimalJsonEncoder.Instance,
         };
 
         public static byte[] Serialize<T>(T value) => JsonSerializer.SerializeToUtf8Bytes(value, TypeInfo<T>());

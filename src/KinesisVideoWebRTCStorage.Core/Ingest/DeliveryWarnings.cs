@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Globalization;
 
@@ -30,6 +31,12 @@ namespace KinesisVideoWebRTCStorage.Ingest
                 warnings.Add(string.Format(CultureInfo.InvariantCulture,
                     "The storage service reported {0} of {1} video packets ({2:0.#} %) lost after retransmission ({3} were asked for too late to resend), so frames that needed them are missing from the recording. The uplink is dropping packets: lower the media's bitrate or check the network path.",
                     result.VideoPacketsReportedLost, result.VideoPacketsSent, 100.0 * result.VideoPacketsReportedLost / result.VideoPacketsSent, result.RetransmissionsRefusedLate));
+            }
+            if (result.TimeReconnecting > TimeSpan.FromSeconds(1) && result.TimeReconnecting.Ticks > Threshold * result.Duration.Ticks)
+            {
+                warnings.Add(string.Format(CultureInfo.InvariantCulture,
+                    "The ingest spent {0:0.#} s of its {1:0.#} s reconnecting to the storage session ({2} reconnects), and the media of that time is not in the recording. The trace (-Verbose, or --verbose) says why each connection ended.",
+                    result.TimeReconnecting.TotalSeconds, result.Duration.TotalSeconds, result.Reconnects));
             }
             return warnings;
         }

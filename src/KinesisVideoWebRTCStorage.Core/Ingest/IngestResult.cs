@@ -70,6 +70,9 @@ namespace KinesisVideoWebRTCStorage.Ingest
 
         /// <summary>Storage sessions joined after the first (session limit, GO_AWAY, lost connections).</summary>
         public int Reconnects { get; internal set; }
+
+        /// <summary>Time spent reconnecting once streaming had begun: what was sent then is not in the recording.</summary>
+        public TimeSpan TimeReconnecting { get; internal set; }
         public int StorageSessions { get; internal set; }
         public IngestEndReason EndReason { get; internal set; }
 

@@ -48,6 +48,8 @@ namespace KinesisVideoWebRTCStorage.Ingest
         private EncoderBitrateController? _encoderBitrate;
         private long? _lastEstimate;
         private volatile bool _streaming;
+        private readonly object _reconnectingLock = new object();
+        private TimeSpan? _reconnectingSince;
         private long _videoFrames, _audioFrames, _videoBytes, _audioBytes, _lastMediaTicks, _lastReportedBytes;
         private int _state;
 
@@ -315,6 +317,14 @@ namespace KinesisVideoWebRTCStorage.Ingest
                     {
                         switch (message.MessageType)
                         {
+                            // Storage-session messages name no sender. One that does comes from a viewer talking to
+                            // the master directly, which a storage-mode master does not serve: taken for the storage
+                            // session's, it would tear down the session that records.
+                            case SignalingMessageType.SDP_OFFER when !string.IsNullOrEmpty(message.SenderClientId):
+                                Trace($"declined an offer from viewer {message.SenderClientId}: in storage mode the master connects only to the storage session (viewers join it with JoinStorageSessionAsViewer); the recording goes on");
+                                break;
+                            case SignalingMessageType.ICE_CANDIDATE when !string.IsNullOrEmpty(message.SenderClientId):
+                                break; // the declined viewer's candidates
                             case SignalingMessageType.SDP_OFFER:
                                 var description = SignalingCodec.DecodeSessionDescription(message.MessagePayload ?? "");
                                 if (description.Type == "offer") _events.Post(new OfferEvent(description.Sdp));
@@ -402,6 +412,7 @@ namespace KinesisVideoWebRTCStorage.Ingest
                 // A second offer: the service restarted the session by itself; answer it on a fresh connection
                 // (joining again would only ask for yet another offer).
                 Trace("a new offer replaces the one being connected");
+                if (current.Connected) _result.Reconnects++;
                 await NewAttemptAsync(cancellationToken).ConfigureAwait(false);
                 current = _attempt!;
             }
@@ -566,7 +577,20 @@ namespace KinesisVideoWebRTCStorage.Ingest
 
         private void SetState(IngestState state)
         {
-            if (Interlocked.Exchange(ref _state, (int)state) != (int)state) Trace($"state {state}");
+            if (Interlocked.Exchange(ref _state, (int)state) == (int)state) return;
+            lock (_reconnectingLock)
+            {
+                // Time without a connected storage session once streaming began: media sent then is not recorded.
+                if (state == IngestState.Reconnecting) _reconnectingSince ??= _clock.Elapsed;
+                else if (state == IngestState.Streaming || state == IngestState.Stopping) EndReconnecting();
+            }
+            Trace($"state {state}");
+        }
+
+        private void EndReconnecting()
+        {
+            if (_reconnectingSince is TimeSpan since) _result.TimeReconnecting += _clock.Elapsed - since;
+            _reconnectingSince = null;
         }
 
         private void Trace(string message) => _options.Trace?.Invoke($"[{_clock.Elapsed.TotalSeconds,8:0.000} s] {message}");

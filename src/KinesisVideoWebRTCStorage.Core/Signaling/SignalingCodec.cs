@@ -59,7 +59,9 @@ namespace KinesisVideoWebRTCStorage.Signaling
             var action = ParseType(RequiredString(root, "action", "Action"), "action");
             if (action != SignalingMessageType.SDP_OFFER && action != SignalingMessageType.SDP_ANSWER && action != SignalingMessageType.ICE_CANDIDATE)
                 throw new SignalingFormatException($"'{action}' is not an action a client may send.");
-            var recipient = OptionalString(root, "recipientClientId", "RecipientClientId");
+            // Empty means no recipient, that is the storage session: the C SDK answers the storage offer, which names
+            // no sender, with "RecipientClientId": "".
+            var recipient = OptionalString(root, "recipientClientId", "RecipientClientId") is { Length: > 0 } named ? named : null;
             if (recipient != null && !IsValidClientId(recipient)) throw new SignalingFormatException("recipientClientId is not a valid client id.");
             var correlation = OptionalString(root, "correlationId", "CorrelationId");
             if (correlation != null && !IsValidCorrelationId(correlation)) throw new SignalingFormatException("correlationId must be 1 to 256 of [a-zA-Z0-9_.-].");
@@ -213,7 +215,7 @@ namespace KinesisVideoWebRTCStorage.Signaling
         private static byte[] Write(Action<Utf8JsonWriter> body)
         {
             using var stream = new MemoryStream();
-            using (var writer = new Utf8JsonWriter(stream))
+            using (var writer = new Utf8JsonWriter(stream, MinimalJsonEncoder.WriterOptions))
             {
                 writer.WriteStartObject();
                 body(writer);

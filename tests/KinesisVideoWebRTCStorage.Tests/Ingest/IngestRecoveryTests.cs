@@ -53,6 +53,40 @@ namespace KinesisVideoWebRTCStorage.Tests.Ingest
         }
 
         [Fact]
+        public async Task AViewersOfferDuringTheStorageSessionIsDeclinedAndTheRecordingStaysWhole()
+        {
+            await using var harness = await IngestHarness.StartAsync();
+            long sent = 0, videoSent;
+            var trace = new System.Collections.Concurrent.ConcurrentQueue<string>();
+            var running = harness.RunAsync(harness.Options(TimeSpan.FromSeconds(5), o =>
+            {
+                o.Progress = p => sent = p.VideoFrames;
+                o.Trace = line => { trace.Enqueue(line); output.WriteLine(line); };
+            }));
+            await AfterVideoFramesAsync(() => sent, 40);
+            // A viewer talks to the master directly: the service relays its offer and candidate with its client id.
+            using (var viewer = await harness.Emulator.ViewerAsync(harness.ChannelArn, "doorbell-viewer"))
+            {
+                await viewer.SendAsync(new ClientMessage(SignalingMessageType.SDP_OFFER,
+                    SignalingCodec.EncodeSessionDescription(new SessionDescriptionPayload("offer", "v=0\r\n")), "ignored"), default);
+                await viewer.SendAsync(new ClientMessage(SignalingMessageType.ICE_CANDIDATE,
+                    SignalingCodec.EncodeIceCandidate(new IceCandidatePayload("candidate:1 1 udp 1 127.0.0.1 9 typ host", "0", 0)), "ignored"), default);
+                var result = await running;
+
+                Assert.Equal(IngestEndReason.DurationReached, result.EndReason);
+                Assert.Equal(0, result.Reconnects);
+                Assert.Equal(TimeSpan.Zero, result.TimeReconnecting);
+                Assert.Empty(result.Warnings);
+                videoSent = result.VideoFramesSent;
+            }
+            Assert.Contains(trace, line => line.Contains("declined an offer from viewer doorbell-viewer"));
+            var session = Assert.Single(await harness.EndedSessionsAsync());
+            var recording = RecordingProbe.Of(session.RecordingPath);
+            Assert.True(recording.Video.Count >= 0.99 * videoSent, $"{recording.Video.Count} of {videoSent} frames recorded");
+            Assert.Equal("", recording.DecodeErrors);
+        }
+
+        [Fact]
         public async Task AKilledSignalingSocketIsReconnectedWhileMediaFlows()
         {
             await using var harness = await IngestHarness.StartAsync();

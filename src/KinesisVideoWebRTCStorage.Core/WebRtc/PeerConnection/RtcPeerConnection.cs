@@ -36,6 +36,15 @@ namespace KinesisVideoWebRTCStorage.WebRtc
         private readonly object _lock = new object();
         private readonly object _sendLock = new object();
         private readonly object _receiveLock = new object();
+
+        /// <summary>
+        /// SRTP and SRTCP that arrive before our side of the DTLS handshake has made the keys. The peer may send its
+        /// first keyframe the moment its own side completes, a loopback round trip before ours; dropped, it would cost
+        /// the recording a whole GOP. Held here (bounded, so a hostile peer cannot grow it) and replayed in order.
+        /// </summary>
+        private readonly Queue<byte[]> _earlyMedia = new Queue<byte[]>();
+        private const int MaxEarlyMedia = 256;
+        private bool _earlyMediaReplayed; // guarded by _receiveLock
         private readonly Random _random = new Random();
         private readonly List<RtcRtpSender> _senders = new List<RtcRtpSender>();
         private readonly List<RtcRtpReceiver> _receivers = new List<RtcRtpReceiver>();
@@ -355,6 +364,8 @@ namespace KinesisVideoWebRTCStorage.WebRtc
             {
                 _srtpIn?.Dispose();
                 _srtpIn = null;
+                _earlyMedia.Clear();
+                _earlyMediaReplayed = true; // nothing more to hold once closed
             }
         }
 
@@ -536,6 +547,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc
                 }
                 dtls.RemoteClosed += () => Close("the peer closed the connection (DTLS close_notify)");
                 SetState(RtcPeerConnectionState.Connected, null);
+                ReplayEarlyMedia();
                 _connected.TrySetResult(true);
             }
             catch (DtlsFingerprintMismatchException e)
@@ -598,8 +610,31 @@ namespace KinesisVideoWebRTCStorage.WebRtc
                 return;
             }
             if (kind != PacketKind.Rtp) return;
+            lock (_receiveLock)
+            {
+                if (_srtpIn == null && !_earlyMediaReplayed)
+                {
+                    if (_earlyMedia.Count < MaxEarlyMedia) _earlyMedia.Enqueue(datagram);
+                    return;
+                }
+            }
+            OnMediaDatagram(datagram);
+        }
+
+        private void OnMediaDatagram(byte[] datagram)
+        {
             if (RtcpDemultiplexer.IsRtcp(datagram)) OnRtcpDatagram(datagram);
             else OnRtpDatagram(datagram);
+        }
+
+        /// <summary>Processes the media held while the keys were being made, before anything that arrives later.</summary>
+        private void ReplayEarlyMedia()
+        {
+            lock (_receiveLock)
+            {
+                while (_earlyMedia.Count > 0) OnMediaDatagram(_earlyMedia.Dequeue());
+                _earlyMediaReplayed = true;
+            }
         }
 
         private void OnRtpDatagram(byte[] datagram)
