@@ -40,12 +40,8 @@ namespace KinesisVideoWebRTCStorage.Tests.Emulator
             string sdp = CSdkJson.Value(payload, "sdp");
             Assert.Equal(SignalingCodec.DecodeSessionDescription(CSdkJson.Value(text, "messagePayload")).Sdp, sdp);
 
-            using var pc = new RtcPeerConnection(new RtcConfiguration { LoopbackOnly = true, IncludeIPv6 = false });
-            pc.AddTrack(MediaTrackKind.Video);
-            pc.AddTrack(MediaTrackKind.Audio);
-            pc.SetRemoteDescription(new RtcSessionDescription(RtcSdpType.Offer, sdp));
-            var answer = pc.CreateAnswer();
-            pc.SetLocalDescription(answer);
+            var (pc, answer) = IngestHarness.AnswerStorageOffer(sdp);
+            using var _ = pc;
             string answerJson = "{\n\t\"type\": \"answer\",\n\t\"sdp\": \"" + answer.Sdp.Replace("\r", "\\r").Replace("\n", "\\n") + "\"\n}";
             string message = "{\n\t\"action\": \"SDP_ANSWER\",\n\t\"RecipientClientId\": \"\",\n\t\"MessagePayload\": \""
                 + Convert.ToBase64String(Encoding.UTF8.GetBytes(answerJson)) + "\",\n\t\"CorrelationId\": \"csdk-answer-1\"\n}";

@@ -32,12 +32,8 @@ namespace KinesisVideoWebRTCStorage.Tests.Emulator
             Assert.Contains("opus/48000/2", sdp);
 
             // Answer and connect, but send no media.
-            using var pc = new RtcPeerConnection(new RtcConfiguration { LoopbackOnly = true, IncludeIPv6 = false });
-            pc.AddTrack(MediaTrackKind.Video);
-            pc.AddTrack(MediaTrackKind.Audio);
-            pc.SetRemoteDescription(new RtcSessionDescription(RtcSdpType.Offer, sdp));
-            var answer = pc.CreateAnswer();
-            pc.SetLocalDescription(answer);
+            var (pc, answer) = IngestHarness.AnswerStorageOffer(sdp);
+            using var _ = pc;
             await signaling.SendAsync(new ClientMessage(SignalingMessageType.SDP_ANSWER,
                 SignalingCodec.EncodeSessionDescription(new SessionDescriptionPayload("answer", answer.Sdp))), timeout.Token);
             await pc.WaitConnectedAsync(timeout.Token);

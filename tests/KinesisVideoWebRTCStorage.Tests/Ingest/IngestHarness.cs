@@ -7,8 +7,10 @@ using System.Threading.Tasks;
 using KinesisVideoWebRTCStorage.Aws;
 using KinesisVideoWebRTCStorage.Emulator;
 using KinesisVideoWebRTCStorage.Ingest;
+using KinesisVideoWebRTCStorage.Media;
 using KinesisVideoWebRTCStorage.Tests.Emulator;
 using KinesisVideoWebRTCStorage.Tests.Media;
+using KinesisVideoWebRTCStorage.WebRtc;
 using Xunit;
 
 namespace KinesisVideoWebRTCStorage.Tests.Ingest
@@ -52,6 +54,18 @@ namespace KinesisVideoWebRTCStorage.Tests.Ingest
             };
             configure?.Invoke(options);
             return options;
+        }
+
+        /// <summary>A master's peer connection, with video and audio, that has answered the storage session's offer.</summary>
+        public static (RtcPeerConnection Pc, RtcSessionDescription Answer) AnswerStorageOffer(string offerSdp)
+        {
+            var pc = new RtcPeerConnection(new RtcConfiguration { LoopbackOnly = true, IncludeIPv6 = false });
+            pc.AddTrack(MediaTrackKind.Video);
+            pc.AddTrack(MediaTrackKind.Audio);
+            pc.SetRemoteDescription(new RtcSessionDescription(RtcSdpType.Offer, offerSdp));
+            var answer = pc.CreateAnswer();
+            pc.SetLocalDescription(answer);
+            return (pc, answer);
         }
 
         public Task<IngestResult> RunAsync(IngestOptions options, System.Threading.CancellationToken cancellationToken = default) =>
