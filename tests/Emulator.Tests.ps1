@@ -44,6 +44,25 @@ Describe 'Start-KVLocalEmulator' {
     It 'knobs are reachable through the admin API' {
         (Invoke-EmulatorApi '/_emulator/knobs' @{ DropJoins = 0 }).DropJoins | Should -Be 0
     }
+
+    It 'serves TLS with a private CA that a client can trust, and names the public host in its endpoints' {
+        $tls = Start-KVLocalEmulator -Tls -PublicHost 'kinesisvideo.us-west-2.amazonaws.com' -DataDirectory (Join-Path $TestDrive 'kvs-tls') -StorageChannel 'tls-cam'
+        try {
+            $tls.EndpointUrl | Should -BeLike 'https://127.0.0.1:*'
+            $tls.CaBundle | Should -Exist
+            Get-Content -Raw $tls.CaBundle | Should -BeLike '-----BEGIN CERTIFICATE-----*'
+            $env:AWS_ACCESS_KEY_ID = $tls.AccessKey; $env:AWS_SECRET_ACCESS_KEY = $tls.SecretKey
+            $endpoints = & aws --endpoint-url $tls.EndpointUrl --region $tls.Region --ca-bundle $tls.CaBundle --output json kinesisvideo get-signaling-channel-endpoint `
+                --channel-arn ((& aws --endpoint-url $tls.EndpointUrl --region $tls.Region --ca-bundle $tls.CaBundle --output json kinesisvideo describe-signaling-channel --channel-name tls-cam | ConvertFrom-Json).ChannelInfo.ChannelARN) `
+                --single-master-channel-endpoint-configuration 'Protocols=WSS,HTTPS,Role=MASTER' | ConvertFrom-Json
+            $port = ([uri]$tls.EndpointUrl).Port
+            ($endpoints.ResourceEndpointList | Where-Object Protocol -eq 'WSS').ResourceEndpoint | Should -Be "wss://kinesisvideo.us-west-2.amazonaws.com:$port"
+        }
+        finally {
+            Remove-Item Env:AWS_ACCESS_KEY_ID, Env:AWS_SECRET_ACCESS_KEY -ErrorAction SilentlyContinue
+            $tls | Stop-KVLocalEmulator -Force
+        }
+    }
 }
 
 Describe 'Stop-KVLocalEmulator' {

@@ -18,6 +18,16 @@ namespace KinesisVideoWebRTCStorage.Emulator
         /// <summary>Where state is persisted; null keeps it in memory only.</summary>
         public string? DataDirectory { get; set; }
 
+        /// <summary>Serve HTTPS and WSS with this certificate (see <see cref="EmulatorTls"/>); null serves HTTP and WS.</summary>
+        public System.Security.Cryptography.X509Certificates.X509Certificate2? TlsCertificate { get; set; }
+
+        /// <summary>
+        /// The host name in every endpoint the emulator hands out (GetSignalingChannelEndpoint), such as
+        /// kinesisvideo.us-west-2.amazonaws.com behind a hosts-file entry, for clients that accept no other; null
+        /// uses the address it listens on. The port is left out when it is the scheme's default (443 or 80).
+        /// </summary>
+        public string? PublicHost { get; set; }
+
         public string Region { get; set; } = "us-west-2";
         public string AccountId { get; set; } = "123456789012";
         public string AccessKey { get; set; } = DefaultAccessKey;

@@ -46,7 +46,7 @@ namespace KinesisVideoWebRTCStorage.Emulator
             State = new EmulatorState(options.DataDirectory);
             verifier = new SigV4Verifier(id => id == options.AccessKey ? options.SecretKey : null) { AllowedClockSkew = options.AllowedClockSkew };
             Hub = new SignalingHub(options);
-            ControlPlane = new ControlPlane(options, State, () => EndpointUrl.ToString().TrimEnd('/'), () => WebSocketUrl);
+            ControlPlane = new ControlPlane(options, State, () => PublicUrl(Scheme), () => PublicUrl(Scheme == "https" ? "wss" : "ws"));
             Storage = new StorageService(options, State, Hub, ControlPlane, message => options.Log?.Invoke(message));
         }
 
@@ -56,7 +56,18 @@ namespace KinesisVideoWebRTCStorage.Emulator
         public SignalingHub Hub { get; }
         public StorageService Storage { get; }
         public Uri EndpointUrl { get; private set; } = new Uri("http://127.0.0.1/");
-        public string WebSocketUrl => $"ws://{EndpointUrl.Authority}";
+        public string WebSocketUrl => $"{(Scheme == "https" ? "wss" : "ws")}://{EndpointUrl.Authority}";
+        private string Scheme => Options.TlsCertificate == null ? "http" : "https";
+
+        /// <summary>The endpoint handed out to clients: <see cref="EmulatorOptions.PublicHost"/> when set.</summary>
+        private string PublicUrl(string scheme) => FormatEndpoint(scheme, Options.PublicHost ?? EndpointUrl.Host, EndpointUrl.Port);
+
+        /// <summary>scheme://host, with :port only when it is not the scheme's default (the KVS C SDK refuses one).</summary>
+        internal static string FormatEndpoint(string scheme, string host, int port)
+        {
+            bool secure = scheme == "https" || scheme == "wss";
+            return port == (secure ? 443 : 80) ? $"{scheme}://{host}" : $"{scheme}://{host}:{port}";
+        }
 
         /// <summary>How long stopping waits for open connections before aborting them.</summary>
         private static readonly TimeSpan ShutdownDrain = TimeSpan.FromSeconds(1);
@@ -70,7 +81,10 @@ namespace KinesisVideoWebRTCStorage.Emulator
             builder.WebHost.ConfigureKestrel(kestrel =>
             {
                 kestrel.Limits.MaxRequestBodySize = MaxRequestBytes;
-                kestrel.Listen(IPAddress.Parse(options.Host), options.Port);
+                kestrel.Listen(IPAddress.Parse(options.Host), options.Port, listen =>
+                {
+                    if (options.TlsCertificate != null) listen.UseHttps(options.TlsCertificate);
+                });
             });
             var app = builder.Build();
             var server = new EmulatorServer(options, app);
@@ -86,8 +100,8 @@ namespace KinesisVideoWebRTCStorage.Emulator
                 throw new EmulatorStartException($"Port {options.Port} on {options.Host} is already in use. Stop what uses it, or pass --port 0 to take a free port.", e);
             }
             foreach (var channel in options.StorageChannels) server.ControlPlane.CreateStorageChannel(channel);
-            var address = app.Urls.First();
-            server.EndpointUrl = new Uri(address.Replace("[::]", "127.0.0.1"));
+            var address = new Uri(app.Urls.First().Replace("[::]", "127.0.0.1"));
+            server.EndpointUrl = new Uri(FormatEndpoint(server.Scheme, address.Host, address.Port));
             return server;
         }
 

@@ -34,6 +34,16 @@ namespace KinesisVideoWebRTCStorage.Hosting
 
         /// <summary>Channels to create at start, each with a linked stream and media storage enabled.</summary>
         public IList<string> StorageChannels { get; } = new List<string>();
+
+        /// <summary>Serve HTTPS and WSS with a certificate from the emulator's private CA (see <see cref="LocalEmulator.CaBundle"/>).</summary>
+        public bool Tls { get; set; }
+
+        /// <summary>Serve HTTPS and WSS with this PEM certificate and key instead.</summary>
+        public string? TlsCertificatePath { get; set; }
+        public string? TlsKeyPath { get; set; }
+
+        /// <summary>The host name in the endpoints the emulator hands out (behind a hosts-file entry).</summary>
+        public string? PublicHost { get; set; }
         public TimeSpan ReadyTimeout { get; set; } = TimeSpan.FromSeconds(30);
     }
 
@@ -49,8 +59,9 @@ namespace KinesisVideoWebRTCStorage.Hosting
 
         private readonly Process process;
 
-        private LocalEmulator(Process process, string endpointUrl, string region, string accessKey, string secretKey, string? dataDirectory)
+        private LocalEmulator(Process process, string endpointUrl, string region, string accessKey, string secretKey, string? dataDirectory, string? caBundle)
         {
+            CaBundle = caBundle;
             this.process = process;
             EndpointUrl = endpointUrl;
             Region = region;
@@ -65,6 +76,9 @@ namespace KinesisVideoWebRTCStorage.Hosting
         public string AccessKey { get; }
         public string SecretKey { get; }
         public string? DataDirectory { get; }
+
+        /// <summary>The private CA's certificate (PEM) when the emulator serves TLS with one, for AWS_CA_BUNDLE.</summary>
+        public string? CaBundle { get; }
         public int ProcessId { get; }
         public bool HasExited => process.HasExited;
 
@@ -94,6 +108,10 @@ namespace KinesisVideoWebRTCStorage.Hosting
             if (info.TurnSecret != null) arguments.AddRange(new[] { "--turn-secret", info.TurnSecret });
             if (info.DropJoins > 0) arguments.AddRange(new[] { "--drop-joins", info.DropJoins.ToString() });
             foreach (var channel in info.StorageChannels) arguments.AddRange(new[] { "--storage-channel", channel });
+            if (info.Tls) arguments.Add("--tls");
+            if (info.TlsCertificatePath != null) arguments.AddRange(new[] { "--tls-cert", info.TlsCertificatePath });
+            if (info.TlsKeyPath != null) arguments.AddRange(new[] { "--tls-key", info.TlsKeyPath });
+            if (info.PublicHost != null) arguments.AddRange(new[] { "--public-host", info.PublicHost });
             start.Arguments = string.Join(" ", arguments.Select(Quote));
 
             Process process;
@@ -122,7 +140,8 @@ namespace KinesisVideoWebRTCStorage.Hosting
 
             using var ready = JsonDocument.Parse(line);
             string Get(string name) => ready.RootElement.GetProperty(name).GetString() ?? "";
-            var emulator = new LocalEmulator(process, Get("EndpointUrl"), Get("Region"), Get("AccessKey"), Get("SecretKey"), info.DataDirectory);
+            string? caBundle = ready.RootElement.TryGetProperty("CaBundle", out var ca) && ca.ValueKind == JsonValueKind.String ? ca.GetString() : null;
+            var emulator = new LocalEmulator(process, Get("EndpointUrl"), Get("Region"), Get("AccessKey"), Get("SecretKey"), info.DataDirectory, caBundle);
             lock (RunningGate) RunningEmulators.Add(emulator);
             return emulator;
         }

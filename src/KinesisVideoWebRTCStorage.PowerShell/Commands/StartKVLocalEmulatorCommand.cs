@@ -36,6 +36,22 @@ namespace KinesisVideoWebRTCStorage.PowerShell.Commands
         [Parameter]
         public string[]? StorageChannel { get; set; }
 
+        /// <summary>Serve HTTPS and WSS with a certificate from a private CA the emulator makes (its path is CaBundle).</summary>
+        [Parameter]
+        public SwitchParameter Tls { get; set; }
+
+        /// <summary>Serve HTTPS and WSS with this PEM certificate (with -TlsKeyPath).</summary>
+        [Parameter]
+        public string? TlsCertificatePath { get; set; }
+
+        [Parameter]
+        public string? TlsKeyPath { get; set; }
+
+        /// <summary>The host name in the endpoints the emulator hands out, e.g. kinesisvideo.us-west-2.amazonaws.com behind a hosts-file entry.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? PublicHost { get; set; }
+
         [Parameter]
         [ValidateRange(1, 600)]
         public int TimeoutSec { get; set; } = 30;
@@ -51,6 +67,10 @@ namespace KinesisVideoWebRTCStorage.PowerShell.Commands
                 TurnSecret = TurnSecret,
                 DropJoins = DropJoins,
                 ReadyTimeout = TimeSpan.FromSeconds(TimeoutSec),
+                Tls = Tls.IsPresent,
+                TlsCertificatePath = TlsCertificatePath == null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(TlsCertificatePath),
+                TlsKeyPath = TlsKeyPath == null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(TlsKeyPath),
+                PublicHost = PublicHost,
             };
             foreach (var uri in TurnUri ?? Array.Empty<string>()) info.TurnUris.Add(uri);
             foreach (var channel in StorageChannel ?? Array.Empty<string>()) info.StorageChannels.Add(channel);
