@@ -85,6 +85,68 @@ namespace KinesisVideoWebRTCStorage.Tests.Emulator
             Assert.Null(message.RecipientClientId);
         }
 
+        [Fact]
+        public void TheCSdksWeekLongPresignedUrlsAndAViewersClientIdVerify()
+        {
+            var signedAt = new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc);
+            var verifier = new SigV4Verifier(id => id == "AKIDCSDK" ? "secret/key+with/slashes" : null, () => signedAt.AddDays(6));
+            var credentials = new Amazon.Runtime.ImmutableCredentials("AKIDCSDK", "secret/key+with/slashes", "token/with+plus=");
+            foreach (var extra in new[]
+            {
+                new[] { new System.Collections.Generic.KeyValuePair<string, string>("X-Amz-ChannelARN", "arn:aws:kinesisvideo:us-west-2:123456789012:channel/cam1/1") },
+                new[]
+                {
+                    new System.Collections.Generic.KeyValuePair<string, string>("X-Amz-ChannelARN", "arn:aws:kinesisvideo:us-west-2:123456789012:channel/cam1/1"),
+                    new System.Collections.Generic.KeyValuePair<string, string>("X-Amz-ClientId", "doorbell.viewer-1"),
+                },
+            })
+            {
+                var url = new Uri(PresignedUrl.Create(new Uri("wss://v-1234.kinesisvideo.us-west-2.amazonaws.com"), credentials, "us-west-2", extra, TimeSpan.FromSeconds(604800), signedAt));
+                var request = new ReceivedRequest("GET", url.AbsolutePath, url.Query, new[] { new System.Collections.Generic.KeyValuePair<string, string>("Host", url.Authority) }, Array.Empty<byte>());
+                var verified = verifier.Verify(request);
+                Assert.True(verified.IsValid, verified.Reason);
+                Assert.Contains("expired", new SigV4Verifier(id => "secret/key+with/slashes", () => signedAt.AddDays(7).AddSeconds(1)).Verify(request).Reason);
+            }
+        }
+
+        [Fact]
+        public async Task TheCSdksRestCallSigningHostUserAgentAndDateWithAnUnsignedTokenAndAPrettyBodyIsAnswered()
+        {
+            await using var emulator = await EmulatorHarness.StartAsync();
+            var (channel, _) = await emulator.CreateStorageChannelAsync("csdk-cam");
+            string body = "{\n\t\"ChannelARN\":\t\"" + channel + "\"\n}";
+            var now = DateTime.UtcNow;
+            string date = now.ToString("yyyyMMdd'T'HHmmss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+            string host = emulator.Server.EndpointUrl.Authority;
+            const string userAgent = "AWS-SDK-KVS/1.10.0 GCC/12.2.0 Linux/6.1.0 x86_64";
+            string canonical = string.Join("\n", "POST", "/describeMediaStorageConfiguration", "",
+                "host:" + host, "user-agent:" + userAgent, "x-amz-date:" + date, "", "host;user-agent;x-amz-date", Hex(Sha256(Encoding.UTF8.GetBytes(body))));
+            string scope = $"{date.Substring(0, 8)}/us-west-2/kinesisvideo/aws4_request";
+            string toSign = string.Join("\n", "AWS4-HMAC-SHA256", date, scope, Hex(Sha256(Encoding.UTF8.GetBytes(canonical))));
+            byte[] key = Encoding.UTF8.GetBytes("AWS4" + emulator.Server.Options.SecretKey);
+            foreach (var part in new[] { date.Substring(0, 8), "us-west-2", "kinesisvideo", "aws4_request" }) key = Hmac(key, part);
+            string signature = Hex(Hmac(key, toSign));
+
+            using var http = new System.Net.Http.HttpClient();
+            using var request = new System.Net.Http.HttpRequestMessage(System.Net.Http.HttpMethod.Post, new Uri(emulator.Server.EndpointUrl, "/describeMediaStorageConfiguration"))
+            {
+                Content = new System.Net.Http.StringContent(body, Encoding.UTF8, "application/json"),
+            };
+            request.Headers.TryAddWithoutValidation("User-Agent", userAgent);
+            request.Headers.TryAddWithoutValidation("X-Amz-Date", date);
+            request.Headers.TryAddWithoutValidation("X-Amz-Security-Token", "unsigned-by-the-c-sdk");
+            request.Headers.TryAddWithoutValidation("Authorization",
+                $"AWS4-HMAC-SHA256 Credential={emulator.Server.Options.AccessKey}/{scope}, SignedHeaders=host;user-agent;x-amz-date, Signature={signature}");
+            using var response = await http.SendAsync(request);
+            string answer = await response.Content.ReadAsStringAsync();
+            Assert.True(response.IsSuccessStatusCode, answer);
+            Assert.Contains("\"Status\":\"ENABLED\"", answer);
+        }
+
+        private static byte[] Sha256(byte[] data) => System.Security.Cryptography.SHA256.HashData(data);
+        private static byte[] Hmac(byte[] key, string data) => System.Security.Cryptography.HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(data));
+        private static string Hex(byte[] data) => Convert.ToHexString(data).ToLowerInvariant();
+
         private static async Task<string> ReceiveTextAsync(ClientWebSocket socket, CancellationToken cancellationToken)
         {
             var buffer = new byte[64 * 1024];
