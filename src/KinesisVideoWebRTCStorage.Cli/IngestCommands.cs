@@ -70,6 +70,7 @@ namespace KinesisVideoWebRTCStorage.Cli
                     Progress = p => Console.Error.WriteLine("kvwebrtc: " + p),
                     Trace = result.GetValue(verbose) ? line => Console.Error.WriteLine(line) : (Action<string>?)null,
                 };
+                using var memory = new YoungGenerationBound();
                 var ingest = await RunIngestAsync(AwsCommands.Connect(result), options, token);
                 Console.WriteLine(JsonSerializer.Serialize(new IngestOutput(ingest), CliJsonContext.Printed.IngestOutput));
                 foreach (string warning in ingest.Warnings) Console.Error.WriteLine("kvwebrtc: warning: " + warning);
