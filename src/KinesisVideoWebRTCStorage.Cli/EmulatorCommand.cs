@@ -1,9 +1,9 @@
 using System;
 using System.CommandLine;
 using System.Text.Json.Nodes;
-using KinesisVideoWebRTCStorage.Aws;
 using System.Threading;
 using System.Threading.Tasks;
+using KinesisVideoWebRTCStorage.Aws;
 using KinesisVideoWebRTCStorage.Emulator;
 
 namespace KinesisVideoWebRTCStorage.Cli
@@ -52,7 +52,7 @@ namespace KinesisVideoWebRTCStorage.Cli
                 try
                 {
                     var certificate = result.GetValue(tlsCert) is string certPath ? EmulatorTls.FromPem(certPath, result.GetValue(tlsKey)!)
-                        : result.GetValue(tls) ? EmulatorTls.FromPrivateCa(TlsFolder(options.DataDirectory), options.PublicHost == null ? Array.Empty<string>() : new[] { options.PublicHost })
+                        : result.GetValue(tls) ? EmulatorTls.FromPrivateCa(TlsFolder(options.DataDirectory), options.PublicHost)
                         : null;
                     options.TlsCertificate = certificate?.Certificate;
                     caPath = certificate?.CaPath;

@@ -46,7 +46,7 @@ namespace KinesisVideoWebRTCStorage.Emulator
             State = new EmulatorState(options.DataDirectory);
             verifier = new SigV4Verifier(id => id == options.AccessKey ? options.SecretKey : null) { AllowedClockSkew = options.AllowedClockSkew };
             Hub = new SignalingHub(options);
-            ControlPlane = new ControlPlane(options, State, () => PublicUrl(Scheme), () => PublicUrl(Scheme == "https" ? "wss" : "ws"));
+            ControlPlane = new ControlPlane(options, State, () => PublicUrl(Scheme), () => PublicUrl(WebSocketScheme));
             Storage = new StorageService(options, State, Hub, ControlPlane, message => options.Log?.Invoke(message));
         }
 
@@ -56,8 +56,9 @@ namespace KinesisVideoWebRTCStorage.Emulator
         public SignalingHub Hub { get; }
         public StorageService Storage { get; }
         public Uri EndpointUrl { get; private set; } = new Uri("http://127.0.0.1/");
-        public string WebSocketUrl => $"{(Scheme == "https" ? "wss" : "ws")}://{EndpointUrl.Authority}";
+        public string WebSocketUrl => $"{WebSocketScheme}://{EndpointUrl.Authority}";
         private string Scheme => Options.TlsCertificate == null ? "http" : "https";
+        private string WebSocketScheme => Options.TlsCertificate == null ? "ws" : "wss";
 
         /// <summary>The endpoint handed out to clients: <see cref="EmulatorOptions.PublicHost"/> when set.</summary>
         private string PublicUrl(string scheme) => FormatEndpoint(scheme, Options.PublicHost ?? EndpointUrl.Host, EndpointUrl.Port);

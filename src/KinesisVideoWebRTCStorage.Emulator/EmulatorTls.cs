@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.IO;
 using System.Net;
 using System.Security.Cryptography;
@@ -42,10 +41,10 @@ namespace KinesisVideoWebRTCStorage.Emulator
         }
 
         /// <summary>
-        /// A server certificate for localhost, 127.0.0.1, ::1 and <paramref name="hostNames"/>, signed by the private CA
+        /// A server certificate for localhost, 127.0.0.1, ::1 and <paramref name="hostName"/>, signed by the private CA
         /// in <paramref name="folder"/> (made there on first use).
         /// </summary>
-        public static EmulatorTls FromPrivateCa(string folder, IEnumerable<string> hostNames)
+        public static EmulatorTls FromPrivateCa(string folder, string? hostName)
         {
             Directory.CreateDirectory(folder);
             string caPath = Path.Combine(folder, "ca.pem");
@@ -53,7 +52,14 @@ namespace KinesisVideoWebRTCStorage.Emulator
             X509Certificate2 ca;
             if (File.Exists(caPath) && File.Exists(caKeyPath))
             {
-                ca = X509Certificate2.CreateFromPemFile(caPath, caKeyPath);
+                try
+                {
+                    ca = X509Certificate2.CreateFromPemFile(caPath, caKeyPath);
+                }
+                catch (CryptographicException e)
+                {
+                    throw new EmulatorStartException($"The private CA in '{folder}' cannot be read ({e.Message}); delete ca.pem and ca.key there to make a new one.", e);
+                }
             }
             else
             {
@@ -70,12 +76,12 @@ namespace KinesisVideoWebRTCStorage.Emulator
             using (var caKey = ca.GetECDsaPrivateKey() ?? throw new EmulatorStartException($"The private CA in '{folder}' has no usable key; delete ca.pem and ca.key there to make a new one."))
             {
                 using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-                var request = new CertificateRequest("CN=" + FirstName(hostNames), key, HashAlgorithmName.SHA256);
+                var request = new CertificateRequest("CN=" + (hostName ?? "localhost"), key, HashAlgorithmName.SHA256);
                 var names = new SubjectAlternativeNameBuilder();
                 names.AddDnsName("localhost");
                 names.AddIpAddress(IPAddress.Loopback);
                 names.AddIpAddress(IPAddress.IPv6Loopback);
-                foreach (var name in hostNames) names.AddDnsName(name);
+                if (hostName != null) names.AddDnsName(hostName);
                 request.CertificateExtensions.Add(names.Build());
                 request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
                 request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
@@ -87,12 +93,6 @@ namespace KinesisVideoWebRTCStorage.Emulator
                 using var withKey = signed.CopyWithPrivateKey(key);
                 return new EmulatorTls(Usable(withKey), caPath);
             }
-        }
-
-        private static string FirstName(IEnumerable<string> hostNames)
-        {
-            foreach (var name in hostNames) return name;
-            return "localhost";
         }
 
         /// <summary>A certificate whose key TLS can use on every platform (an ephemeral PEM key cannot on Windows).</summary>

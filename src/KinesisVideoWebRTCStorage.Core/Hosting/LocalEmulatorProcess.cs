@@ -61,13 +61,13 @@ namespace KinesisVideoWebRTCStorage.Hosting
 
         private LocalEmulator(Process process, string endpointUrl, string region, string accessKey, string secretKey, string? dataDirectory, string? caBundle)
         {
-            CaBundle = caBundle;
             this.process = process;
             EndpointUrl = endpointUrl;
             Region = region;
             AccessKey = accessKey;
             SecretKey = secretKey;
             DataDirectory = dataDirectory;
+            CaBundle = caBundle;
             ProcessId = process.Id;
         }
 

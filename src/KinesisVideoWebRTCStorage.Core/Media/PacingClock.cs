@@ -27,10 +27,9 @@ namespace KinesisVideoWebRTCStorage.Media
         /// <remarks>
         /// One background thread serves every pacer in the process: it sleeps on a monitor until the earliest due
         /// time (the kernel's timed wait is accurate to a fraction of a millisecond on Linux, unlike the thread pool's
-        /// timers, which can wake several milliseconds late) and completes the waits that are due (see InlineLimit for where
-        /// their continuations run). Nothing spins, so
-        /// a hundred paced sessions cost one thread that wakes about when frames are due. Where the OS timer is coarse
-        /// (15.6 ms on Windows by default) lateness is that period.
+        /// timers, which can wake several milliseconds late) and completes the waits that are due (InlineLimit says where
+        /// their continuations run). Nothing spins, so a hundred paced sessions cost one thread that wakes about when
+        /// frames are due. Where the OS timer is coarse (15.6 ms on Windows by default) lateness is that period.
         /// </remarks>
         private sealed class MonotonicClock : PacingClock
         {
@@ -111,9 +110,9 @@ namespace KinesisVideoWebRTCStorage.Media
             }
 
             /// <summary>
-            /// While the clock serves fewer waits than this (one ingest's pump), their continuations run on the pacing thread:
-            /// handing each frame to the thread pool costs a worker wake-up that dwarfs sending the frame. With more,
-            /// the pool spreads them over the cores so one session's work never delays another's frames.
+            /// While the clock serves fewer waits than this (one ingest's pump), their continuations run on the pacing
+            /// thread: handing each frame to the thread pool costs a worker wake-up that dwarfs sending the frame. With
+            /// more, the pool spreads them over the cores so one session's work never delays another's frames.
             /// </summary>
             private const int InlineLimit = 2;
 

@@ -57,7 +57,7 @@ namespace KinesisVideoWebRTCStorage.Tests.Emulator
             string folder = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "kvs-tls-" + Guid.NewGuid().ToString("N"));
             try
             {
-                var tls = EmulatorTls.FromPrivateCa(folder, new[] { publicHost });
+                var tls = EmulatorTls.FromPrivateCa(folder, publicHost);
                 await using var emulator = await EmulatorHarness.StartAsync(o =>
                 {
                     o.TlsCertificate = tls.Certificate;
@@ -96,7 +96,12 @@ namespace KinesisVideoWebRTCStorage.Tests.Emulator
 
                 // The CA is made once and reused, so a client told to trust it keeps trusting it.
                 string caPem = System.IO.File.ReadAllText(tls.CaPath!);
-                Assert.Equal(caPem, System.IO.File.ReadAllText(EmulatorTls.FromPrivateCa(folder, new[] { publicHost }).CaPath!));
+                Assert.Equal(caPem, System.IO.File.ReadAllText(EmulatorTls.FromPrivateCa(folder, publicHost).CaPath!));
+
+                // A damaged CA is a start error that says how to get a new one, not a crash.
+                System.IO.File.WriteAllText(tls.CaPath!, "not a certificate");
+                var damaged = Assert.Throws<EmulatorStartException>(() => EmulatorTls.FromPrivateCa(folder, publicHost));
+                Assert.Contains("delete ca.pem and ca.key there to make a new one", damaged.Message);
             }
             finally
             {

@@ -1,14 +1,11 @@
 using System;
-using System.Linq;
 using System.Net.WebSockets;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using KinesisVideoWebRTCStorage.Aws;
-using KinesisVideoWebRTCStorage.Media;
 using KinesisVideoWebRTCStorage.Signaling;
 using KinesisVideoWebRTCStorage.Tests.Ingest;
-using KinesisVideoWebRTCStorage.WebRtc;
 using Xunit;
 
 namespace KinesisVideoWebRTCStorage.Tests.Emulator

@@ -3,7 +3,6 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using KinesisVideoWebRTCStorage.Ingest;
-using KinesisVideoWebRTCStorage.Media;
 using KinesisVideoWebRTCStorage.Signaling;
 using KinesisVideoWebRTCStorage.Tests.Ingest;
 using KinesisVideoWebRTCStorage.WebRtc;
