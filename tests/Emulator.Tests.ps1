@@ -30,6 +30,17 @@ Describe 'Start-KVLocalEmulator' {
         Get-Process -Id $emulator.ProcessId | Should -Not -BeNullOrEmpty
     }
 
+    It 'hands out its own TURN server over UDP and TCP, as AWS always returns TURN' {
+        $emulator.TurnUris | Should -HaveCount 2
+        $emulator.TurnUris[0] | Should -Match '^turn:127\.0\.0\.1:\d+\?transport=udp$'
+        $emulator.TurnUris[1] | Should -Be ($emulator.TurnUris[0] -replace 'udp$', 'tcp')
+    }
+
+    It 'refuses a TURN port that is in use with a clear error' {
+        $turnPort = [int]($emulator.TurnUris[0] -replace '^turn:[^:]+:(\d+).*$', '$1')
+        { Start-KVLocalEmulator -TurnPort $turnPort } | Should -Throw "*TURN port $turnPort on 127.0.0.1 is already in use*"
+    }
+
     It 'refuses a port that is in use with a clear error' {
         $port = ([uri]$emulator.EndpointUrl).Port
         { Start-KVLocalEmulator -Port $port } | Should -Throw "*Port $port on 127.0.0.1 is already in use*"

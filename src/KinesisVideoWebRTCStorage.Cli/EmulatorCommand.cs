@@ -1,5 +1,6 @@
 using System;
 using System.CommandLine;
+using System.Linq;
 using System.Text.Json.Nodes;
 using System.Threading;
 using System.Threading.Tasks;
@@ -16,8 +17,9 @@ namespace KinesisVideoWebRTCStorage.Cli
             var port = new Option<int>("--port") { Description = "Port on 127.0.0.1 (0 picks a free one).", DefaultValueFactory = _ => 4566 };
             var dataDir = new Option<string?>("--data-dir") { Description = "Folder for state and recordings; memory only when omitted." };
             var region = new Option<string>("--region") { Description = "The region the emulator serves.", DefaultValueFactory = _ => "us-west-2" };
-            var turn = new Option<string[]>("--turn-uri") { Description = "TURN URI to hand out from GetIceServerConfig (repeatable)." };
-            var turnSecret = new Option<string?>("--turn-secret") { Description = "The TURN server's shared secret (coturn use-auth-secret)." };
+            var turn = new Option<string[]>("--turn-uri") { Description = "An external TURN server's URI to hand out from GetIceServerConfig instead of the emulator's own (repeatable)." };
+            var turnSecret = new Option<string?>("--turn-secret") { Description = "The external TURN server's shared secret (coturn use-auth-secret)." };
+            var turnPort = new Option<int>("--turn-port") { Description = "UDP and TCP port of the emulator's own TURN server (0, the default, picks a free one)." };
             var dropJoins = new Option<int>("--drop-joins") { Description = "Accept and ignore the first N JoinStorageSession calls." };
             var sessionLimit = new Option<double?>("--session-limit") { Description = "Seconds after which a storage session ends (default 3600, as the service)." };
             var storageChannel = new Option<string[]>("--storage-channel") { Description = "Create this channel with a linked stream <name>-stream at start (repeatable)." };
@@ -29,11 +31,12 @@ namespace KinesisVideoWebRTCStorage.Cli
             var exitOnStdinClose = new Option<bool>("--exit-on-stdin-close") { Description = "Stop when standard input closes (used by Start-KVLocalEmulator)." };
             var command = new Command("emulator", "Run the local Kinesis Video control plane, signaling and storage emulator.")
             {
-                port, dataDir, region, turn, turnSecret, dropJoins, sessionLimit, storageChannel, tls, tlsCert, tlsKey, publicHost, json, exitOnStdinClose,
+                port, dataDir, region, turn, turnSecret, turnPort, dropJoins, sessionLimit, storageChannel, tls, tlsCert, tlsKey, publicHost, json, exitOnStdinClose,
             };
             command.Validators.Add(result =>
             {
                 bool hasCert = result.GetValue(tlsCert) != null, hasKey = result.GetValue(tlsKey) != null;
+                if (result.GetValue(turnPort) is < 0 or > 65535) result.AddError("--turn-port is a port number, 0-65535.");
                 if (hasCert != hasKey) result.AddError("--tls-cert and --tls-key go together: the PEM certificate and its private key.");
                 else if (hasCert && result.GetValue(tls)) result.AddError("Give either --tls (a private CA's certificate) or --tls-cert with --tls-key, not both.");
             });
@@ -45,6 +48,7 @@ namespace KinesisVideoWebRTCStorage.Cli
                     DataDirectory = result.GetValue(dataDir),
                     Region = result.GetValue(region)!,
                     TurnSecret = result.GetValue(turnSecret),
+                    TurnPort = result.GetValue(turnPort),
                     DropJoins = result.GetValue(dropJoins),
                     PublicHost = result.GetValue(publicHost),
                 };
@@ -117,6 +121,7 @@ namespace KinesisVideoWebRTCStorage.Cli
                         ["DataDirectory"] = options.DataDirectory,
                         ["RecordingsDirectory"] = server.Storage.RecordingsDirectory,
                         ["CaBundle"] = caPath,
+                        ["TurnUris"] = new JsonArray((server.Turn?.Uris ?? options.TurnUris).Select(u => (JsonNode)JsonValue.Create(u)!).ToArray()),
                     }.ToJsonString(MinimalJsonEncoder.Compact));
                 }
                 else
@@ -124,6 +129,9 @@ namespace KinesisVideoWebRTCStorage.Cli
                     Console.WriteLine($"Kinesis Video emulator listening on {endpoint} (region {options.Region}).");
                     Console.WriteLine($"  Test credentials: access key {options.AccessKey}, secret key {options.SecretKey}");
                     if (caPath != null) Console.WriteLine($"  TLS: the private CA is {caPath}; trust it with AWS_CA_BUNDLE={caPath} (AWS CLI and SDKs) or AWS_KVS_CACERT_PATH={caPath} (KVS C SDK)");
+                    Console.WriteLine(server.Turn != null
+                        ? $"  TURN: {string.Join(", ", server.Turn.Uris)} (handed out by GetIceServerConfig with 5-minute credentials)"
+                        : $"  TURN: {string.Join(", ", options.TurnUris)} (external)");
                     if (options.PublicHost != null) Console.WriteLine($"  Endpoints handed out name {options.PublicHost}: point it at 127.0.0.1 in the hosts file");
                     Console.WriteLine($"  AWS CLI:    AWS_ACCESS_KEY_ID={options.AccessKey} AWS_SECRET_ACCESS_KEY={options.SecretKey} aws --region {options.Region} --endpoint-url {endpoint}{(caPath != null ? " --ca-bundle " + caPath : "")} kinesisvideo list-signaling-channels");
                     Console.WriteLine($"  PowerShell: Get-KVSignalingEndpoint -ChannelName <name> -EndpointUrl {endpoint} -Region {options.Region} -AccessKey {options.AccessKey} -SecretKey {options.SecretKey}");

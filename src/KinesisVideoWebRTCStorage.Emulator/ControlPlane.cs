@@ -2,10 +2,9 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json.Nodes;
 using KinesisVideoWebRTCStorage.Aws;
+using KinesisVideoWebRTCStorage.Emulator.Turn;
 
 namespace KinesisVideoWebRTCStorage.Emulator
 {
@@ -16,6 +15,8 @@ namespace KinesisVideoWebRTCStorage.Emulator
         private readonly EmulatorState state;
         private readonly Func<string> endpointUrl;
         private readonly Func<string> webSocketUrl;
+        private IReadOnlyList<string> turnUris = Array.Empty<string>();
+        private TurnRestCredentials? turnCredentials;
 
         public ControlPlane(EmulatorOptions options, EmulatorState state, Func<string> endpointUrl, Func<string> webSocketUrl)
         {
@@ -23,6 +24,14 @@ namespace KinesisVideoWebRTCStorage.Emulator
             this.state = state;
             this.endpointUrl = endpointUrl;
             this.webSocketUrl = webSocketUrl;
+            if (options.TurnUris.Count > 0 && options.TurnSecret != null) UseTurn(options.TurnUris, new TurnRestCredentials(options.TurnSecret));
+        }
+
+        /// <summary>The TURN URIs GetIceServerConfig hands out, with time-limited credentials that their server accepts.</summary>
+        public void UseTurn(IReadOnlyList<string> uris, TurnRestCredentials credentials)
+        {
+            turnUris = uris.ToArray();
+            turnCredentials = credentials;
         }
 
         /// <summary>Every JoinStorageSession accepted, for tests and the admin endpoint.</summary>
@@ -221,17 +230,14 @@ namespace KinesisVideoWebRTCStorage.Emulator
         {
             var channel = Channel(body, byNameToo: false);
             var servers = new JsonArray();
-            if (options.TurnUris.Count > 0 && options.TurnSecret != null)
+            if (turnCredentials != null)
             {
-                // coturn's REST-API credentials: username "<expiry>:<id>", password base64(HMAC-SHA1(secret, username)).
-                var expiry = DateTimeOffset.UtcNow.Add(options.TurnCredentialTtl).ToUnixTimeSeconds();
-                var username = $"{expiry}:{(string?)body["ClientId"] ?? channel.Name}";
-                using var hmac = new HMACSHA1(Encoding.UTF8.GetBytes(options.TurnSecret));
+                var (username, password) = turnCredentials.Issue((string?)body["ClientId"] ?? channel.Name, DateTimeOffset.UtcNow.Add(options.TurnCredentialTtl));
                 servers.Add((JsonNode)new JsonObject
                 {
-                    ["Uris"] = new JsonArray(options.TurnUris.Select(u => (JsonNode)JsonValue.Create(u)!).ToArray()),
+                    ["Uris"] = new JsonArray(turnUris.Select(u => (JsonNode)JsonValue.Create(u)!).ToArray()),
                     ["Username"] = username,
-                    ["Password"] = Convert.ToBase64String(hmac.ComputeHash(Encoding.UTF8.GetBytes(username))),
+                    ["Password"] = password,
                     ["Ttl"] = (int)options.TurnCredentialTtl.TotalSeconds,
                 });
             }

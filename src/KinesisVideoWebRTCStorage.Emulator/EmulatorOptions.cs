@@ -34,12 +34,21 @@ namespace KinesisVideoWebRTCStorage.Emulator
         public string SecretKey { get; set; } = DefaultSecretKey;
         public TimeSpan AllowedClockSkew { get; set; } = TimeSpan.FromMinutes(5);
 
-        /// <summary>TURN URIs returned by GetIceServerConfig, e.g. turn:127.0.0.1:3478?transport=udp.</summary>
+        /// <summary>
+        /// An external TURN server's URIs for GetIceServerConfig, e.g. turn:127.0.0.1:3478?transport=udp, with
+        /// <see cref="TurnSecret"/>. When empty the emulator runs its own TURN server and hands that out, as AWS always
+        /// returns TURN.
+        /// </summary>
         public List<string> TurnUris { get; set; } = new List<string>();
 
-        /// <summary>The TURN server's shared secret (coturn use-auth-secret) for time-limited credentials.</summary>
+        /// <summary>The external TURN server's shared secret (coturn use-auth-secret) for time-limited credentials.</summary>
         public string? TurnSecret { get; set; }
+
+        /// <summary>How long the TURN credentials GetIceServerConfig issues may start allocations (the service's Ttl is 300 s).</summary>
         public TimeSpan TurnCredentialTtl { get; set; } = TimeSpan.FromMinutes(5);
+
+        /// <summary>UDP and TCP port of the emulator's own TURN server; 0 takes a free one (the same number for both).</summary>
+        public int TurnPort { get; set; }
 
         /// <summary>A connection with no signaling message and no storage session for this long is closed.</summary>
         public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(10);

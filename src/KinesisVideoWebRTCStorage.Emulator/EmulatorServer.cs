@@ -10,6 +10,7 @@ using System.Text.Json.Nodes;
 using System.Threading;
 using System.Threading.Tasks;
 using KinesisVideoWebRTCStorage.Aws;
+using KinesisVideoWebRTCStorage.Emulator.Turn;
 using KinesisVideoWebRTCStorage.Signaling;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -55,6 +56,9 @@ namespace KinesisVideoWebRTCStorage.Emulator
         public ControlPlane ControlPlane { get; }
         public SignalingHub Hub { get; }
         public StorageService Storage { get; }
+
+        /// <summary>The emulator's own TURN server, or null when <see cref="EmulatorOptions.TurnUris"/> names an external one.</summary>
+        public EmulatorTurnServer? Turn { get; private set; }
         public Uri EndpointUrl { get; private set; } = new Uri("http://127.0.0.1/");
         public string WebSocketUrl => $"{WebSocketScheme}://{EndpointUrl.Authority}";
         private string Scheme => Options.TlsCertificate == null ? "http" : "https";
@@ -100,16 +104,40 @@ namespace KinesisVideoWebRTCStorage.Emulator
                 await app.DisposeAsync().ConfigureAwait(false);
                 throw new EmulatorStartException($"Port {options.Port} on {options.Host} is already in use. Stop what uses it, or pass --port 0 to take a free port.", e);
             }
+            if (options.TurnUris.Count == 0)
+            {
+                try
+                {
+                    server.Turn = StartTurn(options);
+                }
+                catch (EmulatorStartException)
+                {
+                    await app.DisposeAsync().ConfigureAwait(false);
+                    throw;
+                }
+                server.ControlPlane.UseTurn(server.Turn.Uris, server.Turn.Credentials);
+            }
             foreach (var channel in options.StorageChannels) server.ControlPlane.CreateStorageChannel(channel);
             var address = new Uri(app.Urls.First().Replace("[::]", "127.0.0.1"));
             server.EndpointUrl = new Uri(FormatEndpoint(server.Scheme, address.Host, address.Port));
             return server;
         }
 
+        /// <summary>TURN on the address the emulator listens on (loopback when that is any address), with a secret of its own.</summary>
+        private static EmulatorTurnServer StartTurn(EmulatorOptions options)
+        {
+            var address = IPAddress.Parse(options.Host);
+            if (address.Equals(IPAddress.Any)) address = IPAddress.Loopback;
+            else if (address.Equals(IPAddress.IPv6Any)) address = IPAddress.IPv6Loopback;
+            var secret = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
+            return EmulatorTurnServer.Start(address, options.TurnPort, new TurnRestCredentials(secret), options.Log);
+        }
+
         /// <summary>Ends the storage sessions (finishing their recordings), then stops listening.</summary>
         public async Task StopAsync()
         {
             await Storage.DisposeAsync().ConfigureAwait(false);
+            if (Turn != null) await Turn.DisposeAsync().ConfigureAwait(false);
             await Hub.CloseAllAsync("the emulator is stopping").ConfigureAwait(false);
             // Kestrel would wait up to 30 s for connections to drain; past this bound it aborts them.
             using var drain = new CancellationTokenSource(ShutdownDrain);
@@ -119,6 +147,7 @@ namespace KinesisVideoWebRTCStorage.Emulator
         public async ValueTask DisposeAsync()
         {
             await Storage.DisposeAsync().ConfigureAwait(false);
+            if (Turn != null) await Turn.DisposeAsync().ConfigureAwait(false);
             await app.DisposeAsync().ConfigureAwait(false);
         }
 

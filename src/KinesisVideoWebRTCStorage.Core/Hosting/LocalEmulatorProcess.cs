@@ -30,6 +30,9 @@ namespace KinesisVideoWebRTCStorage.Hosting
         public string Region { get; set; } = "us-west-2";
         public IList<string> TurnUris { get; } = new List<string>();
         public string? TurnSecret { get; set; }
+
+        /// <summary>UDP and TCP port of the emulator's own TURN server, used when <see cref="TurnUris"/> is empty; 0 takes a free one.</summary>
+        public int TurnPort { get; set; }
         public int DropJoins { get; set; }
 
         /// <summary>Channels to create at start, each with a linked stream and media storage enabled.</summary>
@@ -59,8 +62,10 @@ namespace KinesisVideoWebRTCStorage.Hosting
 
         private readonly Process process;
 
-        private LocalEmulator(Process process, string endpointUrl, string region, string accessKey, string secretKey, string? dataDirectory, string? caBundle)
+        private LocalEmulator(Process process, string endpointUrl, string region, string accessKey, string secretKey, string? dataDirectory, string? caBundle,
+            IReadOnlyList<string> turnUris)
         {
+            TurnUris = turnUris;
             this.process = process;
             EndpointUrl = endpointUrl;
             Region = region;
@@ -79,6 +84,9 @@ namespace KinesisVideoWebRTCStorage.Hosting
 
         /// <summary>The private CA's certificate (PEM) when the emulator serves TLS with one, for AWS_CA_BUNDLE.</summary>
         public string? CaBundle { get; }
+
+        /// <summary>The TURN URIs GetIceServerConfig hands out: the emulator's own server unless external ones were given.</summary>
+        public IReadOnlyList<string> TurnUris { get; }
         public int ProcessId { get; }
         public bool HasExited => process.HasExited;
 
@@ -106,6 +114,7 @@ namespace KinesisVideoWebRTCStorage.Hosting
             if (info.DataDirectory != null) arguments.AddRange(new[] { "--data-dir", info.DataDirectory });
             foreach (var uri in info.TurnUris) arguments.AddRange(new[] { "--turn-uri", uri });
             if (info.TurnSecret != null) arguments.AddRange(new[] { "--turn-secret", info.TurnSecret });
+            if (info.TurnPort != 0) arguments.AddRange(new[] { "--turn-port", info.TurnPort.ToString() });
             if (info.DropJoins > 0) arguments.AddRange(new[] { "--drop-joins", info.DropJoins.ToString() });
             foreach (var channel in info.StorageChannels) arguments.AddRange(new[] { "--storage-channel", channel });
             if (info.Tls) arguments.Add("--tls");
@@ -141,7 +150,10 @@ namespace KinesisVideoWebRTCStorage.Hosting
             using var ready = JsonDocument.Parse(line);
             string Get(string name) => ready.RootElement.GetProperty(name).GetString() ?? "";
             string? caBundle = ready.RootElement.TryGetProperty("CaBundle", out var ca) && ca.ValueKind == JsonValueKind.String ? ca.GetString() : null;
-            var emulator = new LocalEmulator(process, Get("EndpointUrl"), Get("Region"), Get("AccessKey"), Get("SecretKey"), info.DataDirectory, caBundle);
+            var turnUris = ready.RootElement.TryGetProperty("TurnUris", out var turn) && turn.ValueKind == JsonValueKind.Array
+                ? turn.EnumerateArray().Select(u => u.GetString() ?? "").ToList()
+                : new List<string>();
+            var emulator = new LocalEmulator(process, Get("EndpointUrl"), Get("Region"), Get("AccessKey"), Get("SecretKey"), info.DataDirectory, caBundle, turnUris);
             lock (RunningGate) RunningEmulators.Add(emulator);
             return emulator;
         }

@@ -28,6 +28,11 @@ namespace KinesisVideoWebRTCStorage.PowerShell.Commands
         [Parameter]
         public string? TurnSecret { get; set; }
 
+        /// <summary>UDP and TCP port of the emulator's own TURN server (when no -TurnUri is given); 0 takes a free one.</summary>
+        [Parameter]
+        [ValidateRange(0, 65535)]
+        public int TurnPort { get; set; }
+
         [Parameter]
         [ValidateRange(0, 1000)]
         public int DropJoins { get; set; }
@@ -65,6 +70,7 @@ namespace KinesisVideoWebRTCStorage.PowerShell.Commands
                 DataDirectory = DataDirectory == null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(DataDirectory),
                 Region = Region,
                 TurnSecret = TurnSecret,
+                TurnPort = TurnPort,
                 DropJoins = DropJoins,
                 ReadyTimeout = TimeSpan.FromSeconds(TimeoutSec),
                 Tls = Tls.IsPresent,

@@ -137,5 +137,30 @@ namespace KinesisVideoWebRTCStorage.Tests.Emulator
             Assert.Equal(Convert.ToBase64String(hmac.ComputeHash(System.Text.Encoding.UTF8.GetBytes(server.Username))), server.Password);
             Assert.Equal(300, server.Ttl);
         }
+
+        [Fact]
+        public async Task WithoutATurnUriTheEmulatorHandsOutItsOwnTurnServerThatAcceptsTheCredentials()
+        {
+            await using var emulator = await EmulatorHarness.StartAsync();
+            var (channelArn, _) = await emulator.CreateStorageChannelAsync("cam1");
+            var server = Assert.Single(await emulator.Connect().Signaling(emulator.Server.EndpointUrl).GetIceServerConfigAsync(channelArn, "master-1"));
+            var turn = emulator.Server.Turn!;
+            Assert.Equal(new[] { $"turn:127.0.0.1:{turn.Port}?transport=udp", $"turn:127.0.0.1:{turn.Port}?transport=tcp" }, server.Uris);
+            Assert.Equal(300, server.Ttl);
+            Assert.EndsWith(":master-1", server.Username);
+
+            using var harness = await WebRtc.Turn.TurnConnectionHarness.ConnectAsync(
+                KinesisVideoWebRTCStorage.WebRtc.Turn.TurnServer.Parse(server.Uris[0], server.Username!, server.Password!));
+            await harness.Client.AllocateAsync();
+            Assert.Equal(1, turn.AllocationCount);
+        }
+
+        [Fact]
+        public async Task ATurnPortInUseIsAClearError()
+        {
+            await using var first = await EmulatorHarness.StartAsync();
+            var error = await Assert.ThrowsAsync<EmulatorStartException>(() => EmulatorServer.StartAsync(new EmulatorOptions { TurnPort = first.Server.Turn!.Port }));
+            Assert.Contains($"TURN port {first.Server.Turn!.Port} on 127.0.0.1 is already in use", error.Message);
+        }
     }
 }

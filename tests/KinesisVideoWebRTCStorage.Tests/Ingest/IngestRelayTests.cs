@@ -30,6 +30,23 @@ namespace KinesisVideoWebRTCStorage.Tests.Ingest
                 o.TurnUris.Add(transport == "udp" ? coturn.UdpUri : coturn.TcpUri);
                 o.TurnSecret = coturn.Secret;
             });
+            var trace = await RelayOnlyIngestRecordsAsync(harness);
+            Assert.DoesNotContain(trace, line => line.Contains(coturn.Secret));
+        }
+
+        [Fact]
+        public async Task RelayOnlyIngestThroughTheEmulatorsOwnTurnIsRecorded()
+        {
+            // No TURN options at all: the emulator hands out its own server, as AWS always returns TURN.
+            await using var harness = await IngestHarness.StartAsync();
+            await RelayOnlyIngestRecordsAsync(harness);
+            var turn = harness.Emulator.Server.Turn!;
+            Assert.True(turn.AllocationsMade >= 1, $"{turn.AllocationsMade} allocations");
+        }
+
+        /// <summary>A 3 s relay-only ingest that connects through a relayed candidate and is recorded whole; returns its trace.</summary>
+        private async Task<System.Collections.Generic.List<string>> RelayOnlyIngestRecordsAsync(IngestHarness harness)
+        {
             var trace = new System.Collections.Generic.List<string>();
             var result = await harness.RunAsync(harness.Options(TimeSpan.FromSeconds(3), o =>
             {
@@ -39,11 +56,11 @@ namespace KinesisVideoWebRTCStorage.Tests.Ingest
 
             Assert.Equal(IngestEndReason.DurationReached, result.EndReason);
             Assert.Contains(trace, line => line.Contains("storage session connected") && line.Contains("relay 127.0.0.1"));
-            Assert.DoesNotContain(trace, line => line.Contains(coturn.Secret));
             var session = Assert.Single(await harness.EndedSessionsAsync());
             var recording = RecordingProbe.Of(session.RecordingPath);
             Assert.True(recording.Video.Count >= 0.95 * 90, $"{recording.Video.Count} of 90 frames recorded");
             Assert.Equal("", recording.DecodeErrors);
+            return trace;
         }
 
         [Fact]

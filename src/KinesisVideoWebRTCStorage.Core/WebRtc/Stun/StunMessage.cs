@@ -102,6 +102,18 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Stun
 
         public IPEndPoint? XorRelayedAddress => GetXorAddress(StunAttributeType.XorRelayedAddress);
 
+        /// <summary>Every XOR-PEER-ADDRESS, in order: a TURN CreatePermission may carry several.</summary>
+        public IReadOnlyList<IPEndPoint> XorPeerAddresses
+        {
+            get
+            {
+                var peers = new List<IPEndPoint>();
+                foreach (var attribute in _attributes)
+                    if (attribute.Type == StunAttributeType.XorPeerAddress) peers.Add(StunXorAddress.Decode(attribute.Value.Span, TransactionId.Span));
+                return peers;
+            }
+        }
+
         public string? Realm => TryGetAttribute(StunAttributeType.Realm, out var value) ? DecodeUtf8(value.Span, "REALM") : null;
 
         public string? Nonce => TryGetAttribute(StunAttributeType.Nonce, out var value) ? DecodeUtf8(value.Span, "NONCE") : null;

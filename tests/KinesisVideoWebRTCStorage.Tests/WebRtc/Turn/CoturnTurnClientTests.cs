@@ -40,44 +40,7 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Turn
             Assert.Equal(IPAddress.Loopback, client.MappedAddress!.Address);
             Assert.True(client.Lifetime > TimeSpan.Zero);
 
-            using var peer = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
-            var peerAddress = (IPEndPoint)peer.Client.LocalEndPoint!;
-            await client.CreatePermissionAsync(IPAddress.Loopback);
-
-            // Before a channel: Send and Data indications.
-            client.Send(new byte[] { 0x80, 1, 2, 3 }, peerAddress);
-            var atPeer = await ReceiveAsync(peer);
-            Assert.Equal(new byte[] { 0x80, 1, 2, 3 }, atPeer.Buffer);
-            Assert.Equal(client.RelayedAddress, atPeer.RemoteEndPoint);
-            peer.Send(new byte[] { 22, 9 }, 2, client.RelayedAddress);
-            await Eventually.True(() => harness.Received.Count == 1, describe: () => _coturn.Log);
-            Assert.True(harness.Received.TryDequeue(out var relayed));
-            Assert.Equal(new byte[] { 22, 9 }, relayed.Data);
-            Assert.Equal(peerAddress, relayed.Peer);
-            Assert.Equal(1, client.SendIndicationsSent);
-            Assert.Equal(1, client.DataIndicationsReceived);
-
-            // After: ChannelData both ways. Odd lengths exercise the padding that TCP and TLS need.
-            ushort channel = await client.BindChannelAsync(peerAddress).WaitAsync(TimeSpan.FromSeconds(10));
-            Assert.InRange(channel, TurnChannelData.MinChannel, TurnChannelData.MaxChannel);
-            Assert.Equal(channel, await client.BindChannelAsync(peerAddress));
-            for (int length = 1; length <= 5; length++)
-            {
-                var payload = Enumerable.Range(0, length).Select(i => (byte)(0x80 + i)).ToArray();
-                client.Send(payload, peerAddress);
-                Assert.Equal(payload, (await ReceiveAsync(peer)).Buffer);
-                var reply = payload.Reverse().ToArray();
-                peer.Send(reply, reply.Length, client.RelayedAddress);
-                await Eventually.True(() => harness.Received.Count == 1, describe: () => _coturn.Log);
-                Assert.True(harness.Received.TryDequeue(out var back));
-                Assert.Equal(reply, back.Data);
-                Assert.Equal(peerAddress, back.Peer);
-            }
-            Assert.Equal(5, client.ChannelDataSent);
-            Assert.Equal(5, client.ChannelDataReceived);
-            Assert.Equal(1, client.SendIndicationsSent);
-            Assert.Equal(1, client.DataIndicationsReceived);
-            Assert.Equal(0, client.Dropped);
+            await harness.AssertRelaysThroughIndicationsThenAChannelAsync(() => _coturn.Log);
         }
 
         [Theory]
