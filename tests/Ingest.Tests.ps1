@@ -205,3 +205,35 @@ Describe 'Start-KVWebRTCIngest' {
         { Start-KVWebRTCIngest -ChannelARN $arn -ChannelName pester-cam -Duration 1 @common } | Should -Throw -ErrorId 'AmbiguousParameterSet,*'
     }
 }
+
+Describe 'Start-KVWebRTCIngest over TLS' {
+    It 'trusts the private CA that AWS_CA_BUNDLE names, and without it says the certificate is not trusted' {
+        $folder = Join-Path $TestDrive 'kvs-tls'
+        $tls = Start-KVLocalEmulator -Tls -DataDirectory $folder -StorageChannel 'tls-cam'
+        $saved = $env:AWS_CA_BUNDLE
+        try {
+            $tlsCommon = @{ EndpointUrl = $tls.EndpointUrl; Region = $tls.Region; AccessKey = $tls.AccessKey; SecretKey = $tls.SecretKey }
+            Remove-Item Env:AWS_CA_BUNDLE -ErrorAction SilentlyContinue
+            Get-KVSignalingEndpoint -ChannelName tls-cam @tlsCommon -ErrorVariable failures -ErrorAction SilentlyContinue
+            $failures.Count | Should -Be 1
+            $failures[0].FullyQualifiedErrorId | Should -BeLike 'EndpointCertificateNotTrusted,*'
+            $failures[0].CategoryInfo.Category | Should -Be 'SecurityError'
+            $failures[0].Exception.Message | Should -BeLike '*is not trusted*AWS_CA_BUNDLE*'
+
+            $env:AWS_CA_BUNDLE = $tls.CaBundle
+            (Get-KVSignalingEndpoint -ChannelName tls-cam @tlsCommon).WssEndpoint | Should -BeLike 'wss://127.0.0.1:*'
+            $result = Start-KVWebRTCIngest -ChannelName tls-cam -Duration 3 @tlsCommon
+            $result.EndReason | Should -Be 'DurationReached'
+            $result.VideoFramesSent | Should -BeGreaterOrEqual 85
+        }
+        finally {
+            $env:AWS_CA_BUNDLE = $saved
+            # Stopping finishes the recording.
+            $tls | Stop-KVLocalEmulator -Force
+        }
+        $recording = Get-ChildItem -Path $folder -Recurse -Filter *.mkv | Select-Object -First 1
+        $recording | Should -Not -BeNullOrEmpty
+        @(& ffprobe -v error -select_streams v:0 -show_entries packet=flags -of csv=p=0 $recording.FullName).Count | Should -BeGreaterOrEqual 80
+        (& ffmpeg -hide_banner -nostdin -v error -i $recording.FullName -f null - 2>&1) | Should -BeNullOrEmpty
+    }
+}

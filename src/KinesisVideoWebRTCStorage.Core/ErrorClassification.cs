@@ -36,6 +36,8 @@ namespace KinesisVideoWebRTCStorage
                     return new ErrorClassification(e.ErrorType, (int)e.StatusCode >= 500 ? "ResourceUnavailable" : "NotSpecified");
                 case KinesisVideoTimeoutException _: return new ErrorClassification("EndpointTimeout", "OperationTimeout");
                 case KinesisVideoConnectionException _: return new ErrorClassification("EndpointUnreachable", "ConnectionError");
+                case KinesisVideoCertificateException _: return new ErrorClassification("EndpointCertificateNotTrusted", "SecurityError");
+                case CaBundleException _: return new ErrorClassification("CaBundleInvalid", "InvalidArgument");
                 case KinesisVideoResponseException _: return new ErrorClassification("InvalidServiceResponse", "InvalidResult");
                 case MediaStorageNotEnabledException _: return new ErrorClassification("MediaStorageNotEnabled", "InvalidOperation");
                 case KinesisVideoWebRTCStorage.Hosting.LocalEmulatorStartException _: return new ErrorClassification("EmulatorStartFailed", "ResourceUnavailable");

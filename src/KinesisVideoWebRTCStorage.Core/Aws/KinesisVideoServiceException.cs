@@ -112,4 +112,18 @@ namespace KinesisVideoWebRTCStorage.Aws
         public string Operation { get; }
         public Uri Endpoint { get; }
     }
+
+    /// <summary>An endpoint's TLS certificate is not trusted: a private CA that is not in AWS_CA_BUNDLE, or the wrong host.</summary>
+    public sealed class KinesisVideoCertificateException : Exception
+    {
+        public KinesisVideoCertificateException(string operation, Uri endpoint, Exception inner)
+            : base($"{operation}: the TLS certificate of {endpoint.GetLeftPart(UriPartial.Authority)} is not trusted ({inner.GetBaseException().Message}). {CaBundle.Advice}", inner)
+        {
+            Operation = operation;
+            Endpoint = endpoint;
+        }
+
+        public string Operation { get; }
+        public Uri Endpoint { get; }
+    }
 }

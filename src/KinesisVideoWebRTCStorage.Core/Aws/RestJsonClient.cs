@@ -77,6 +77,12 @@ namespace KinesisVideoWebRTCStorage.Aws
                         Trace?.Invoke($"{operation}: POST {new Uri(endpoint, path)} timed out after {started.ElapsedMilliseconds} ms (attempt {attempt})");
                         if (last) throw new KinesisVideoTimeoutException(operation, endpoint, Timeout, attempt);
                     }
+                    catch (Exception e) when (IsNetworkError(e) && CaBundle.IsUntrustedCertificate(e))
+                    {
+                        // Retrying cannot make a certificate trusted.
+                        Trace?.Invoke($"{operation}: POST {new Uri(endpoint, path)}: the TLS certificate is not trusted (attempt {attempt})");
+                        throw new KinesisVideoCertificateException(operation, endpoint, e);
+                    }
                     catch (Exception e) when (IsNetworkError(e) && !cancellationToken.IsCancellationRequested)
                     {
                         Trace?.Invoke($"{operation}: POST {new Uri(endpoint, path)} failed: {e.GetBaseException().Message} (attempt {attempt})");

@@ -274,7 +274,7 @@ namespace KinesisVideoWebRTCStorage.Ingest
             var credentials = await _connection.GetCredentialsAsync().ConfigureAwait(false);
             var url = SignalingUrl.ForMaster(_endpoints.WssEndpoint!, _result.ChannelARN, credentials, _connection.Region.Name);
             var watch = Stopwatch.StartNew();
-            var signaling = await SignalingConnection.ConnectAsync(url, _options.SignalingConnectTimeout, cancellationToken).ConfigureAwait(false);
+            var signaling = await SignalingConnection.ConnectAsync(url, _options.SignalingConnectTimeout, cancellationToken, _connection.TrustedAuthorities).ConfigureAwait(false);
             _signaling = signaling;
             Trace($"signaling connected to {signaling.Endpoint} in {watch.ElapsedMilliseconds} ms");
             _ = Task.Run(() => ReceiveSignalingAsync(signaling));

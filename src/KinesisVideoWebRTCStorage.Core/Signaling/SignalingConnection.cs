@@ -3,6 +3,7 @@ using System.IO;
 using System.Net.WebSockets;
 using System.Threading;
 using System.Threading.Tasks;
+using KinesisVideoWebRTCStorage.Aws;
 
 namespace KinesisVideoWebRTCStorage.Signaling
 {
@@ -40,9 +41,11 @@ namespace KinesisVideoWebRTCStorage.Signaling
         public WebSocketCloseStatus? CloseStatus => socket.CloseStatus;
         public string? CloseStatusDescription => socket.CloseStatusDescription;
 
-        public static async Task<SignalingConnection> ConnectAsync(Uri presignedUrl, TimeSpan timeout, CancellationToken cancellationToken)
+        /// <param name="trustedAuthorities">Extra CAs to trust (AWS_CA_BUNDLE), or null for the system's alone.</param>
+        public static async Task<SignalingConnection> ConnectAsync(Uri presignedUrl, TimeSpan timeout, CancellationToken cancellationToken, CaBundle? trustedAuthorities = null)
         {
             var socket = new ClientWebSocket();
+            trustedAuthorities?.ApplyTo(socket);
             // Keeps the connection from the service's 10-minute idle close.
             socket.Options.KeepAliveInterval = TimeSpan.FromSeconds(10);
             var endpoint = SignalingUrl.Redact(presignedUrl);
@@ -62,6 +65,8 @@ namespace KinesisVideoWebRTCStorage.Signaling
             {
                 socket.Dispose();
                 // The exception text never includes the presigned query, but name only the endpoint to be sure.
+                if (CaBundle.IsUntrustedCertificate(e))
+                    throw new SignalingConnectException($"The signaling endpoint {endpoint} presented a TLS certificate that is not trusted. {CaBundle.Advice}", e);
                 throw new SignalingConnectException($"The signaling endpoint {endpoint} refused the connection: {e.Message} " +
                     "A 403 means the credentials, the channel ARN or the clock are wrong.", e);
             }
