@@ -6,7 +6,6 @@ using System.Net.Http;
 using System.Net.Security;
 using System.Net.WebSockets;
 using System.Security.Cryptography.X509Certificates;
-using System.Text.RegularExpressions;
 
 namespace KinesisVideoWebRTCStorage.Aws
 {
@@ -26,17 +25,20 @@ namespace KinesisVideoWebRTCStorage.Aws
     {
         public const string EnvironmentVariable = "AWS_CA_BUNDLE";
 
-        private static readonly Regex PemCertificate = new Regex("-----BEGIN CERTIFICATE-----(.*?)-----END CERTIFICATE-----", RegexOptions.Singleline);
+        private const string PemBegin = "-----BEGIN CERTIFICATE-----";
+        private const string PemEnd = "-----END CERTIFICATE-----";
         private static readonly object CacheGate = new object();
         private static CaBundle? _cached;
 
-        private readonly X509Certificate2[] _authorities;
+        private readonly Lazy<X509Certificate2[]> _authorities;
         private readonly Lazy<HttpClient> _http;
 
-        private CaBundle(string path, X509Certificate2[] authorities, DateTime written)
+        private CaBundle(string path, List<byte[]> certificates, DateTime written)
         {
             Path = path;
-            _authorities = authorities;
+            // Decoding waits for the first certificate the system refuses: a bundle is often the whole system store
+            // (140-odd roots, tens of milliseconds), which the first ingest should not pay for when nothing needs it.
+            _authorities = new Lazy<X509Certificate2[]>(() => certificates.Select(Decode).OfType<X509Certificate2>().ToArray());
             Written = written;
             _http = new Lazy<HttpClient>(() => new HttpClient(new HttpClientHandler
             {
@@ -46,7 +48,6 @@ namespace KinesisVideoWebRTCStorage.Aws
         }
 
         public string Path { get; }
-        public IReadOnlyList<X509Certificate2> Authorities => _authorities;
         private DateTime Written { get; }
 
         /// <summary>An HTTP client that trusts the bundle too; one per bundle, as HttpClient is meant to be shared.</summary>
@@ -76,21 +77,36 @@ namespace KinesisVideoWebRTCStorage.Aws
             {
                 throw new CaBundleException($"{EnvironmentVariable} names {path}, which cannot be read ({e.Message}). Point it at the PEM file of the CA to trust, or unset it.", e);
             }
-            var authorities = new List<X509Certificate2>();
-            foreach (Match match in PemCertificate.Matches(text))
+            var certificates = new List<byte[]>();
+            for (int begin = text.IndexOf(PemBegin, StringComparison.Ordinal); begin >= 0; begin = text.IndexOf(PemBegin, begin + 1, StringComparison.Ordinal))
             {
+                int body = begin + PemBegin.Length, end = text.IndexOf(PemEnd, body, StringComparison.Ordinal);
                 try
                 {
-                    authorities.Add(new X509Certificate2(Convert.FromBase64String(match.Groups[1].Value.Trim())));
+                    if (end < 0) throw new FormatException("it has no END line");
+                    certificates.Add(Convert.FromBase64String(text.Substring(body, end - body).Trim()));
                 }
-                catch (Exception e) when (e is FormatException || e is System.Security.Cryptography.CryptographicException)
+                catch (FormatException e)
                 {
-                    throw new CaBundleException($"{EnvironmentVariable} names {path}, whose certificate {authorities.Count + 1} is damaged ({e.Message}). Replace the file with the CA's PEM certificate.", e);
+                    throw new CaBundleException($"{EnvironmentVariable} names {path}, whose certificate {certificates.Count + 1} is damaged ({e.Message}). Replace the file with the CA's PEM certificate.", e);
                 }
             }
-            if (authorities.Count == 0)
-                throw new CaBundleException($"{EnvironmentVariable} names {path}, which holds no PEM certificate (-----BEGIN CERTIFICATE-----). Point it at the CA's PEM file, or unset it.");
-            return new CaBundle(path, authorities.ToArray(), File.GetLastWriteTimeUtc(path));
+            if (certificates.Count == 0)
+                throw new CaBundleException($"{EnvironmentVariable} names {path}, which holds no PEM certificate ({PemBegin}). Point it at the CA's PEM file, or unset it.");
+            return new CaBundle(path, certificates, File.GetLastWriteTimeUtc(path));
+        }
+
+        /// <summary>A certificate of the bundle, or null for one that is base64 but not X.509, which can then trust nothing.</summary>
+        private static X509Certificate2? Decode(byte[] der)
+        {
+            try
+            {
+                return new X509Certificate2(der);
+            }
+            catch (System.Security.Cryptography.CryptographicException)
+            {
+                return null;
+            }
         }
 
         /// <summary>
@@ -105,10 +121,11 @@ namespace KinesisVideoWebRTCStorage.Aws
             using var chain = new X509Chain();
             chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
             chain.ChainPolicy.VerificationFlags = X509VerificationFlags.AllowUnknownCertificateAuthority;
-            chain.ChainPolicy.ExtraStore.AddRange(_authorities);
+            var authorities = _authorities.Value;
+            chain.ChainPolicy.ExtraStore.AddRange(authorities);
             if (!chain.Build(leaf)) return false;
             var top = chain.ChainElements[chain.ChainElements.Count - 1].Certificate;
-            return _authorities.Any(a => a.RawData.SequenceEqual(top.RawData));
+            return authorities.Any(a => a.RawData.SequenceEqual(top.RawData));
         }
 
         /// <summary>
@@ -133,6 +150,6 @@ namespace KinesisVideoWebRTCStorage.Aws
             return false;
         }
 
-        public override string ToString() => $"{Path} ({_authorities.Length} certificate{(_authorities.Length == 1 ? "" : "s")})";
+        public override string ToString() => Path;
     }
 }
