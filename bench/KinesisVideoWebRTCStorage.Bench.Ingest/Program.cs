@@ -32,10 +32,12 @@ namespace KinesisVideoWebRTCStorage.Bench.Ingest
             var loads = (args.Length > 2 ? args[2] : "10,50,100").Split(',').Select(n => int.Parse(n, CultureInfo.InvariantCulture)).ToList();
             double seconds = args.Length > 3 ? double.Parse(args[3], CultureInfo.InvariantCulture) : 20;
             double singleSeconds = args.Length > 4 ? double.Parse(args[4], CultureInfo.InvariantCulture) : 60;
+            double megabitSeconds = args.Length > 5 ? double.Parse(args[5], CultureInfo.InvariantCulture) : 60;
+            int pwshRuns = args.Length > 6 ? int.Parse(args[6], CultureInfo.InvariantCulture) : 5;
             string? nativeCli = Environment.GetEnvironmentVariable("KVS_BENCH_NATIVE_CLI") is { Length: > 0 } path ? path : null;
             Console.WriteLine($"Ingest benchmarks on {Environment.ProcessorCount} cores, .NET {Environment.Version}");
             await FirstFrameAsync(runs);
-            await SingleStreamAsync(cli, nativeCli, TimeSpan.FromSeconds(singleSeconds));
+            await SingleStreamAsync(cli, nativeCli, TimeSpan.FromSeconds(singleSeconds), TimeSpan.FromSeconds(megabitSeconds), pwshRuns);
             await LoadAsync(cli, new[] { 1 }.Concat(loads).Distinct().ToList(), TimeSpan.FromSeconds(seconds));
             return 0;
         }
@@ -108,7 +110,7 @@ namespace KinesisVideoWebRTCStorage.Bench.Ingest
                 Console.WriteLine($"   {name,-52} p50 {Percentile(values.Skip(1).DefaultIfEmpty(values[0]).ToList(), 50),6:0.0} ms");
         }
 
-        private static async Task SingleStreamAsync(string cli, string? nativeCli, TimeSpan duration)
+        private static async Task SingleStreamAsync(string cli, string? nativeCli, TimeSpan duration, TimeSpan megabitDuration, int pwshRuns)
         {
             Console.WriteLine();
             Console.WriteLine($"== One kvwebrtc ingest process, {duration.TotalSeconds:0} s, into an emulator process already running (warmed by one ingest)");
@@ -118,10 +120,12 @@ namespace KinesisVideoWebRTCStorage.Bench.Ingest
             Ffmpeg("-f lavfi -i testsrc2=size=1280x720:rate=25 -f lavfi -i sine=frequency=440:sample_rate=48000 -t 30 -c:v libx264 -profile:v baseline " +
                 $"-pix_fmt yuv420p -preset veryfast -b:v 300k -maxrate 325k -bufsize 650k -g 50 -bf 0 -c:a libopus -b:a 32k \"{clip}\"");
             Console.WriteLine($"   media: 1280x720 25 fps constrained-baseline H.264 + Opus, {new FileInfo(clip).Length * 8 / 30.0 / 1e6:0.00} Mbit/s, looped");
+            string megabitClip = Path.Combine(work, "clip-1mbps.mkv");
+            Ffmpeg("-f lavfi -i testsrc2=size=1280x720:rate=25 -f lavfi -i sine=frequency=440:sample_rate=48000 -t 30 -c:v libx264 -profile:v baseline " +
+                $"-pix_fmt yuv420p -preset veryfast -b:v 950k -maxrate 1M -bufsize 2M -g 50 -bf 0 -c:a libopus -b:a 32k \"{megabitClip}\"");
             var info = new LocalEmulatorStartInfo(cli) { DataDirectory = Path.Combine(work, "data"), ReadyTimeout = TimeSpan.FromSeconds(60) };
-            info.StorageChannels.Add("warmup");
-            info.StorageChannels.Add("native");
-            info.StorageChannels.Add("reference");
+            foreach (string channel in new[] { "warmup", "native", "megabit", "reference" }) info.StorageChannels.Add(channel);
+            for (int i = 0; i < pwshRuns; i++) info.StorageChannels.Add("pwsh" + i);
             var emulator = await LocalEmulator.StartAsync(info, default);
             try
             {
@@ -131,6 +135,10 @@ namespace KinesisVideoWebRTCStorage.Bench.Ingest
                     await RunOneIngestAsync(emulator, nativeCli, null, "native", clip, duration, "native kvwebrtc (dotnet publish -r linux-x64), the one judged");
                 else
                     Console.WriteLine("   native kvwebrtc: NOT measured (no published binary was given; bench/ingest.sh publishes one, which needs clang)");
+                if (nativeCli != null && megabitDuration > TimeSpan.Zero)
+                    await RunOneIngestAsync(emulator, nativeCli, null, "megabit", megabitClip, megabitDuration,
+                        $"native kvwebrtc at {new FileInfo(megabitClip).Length * 8 / 30.0 / 1e6:0.00} Mbit/s (target: peak RSS <= 60 MiB over 10 minutes)");
+                await PwshColdStartAsync(emulator, pwshRuns);
                 var reference = TimeSpan.FromSeconds(Math.Min(duration.TotalSeconds, 60));
                 await RunOneIngestAsync(emulator, "dotnet", cli, "reference", clip, reference, $"framework-dependent kvwebrtc.dll (JIT), reference, {reference.TotalSeconds:0} s");
             }
@@ -139,6 +147,52 @@ namespace KinesisVideoWebRTCStorage.Bench.Ingest
                 await emulator.StopAsync(TimeSpan.FromSeconds(30));
             }
             try { Directory.Delete(work, recursive: true); } catch (IOException) { }
+        }
+
+        /// <summary>
+        /// The first Start-KVWebRTCIngest in each of several fresh pwsh processes (the module imported, nothing else
+        /// run): from the cmdlet's invocation to the first frame sent, as a user at a prompt waits for it.
+        /// </summary>
+        private static async Task PwshColdStartAsync(LocalEmulator emulator, int runs)
+        {
+            Console.WriteLine($"   first Start-KVWebRTCIngest in a fresh pwsh, invocation to first frame ({runs} processes):");
+            string? module = Environment.GetEnvironmentVariable("KVS_BENCH_MODULE");
+            string? pwsh = FindPwsh();
+            if (runs == 0) return;
+            if (module == null || pwsh == null)
+            {
+                Console.WriteLine("      NOT measured: " + (pwsh == null ? "pwsh is not on PATH (dotnet tool install --global PowerShell)" : "KVS_BENCH_MODULE names no module (bench/ingest.sh sets it)"));
+                return;
+            }
+            var firstFrames = new List<double>();
+            for (int i = 0; i < runs; i++)
+            {
+                string script = $"$ErrorActionPreference = 'Stop'; Import-Module '{module}'; $t0 = [DateTime]::UtcNow; " +
+                    $"$r = Start-KVWebRTCIngest -ChannelName pwsh{i} -Duration 2 -EndpointUrl '{emulator.EndpointUrl}' -Region {emulator.Region} " +
+                    $"-AccessKey {emulator.AccessKey} -SecretKey '{emulator.SecretKey}'; " +
+                    "[int](($r.StartTime.ToUniversalTime() + $r.TimeToFirstFrame) - $t0).TotalMilliseconds";
+                var start = new ProcessStartInfo(pwsh) { RedirectStandardOutput = true, RedirectStandardError = true };
+                foreach (string argument in new[] { "-NoProfile", "-NonInteractive", "-Command", script }) start.ArgumentList.Add(argument);
+                using var process = Process.Start(start)!;
+                string output = (await process.StandardOutput.ReadToEndAsync()).Trim();
+                string errors = await process.StandardError.ReadToEndAsync();
+                await process.WaitForExitAsync();
+                if (process.ExitCode != 0 || !double.TryParse(output.Split('\n').Last(), NumberStyles.Float, CultureInfo.InvariantCulture, out double ms))
+                {
+                    Console.WriteLine($"      FAILED, exit {process.ExitCode}: {(output + " " + errors).Trim()}");
+                    return;
+                }
+                firstFrames.Add(ms);
+            }
+            Console.WriteLine($"      {string.Join(", ", firstFrames.Select(f => f.ToString("0", CultureInfo.InvariantCulture)))} ms; median {Percentile(firstFrames, 50):0} ms " +
+                $"(target <= 600 ms: {(Percentile(firstFrames, 50) <= 600 ? "met" : "NOT met")})");
+        }
+
+        private static string? FindPwsh()
+        {
+            var tool = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".dotnet", "tools", "pwsh");
+            if (File.Exists(tool)) return tool;
+            return (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator).Select(d => Path.Combine(d, "pwsh")).FirstOrDefault(File.Exists);
         }
 
         /// <summary>One `kvwebrtc ingest` process: steady-state CPU, peak RSS, first frame from process start, frames recorded.</summary>
