@@ -155,10 +155,10 @@ namespace KinesisVideoWebRTCStorage.Bench.Ingest
         /// </summary>
         private static async Task PwshColdStartAsync(LocalEmulator emulator, int runs)
         {
+            if (runs == 0) return;
             Console.WriteLine($"   first Start-KVWebRTCIngest in a fresh pwsh, invocation to first frame ({runs} processes):");
             string? module = Environment.GetEnvironmentVariable("KVS_BENCH_MODULE");
             string? pwsh = FindPwsh();
-            if (runs == 0) return;
             if (module == null || pwsh == null)
             {
                 Console.WriteLine("      NOT measured: " + (pwsh == null ? "pwsh is not on PATH (dotnet tool install --global PowerShell)" : "KVS_BENCH_MODULE names no module (bench/ingest.sh sets it)"));
