@@ -121,7 +121,7 @@ namespace KinesisVideoWebRTCStorage.Cli
                         ["DataDirectory"] = options.DataDirectory,
                         ["RecordingsDirectory"] = server.Storage.RecordingsDirectory,
                         ["CaBundle"] = caPath,
-                        ["TurnUris"] = new JsonArray((server.Turn?.Uris ?? options.TurnUris).Select(u => (JsonNode)JsonValue.Create(u)!).ToArray()),
+                        ["TurnUris"] = new JsonArray(server.ControlPlane.TurnUris.Select(u => (JsonNode)JsonValue.Create(u)!).ToArray()),
                     }.ToJsonString(MinimalJsonEncoder.Compact));
                 }
                 else
@@ -129,9 +129,7 @@ namespace KinesisVideoWebRTCStorage.Cli
                     Console.WriteLine($"Kinesis Video emulator listening on {endpoint} (region {options.Region}).");
                     Console.WriteLine($"  Test credentials: access key {options.AccessKey}, secret key {options.SecretKey}");
                     if (caPath != null) Console.WriteLine($"  TLS: the private CA is {caPath}; trust it with AWS_CA_BUNDLE={caPath} (AWS CLI and SDKs) or AWS_KVS_CACERT_PATH={caPath} (KVS C SDK)");
-                    Console.WriteLine(server.Turn != null
-                        ? $"  TURN: {string.Join(", ", server.Turn.Uris)} (handed out by GetIceServerConfig with 5-minute credentials)"
-                        : $"  TURN: {string.Join(", ", options.TurnUris)} (external)");
+                    Console.WriteLine($"  TURN: {string.Join(", ", server.ControlPlane.TurnUris)} ({(server.Turn != null ? "the emulator's own" : "external")}, handed out by GetIceServerConfig with 5-minute credentials)");
                     if (options.PublicHost != null) Console.WriteLine($"  Endpoints handed out name {options.PublicHost}: point it at 127.0.0.1 in the hosts file");
                     Console.WriteLine($"  AWS CLI:    AWS_ACCESS_KEY_ID={options.AccessKey} AWS_SECRET_ACCESS_KEY={options.SecretKey} aws --region {options.Region} --endpoint-url {endpoint}{(caPath != null ? " --ca-bundle " + caPath : "")} kinesisvideo list-signaling-channels");
                     Console.WriteLine($"  PowerShell: Get-KVSignalingEndpoint -ChannelName <name> -EndpointUrl {endpoint} -Region {options.Region} -AccessKey {options.AccessKey} -SecretKey {options.SecretKey}");

@@ -27,6 +27,9 @@ namespace KinesisVideoWebRTCStorage.Emulator
             if (options.TurnUris.Count > 0 && options.TurnSecret != null) UseTurn(options.TurnUris, new TurnRestCredentials(options.TurnSecret));
         }
 
+        /// <summary>What GetIceServerConfig hands out: empty when an external server was named without its secret.</summary>
+        public IReadOnlyList<string> TurnUris => turnCredentials == null ? Array.Empty<string>() : turnUris;
+
         /// <summary>The TURN URIs GetIceServerConfig hands out, with time-limited credentials that their server accepts.</summary>
         public void UseTurn(IReadOnlyList<string> uris, TurnRestCredentials credentials)
         {

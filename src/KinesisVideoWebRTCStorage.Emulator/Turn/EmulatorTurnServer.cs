@@ -116,10 +116,12 @@ namespace KinesisVideoWebRTCStorage.Emulator.Turn
             {
                 var tcp = new TcpListener(address, port);
                 var udp = new Socket(address.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+                int chosen = port;
                 try
                 {
                     tcp.Start(backlog: 64);
-                    udp.Bind(new IPEndPoint(address, ((IPEndPoint)tcp.LocalEndpoint).Port));
+                    chosen = ((IPEndPoint)tcp.LocalEndpoint).Port;
+                    udp.Bind(new IPEndPoint(address, chosen));
                 }
                 catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressAlreadyInUse)
                 {
@@ -127,7 +129,7 @@ namespace KinesisVideoWebRTCStorage.Emulator.Turn
                     udp.Dispose();
                     // A free TCP port may be taken for UDP; another number will do unless the caller asked for this one.
                     if (port != 0 || attempt == 10)
-                        throw new EmulatorStartException($"TURN port {(port != 0 ? port : ((IPEndPoint)tcp.LocalEndpoint).Port)} on {address} is already in use (UDP or TCP). Pass another --turn-port, or 0 to take a free one.", e);
+                        throw new EmulatorStartException($"TURN port {chosen} on {address} is already in use (UDP or TCP). Pass another --turn-port, or 0 to take a free one.", e);
                     continue;
                 }
                 var server = new EmulatorTurnServer(udp, tcp, credentials, log);

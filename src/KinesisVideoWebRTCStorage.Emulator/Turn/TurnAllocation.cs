@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Net;
 using System.Net.Sockets;
 using System.Threading;
@@ -156,18 +157,12 @@ namespace KinesisVideoWebRTCStorage.Emulator.Turn
         {
             lock (_lock)
             {
-                List<ushort>? channels = null;
-                foreach (var pair in _channelsByNumber)
-                    if (pair.Value.Expires <= now) (channels ??= new List<ushort>()).Add(pair.Key);
-                foreach (ushort number in channels ?? new List<ushort>())
+                foreach (var expired in _channelsByNumber.Where(c => c.Value.Expires <= now).ToList())
                 {
-                    _channelsByPeer.Remove(_channelsByNumber[number].Peer);
-                    _channelsByNumber.Remove(number);
+                    _channelsByPeer.Remove(expired.Value.Peer);
+                    _channelsByNumber.Remove(expired.Key);
                 }
-                List<IPAddress>? permissions = null;
-                foreach (var pair in _permissions)
-                    if (pair.Value <= now) (permissions ??= new List<IPAddress>()).Add(pair.Key);
-                foreach (var peer in permissions ?? new List<IPAddress>()) _permissions.Remove(peer);
+                foreach (var peer in _permissions.Where(p => p.Value <= now).Select(p => p.Key).ToList()) _permissions.Remove(peer);
             }
         }
 

@@ -99,12 +99,9 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Turn
         /// coturn's REST-API credentials (its <c>--use-auth-secret</c>): the username is "&lt;expiry unix time&gt;:&lt;user&gt;"
         /// and the password base64(HMAC-SHA1(secret, username)); coturn refuses them once the expiry has passed.
         /// </summary>
-        public static (string Username, string Credential) TimeLimitedCredentials(string secret, string user, DateTimeOffset expiry)
-        {
-            string username = expiry.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture) + ":" + user;
-            using var hmac = new HMACSHA1(Encoding.UTF8.GetBytes(secret));
-            return (username, Convert.ToBase64String(hmac.ComputeHash(Encoding.UTF8.GetBytes(username))));
-        }
+        /// <summary>What the emulator's GetIceServerConfig issues, so real coturn checks our issuer too.</summary>
+        public static (string Username, string Credential) TimeLimitedCredentials(string secret, string user, DateTimeOffset expiry) =>
+            new KinesisVideoWebRTCStorage.Emulator.Turn.TurnRestCredentials(secret).Issue(user, expiry);
 
         public (string Username, string Credential) TimeLimitedCredentials(string user, TimeSpan validFor) =>
             TimeLimitedCredentials(Secret, user, DateTimeOffset.UtcNow + validFor);
