@@ -78,7 +78,9 @@ namespace KinesisVideoWebRTCStorage.Tests.Media
         /// <summary>Decodes the whole file and returns everything ffmpeg printed at -v error (empty when clean).</summary>
         public static string DecodeErrors(string path)
         {
-            var (_, _, stderr) = Run("ffmpeg", $"-hide_banner -nostdin -v error -i \"{path}\" -f null -");
+            // In the file's own time base: by default ffmpeg re-times decoded video at the guessed frame rate, so two frames
+            // of a browser's variable-rate stream closer than one frame interval collide and it reports a muxing error.
+            var (_, _, stderr) = Run("ffmpeg", $"-hide_banner -nostdin -v error -i \"{path}\" -enc_time_base -1 -f null -");
             return stderr;
         }
 

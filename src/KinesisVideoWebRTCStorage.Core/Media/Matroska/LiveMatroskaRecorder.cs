@@ -15,6 +15,7 @@ namespace KinesisVideoWebRTCStorage.Media.Matroska
         private readonly object _lock = new object();
         private MatroskaMuxer? _muxer;
         private TimeSpan _origin, _lastVideo = TimeSpan.MinValue, _lastAudio = TimeSpan.MinValue;
+        private long _lastVideoMs = -1, _lastAudioMs = -1;
         private bool _disposed;
 
         /// <param name="openOutput">Called once, at the first recordable keyframe, for the stream to write.</param>
@@ -69,6 +70,17 @@ namespace KinesisVideoWebRTCStorage.Media.Matroska
                     return;
                 }
                 last = at;
+                // A frame within the file's millisecond of the one written before it (a browser's capture clock
+                // jitters) moves on to the next: a repeated block time reads as time standing still, and dropping the
+                // frame would break the references of the frames after it.
+                ref long lastMs = ref kind == MediaTrackKind.Video ? ref _lastVideoMs : ref _lastAudioMs;
+                long atMs = _muxer.BlockMilliseconds(kind, at);
+                if (atMs <= lastMs)
+                {
+                    at += TimeSpan.FromMilliseconds(lastMs + 1 - atMs);
+                    atMs = lastMs + 1;
+                }
+                lastMs = atMs;
                 _muxer.WriteFrame(new MediaFrame(kind, at, TimeSpan.Zero, isKeyFrame, payload.ToArray()));
                 if (kind == MediaTrackKind.Video) VideoFrames++;
                 else AudioFrames++;

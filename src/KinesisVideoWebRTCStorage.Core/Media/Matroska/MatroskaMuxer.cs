@@ -131,14 +131,24 @@ namespace KinesisVideoWebRTCStorage.Media.Matroska
 
         private long PreSkipTicks => _audio == null ? 0 : (long)_audio.PreSkip * TimeSpan.TicksPerSecond / OpusCodecInfo.ClockRate;
 
+        /// <summary>
+        /// The block time, in the file's milliseconds, that a frame of this track and timestamp gets. Frames closer
+        /// together than that resolution share a block time, which players read as time standing still.
+        /// </summary>
+        public long BlockMilliseconds(MediaTrackKind kind, TimeSpan timestamp)
+            => (BlockTicks(kind, timestamp) + TicksPerMillisecond / 2) / TicksPerMillisecond;
+
+        // Matroska counts Opus time from the first decoded sample, pre-skip included (CodecDelay says how much to drop).
+        private long BlockTicks(MediaTrackKind kind, TimeSpan timestamp)
+            => timestamp.Ticks + (kind == MediaTrackKind.Video ? 0 : PreSkipTicks);
+
         /// <summary>Adds a frame. Video payloads are Annex-B access units; audio payloads are Opus packets.</summary>
         public void WriteFrame(in MediaFrame frame)
         {
             if (_disposed) throw new ObjectDisposedException(nameof(MatroskaMuxer));
             bool isVideo = frame.Kind == MediaTrackKind.Video;
             if (isVideo ? _video == null : _audio == null) throw new ArgumentException($"The muxer has no {frame.Kind} track.", nameof(frame));
-            // Matroska counts Opus time from the first decoded sample, pre-skip included (CodecDelay says how much to drop).
-            long ticks = frame.Timestamp.Ticks + (isVideo ? 0 : PreSkipTicks);
+            long ticks = BlockTicks(frame.Kind, frame.Timestamp);
             if (ticks < 0) throw new ArgumentOutOfRangeException(nameof(frame), "Timestamps before the start of the recording cannot be written.");
             long timeMs = (ticks + TicksPerMillisecond / 2) / TicksPerMillisecond;
             bool videoKey = isVideo && frame.IsKeyFrame;
