@@ -223,11 +223,11 @@ namespace KinesisVideoWebRTCStorage.Bench.Ingest
                 try
                 {
                     ingest.Refresh();
-                    peak = Math.Max(peak, ingest.WorkingSet64);
+                    peak = Math.Max(peak, PeakRss.Read(ingest.Id));
                     if (cpuFrom == null && clock.Elapsed >= steadyFrom) cpuFrom = ingest.TotalProcessorTime;
                     if (cpuTo == null && clock.Elapsed >= steadyTo) cpuTo = ingest.TotalProcessorTime;
                 }
-                catch (InvalidOperationException)
+                catch (Exception e) when (e is InvalidOperationException || e is IOException)
                 {
                     break; // it exited between the check and the read
                 }
@@ -281,19 +281,10 @@ namespace KinesisVideoWebRTCStorage.Bench.Ingest
                     var self = Process.GetCurrentProcess();
                     var cpuSelf = self.TotalProcessorTime;
                     var cpuEmulator = emulatorProcess.TotalProcessorTime;
-                    long peakSelf = 0, peakEmulator = 0;
-                    using var sampling = new CancellationTokenSource();
-                    var sampler = Task.Run(async () =>
-                    {
-                        while (!sampling.IsCancellationRequested)
-                        {
-                            self.Refresh();
-                            emulatorProcess.Refresh();
-                            peakSelf = Math.Max(peakSelf, self.WorkingSet64);
-                            peakEmulator = Math.Max(peakEmulator, emulatorProcess.WorkingSet64);
-                            await Task.Delay(250);
-                        }
-                    });
+                    // The kernel's peak RSS, reset for this run: sampling /proc from here would cost this process CPU
+                    // (each read lists every thread) that would then be counted as the ingests'.
+                    PeakRss.Reset(self.Id);
+                    PeakRss.Reset(emulatorProcess.Id);
                     var wall = Stopwatch.StartNew();
                     var results = await Task.WhenAll(Enumerable.Range(0, n).Select(async i =>
                     {
@@ -319,10 +310,7 @@ namespace KinesisVideoWebRTCStorage.Bench.Ingest
                     }));
                     wall.Stop();
                     await Task.Delay(2000); // storage sessions finish their files
-                    sampling.Cancel();
-                    await sampler;
-                    self.Refresh();
-                    emulatorProcess.Refresh();
+                    long peakSelf = PeakRss.Read(self.Id), peakEmulator = PeakRss.Read(emulatorProcess.Id);
                     double cpu = ((self.TotalProcessorTime - cpuSelf) + (emulatorProcess.TotalProcessorTime - cpuEmulator)).TotalSeconds;
                     double cpuIngestShare = (self.TotalProcessorTime - cpuSelf).TotalSeconds / cpu;
                     long recorded = await RecordedVideoFramesAsync(emulator.EndpointUrl);

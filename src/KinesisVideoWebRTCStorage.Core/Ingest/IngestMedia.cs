@@ -69,7 +69,7 @@ namespace KinesisVideoWebRTCStorage.Ingest
 
         private static async Task<IMediaSource> OpenMatroskaAsync(string path, CancellationToken cancellationToken)
         {
-            var stream = File.OpenRead(path);
+            var stream = InlineReadFileStream.Open(path);
             MatroskaDemuxer demuxer;
             try
             {
@@ -93,9 +93,9 @@ namespace KinesisVideoWebRTCStorage.Ingest
             IMediaSource? video = null;
             try
             {
-                video = await H264AnnexBSource.OpenAsync(File.OpenRead(videoPath), frameRate, cancellationToken: cancellationToken).ConfigureAwait(false);
+                video = await H264AnnexBSource.OpenAsync(InlineReadFileStream.Open(videoPath), frameRate, cancellationToken: cancellationToken).ConfigureAwait(false);
                 if (audioPath == null) return video;
-                var audio = await OggOpusSource.OpenAsync(File.OpenRead(audioPath), cancellationToken: cancellationToken).ConfigureAwait(false);
+                var audio = await OggOpusSource.OpenAsync(InlineReadFileStream.Open(audioPath), cancellationToken: cancellationToken).ConfigureAwait(false);
                 return new InterleavedMediaSource(video, audio);
             }
             catch (WireFormatException e)

@@ -89,25 +89,28 @@ namespace KinesisVideoWebRTCStorage.Tests.Media
         }
 
         [Fact]
-        public async Task TheMonotonicClockContinuesOnItsOwnThreadForOneWaitAndOnThePoolForMany()
+        public async Task TheMonotonicClockContinuesOnItsPacingThreadsOneSessionStayingOnOne()
         {
             var clock = PacingClock.NewMonotonicClock(); // not the shared one, which other tests' sessions keep busy
-            // One wait, as one ingest's pump makes: no hop to the pool. ConfigureAwait(false) is the point here: the
-            // test's own synchronization context would move the continuation off the thread being observed.
+            // Eight sessions' pumps, each waiting three times: every continuation runs on a pacing thread, never the
+            // pool, each session keeps the thread it started on, and the sessions are dealt over one thread per core.
+            // ConfigureAwait(false) is the point here: the test's own synchronization context would move the
+            // continuation off the thread being observed.
 #pragma warning disable xUnit1030
-            await clock.WaitUntilAsync(clock.Now + TimeSpan.FromMilliseconds(20), default).ConfigureAwait(false);
-            Assert.Equal("Media pacing", Thread.CurrentThread.Name);
-            Assert.False(Thread.CurrentThread.IsThreadPoolThread);
-
-            // Many at once, as a hundred sessions make: the pool spreads them, so none delays the others' frames.
-            var due = clock.Now + TimeSpan.FromMilliseconds(50);
-            var threads = await Task.WhenAll(Enumerable.Range(0, 8).Select(async _ =>
+            var sessions = await Task.WhenAll(Enumerable.Range(0, 8).Select(async _ =>
             {
-                await clock.WaitUntilAsync(due, default).ConfigureAwait(false);
-                return Thread.CurrentThread.IsThreadPoolThread;
+                var threads = new List<(string? Name, bool Pool, int Id)>();
+                for (int frame = 0; frame < 3; frame++)
+                {
+                    await clock.WaitUntilAsync(clock.Now + TimeSpan.FromMilliseconds(10), default).ConfigureAwait(false);
+                    threads.Add((Thread.CurrentThread.Name, Thread.CurrentThread.IsThreadPoolThread, Environment.CurrentManagedThreadId));
+                }
+                return threads;
             }));
 #pragma warning restore xUnit1030
-            Assert.True(threads.Count(onPool => onPool) >= 6, string.Join(",", threads));
+            Assert.All(sessions.SelectMany(t => t), t => Assert.Equal(("Media pacing", false), (t.Name, t.Pool)));
+            Assert.All(sessions, threads => Assert.Single(threads.Select(t => t.Id).Distinct()));
+            Assert.Equal(Math.Min(Environment.ProcessorCount, 8), sessions.Select(t => t[0].Id).Distinct().Count());
 
             // A cancelled wait never continues inside the code that cancelled it.
             using var cts = new CancellationTokenSource();

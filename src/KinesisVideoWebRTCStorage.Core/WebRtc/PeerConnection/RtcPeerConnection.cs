@@ -29,6 +29,9 @@ namespace KinesisVideoWebRTCStorage.WebRtc
     public sealed class RtcPeerConnection : IDisposable
     {
         private const int MaxRtpPayload = 1200;
+
+        /// <summary>The RTCP tick of a connection that only sends: each tick wakes a thread-pool worker.</summary>
+        private static readonly TimeSpan SenderOnlyRtcpInterval = TimeSpan.FromMilliseconds(250);
         private const string Cname = "kvs-webrtc-storage";
 
         private readonly RtcConfiguration _config;
@@ -72,7 +75,8 @@ namespace KinesisVideoWebRTCStorage.WebRtc
         private DtlsDatagramBridge? _bridge;
         private DtlsSession? _dtls;
         private SrtpSession? _srtpOut, _srtpIn;
-        private Timer? _rtcpTimer, _connectTimer;
+        private Timer? _connectTimer;
+        private TimeSpan _rtcpInterval;
         private RtcPeerConnectionState _state = RtcPeerConnectionState.New;
         private long _rtcpMalformed, _injectedLossDropped;
 
@@ -349,7 +353,6 @@ namespace KinesisVideoWebRTCStorage.WebRtc
             }
             foreach (var sender in _senders) sender.Stop();
             _pacer?.Dispose();
-            _rtcpTimer?.Dispose();
             _connectTimer?.Dispose();
             dtls?.Dispose();
             foreach (var receiver in _receivers) receiver.Flush();
@@ -543,7 +546,9 @@ namespace KinesisVideoWebRTCStorage.WebRtc
                     foreach (var sender in _senders)
                         sender.Start(_pacer == null ? _transmit : sender.Kind == MediaTrackKind.Video ? _pacer.Video : _pacer.Audio, MaxRtpPayload, _congestion);
                     _connectTimer?.Dispose();
-                    _rtcpTimer = new Timer(_ => OnRtcpTick(), null, _config.RtcpInterval, _config.RtcpInterval);
+                    // With nothing to receive, the ticks only send the sender reports that are due (about 1 s apart).
+                    _rtcpInterval = !_receivers.Any(r => r.Mid != null) && _config.RtcpInterval < SenderOnlyRtcpInterval ? SenderOnlyRtcpInterval : _config.RtcpInterval;
+                    PacingClock.Monotonic.Schedule(PacingClock.Monotonic.Now + _rtcpInterval, RtcpTick, this);
                 }
                 dtls.RemoteClosed += () => Close("the peer closed the connection (DTLS close_notify)");
                 SetState(RtcPeerConnectionState.Connected, null);
@@ -681,8 +686,12 @@ namespace KinesisVideoWebRTCStorage.WebRtc
                 foreach (var receiver in _receivers) receiver.OnRtcp(packet);
         }
 
+        /// <summary>Runs on a pacing thread, beside the media, and schedules the next tick until the connection ends.</summary>
+        private static readonly Action<object?> RtcpTick = pc => ((RtcPeerConnection)pc!).OnRtcpTick();
+
         private void OnRtcpTick()
         {
+            if (ConnectionState != RtcPeerConnectionState.Connected) return;
             try
             {
                 var outgoing = new List<RtcpPacket>();
@@ -693,6 +702,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc
             {
                 Trace($"RTCP tick failed: {e.Message}"); // a timer callback must not take the process down
             }
+            PacingClock.Monotonic.Schedule(PacingClock.Monotonic.Now + _rtcpInterval, RtcpTick, this);
         }
 
         /// <summary>
@@ -751,7 +761,6 @@ namespace KinesisVideoWebRTCStorage.WebRtc
             foreach (var sender in _senders) sender.Stop();
             _pacer?.Dispose();
             _connectTimer?.Dispose();
-            _rtcpTimer?.Dispose();
             SetState(RtcPeerConnectionState.Failed, reason);
             _connected.TrySetException(new RtcConnectionFailedException(reason, cause));
         }

@@ -1,7 +1,7 @@
 using System;
 using System.Buffers;
 using System.Collections.Generic;
-using System.Threading;
+using KinesisVideoWebRTCStorage.Media;
 using KinesisVideoWebRTCStorage.WebRtc.Rtp;
 
 namespace KinesisVideoWebRTCStorage.WebRtc.Sender
@@ -10,7 +10,8 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Sender
     /// A leaky-bucket pacer for one connection (libwebrtc's pacing controller, pion's gcc LeakyBucketPacer): RTP leaves
     /// at <see cref="PacingRate"/>, a multiple of the bandwidth estimate, so a keyframe is spread over tens of
     /// milliseconds instead of overflowing the bottleneck's buffer in one burst. A packet that fits the budget leaves at
-    /// once on the caller's thread; the rest wait in a queue a timer drains every few milliseconds, resends ahead of
+    /// once on the caller's thread; the rest wait in a queue drained every few milliseconds on a pacing thread (the
+    /// media's own, no thread-pool hop), resends ahead of
     /// new video. Audio is small and latency-sensitive: it never waits, but it spends the budget.
     /// <para>
     /// Everything runs under the connection's send lock, the lock its senders packetize under, so the transmit
@@ -37,14 +38,15 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Sender
         private readonly Func<TimeSpan> _clock;
         private readonly Queue<Entry> _resends = new Queue<Entry>();
         private readonly Queue<Entry> _video = new Queue<Entry>();
-        private readonly Timer _timer;
+        private readonly PacingClock _scheduler;
         private long _queuedBytes;
         private double _budgetBytes;
         private TimeSpan _lastRefill;
-        private bool _timerArmed, _disposed;
+        private bool _drainScheduled, _disposed;
 
         /// <param name="transmit">Sends one plain RTP packet now (interceptors, SRTP, socket); called under <paramref name="sendLock"/>.</param>
-        public PacedSender(object sendLock, DatagramSender transmit, Func<TimeSpan>? clock = null)
+        /// <param name="scheduler">Wakes the drain; the monotonic clock's pacing threads by default.</param>
+        public PacedSender(object sendLock, DatagramSender transmit, Func<TimeSpan>? clock = null, PacingClock? scheduler = null)
         {
             _sendLock = sendLock ?? throw new ArgumentNullException(nameof(sendLock));
             _transmit = transmit ?? throw new ArgumentNullException(nameof(transmit));
@@ -55,7 +57,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Sender
             }
             _clock = clock;
             _lastRefill = _clock();
-            _timer = new Timer(_ => Drain(), null, Timeout.Infinite, Timeout.Infinite);
+            _scheduler = scheduler ?? PacingClock.Monotonic;
             Video = new Sink(this, Lane.Video);
             Audio = new Sink(this, Lane.Audio);
             Resends = new Sink(this, Lane.Resend);
@@ -103,11 +105,13 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Sender
             }
         }
 
+        private static readonly Action<object?> DrainCallback = pacer => ((PacedSender)pacer!).Drain();
+
         private void Drain()
         {
             lock (_sendLock)
             {
-                _timerArmed = false;
+                _drainScheduled = false;
                 if (_disposed) return;
                 var now = _clock();
                 Refill(now);
@@ -150,9 +154,9 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Sender
 
         private void Arm()
         {
-            if (_timerArmed) return;
-            _timerArmed = true;
-            _timer.Change(Interval, Timeout.InfiniteTimeSpan);
+            if (_drainScheduled) return;
+            _drainScheduled = true;
+            _scheduler.Schedule(_scheduler.Now + Interval, DrainCallback, this);
         }
 
         public void Dispose()
@@ -161,7 +165,6 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Sender
             {
                 if (_disposed) return;
                 _disposed = true;
-                _timer.Dispose();
                 foreach (var entry in _resends) ArrayPool<byte>.Shared.Return(entry.Buffer);
                 foreach (var entry in _video) ArrayPool<byte>.Shared.Return(entry.Buffer);
                 _resends.Clear();
