@@ -103,6 +103,27 @@ Describe 'Start-KVWebRTCIngest' {
         $failures[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
     }
 
+    It 'refuses a -ReceivedAudioPath it cannot write, before any request' {
+        Start-KVWebRTCIngest -ChannelName pester-cam -Duration 1 -ReceivedAudioPath (Join-Path $TestDrive 'heard.wav') @common -ErrorVariable failures -ErrorAction SilentlyContinue
+        $failures.Count | Should -Be 1
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'ReceivedAudioPathInvalid,*'
+        $failures[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $failures[0].Exception.Message | Should -BeLike '*.ogg or .opus (Ogg Opus), .mkv or .mka (Matroska)*'
+        Start-KVWebRTCIngest -ChannelName pester-cam -Duration 1 -ReceivedAudioPath (Join-Path $TestDrive 'no/such/folder/heard.ogg') @common -ErrorVariable failures -ErrorAction SilentlyContinue
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'ReceivedAudioPathInvalid,*'
+        $failures[0].Exception.Message | Should -BeLike "*does not exist*"
+    }
+
+    It 'warns that nothing was heard when the storage session offers no two-way audio' {
+        $heard = Join-Path $TestDrive 'heard.ogg'
+        $result = Start-KVWebRTCIngest -ChannelName pester-cam -Duration 2 -ReceivedAudioPath $heard @common -WarningVariable warnings -WarningAction SilentlyContinue
+        $result.EndReason | Should -Be 'DurationReached'
+        $result.AudioFramesReceived | Should -Be 0
+        $result.ReceivedAudioPath | Should -BeNullOrEmpty
+        $warnings | Where-Object { $_ -like 'No audio was heard*' } | Should -HaveCount 1
+        Test-Path $heard | Should -BeFalse
+    }
+
     It 'refuses an unknown channel with ObjectNotFound before any join' {
         Start-KVWebRTCIngest -ChannelName no-such-channel -Duration 1 @common -ErrorVariable failures -ErrorAction SilentlyContinue
         $failures.Count | Should -Be 1

@@ -35,6 +35,7 @@ namespace KinesisVideoWebRTCStorage.Cli
             ChannelARN = r.ChannelARN; StreamARN = r.StreamARN; Media = r.Media; SilentAudio = r.SilentAudio;
             StartTime = r.StartTime; EndTime = r.EndTime; DurationSeconds = Math.Round(r.Duration.TotalSeconds, 3);
             VideoFramesSent = r.VideoFramesSent; AudioFramesSent = r.AudioFramesSent; VideoBytesSent = r.VideoBytesSent; AudioBytesSent = r.AudioBytesSent;
+            AudioFramesReceived = r.AudioFramesReceived; AudioBytesReceived = r.AudioBytesReceived; ReceivedAudioPath = r.ReceivedAudioPath;
             TimeToFirstFrameMs = r.TimeToFirstFrame?.TotalMilliseconds; VideoFramesDroppedByCongestion = r.VideoFramesDroppedByCongestion;
             RoundTripTimeMs = r.RoundTripTime?.TotalMilliseconds; Retransmissions = r.Retransmissions; RetransmissionsRefusedLate = r.RetransmissionsRefusedLate;
             KeyframeRequests = r.KeyframeRequests; Reconnects = r.Reconnects; TimeReconnectingMs = r.TimeReconnecting.TotalMilliseconds; StorageSessions = r.StorageSessions;
@@ -55,6 +56,9 @@ namespace KinesisVideoWebRTCStorage.Cli
         public long AudioFramesSent { get; }
         public long VideoBytesSent { get; }
         public long AudioBytesSent { get; }
+        public long AudioFramesReceived { get; }
+        public long AudioBytesReceived { get; }
+        public string? ReceivedAudioPath { get; }
         public double? TimeToFirstFrameMs { get; }
         public long VideoFramesDroppedByCongestion { get; }
         public double? RoundTripTimeMs { get; }

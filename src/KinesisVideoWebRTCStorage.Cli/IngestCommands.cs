@@ -37,10 +37,14 @@ namespace KinesisVideoWebRTCStorage.Cli
             var duration = new Option<double?>("--duration") { Description = "Seconds of media to send; until the media ends when omitted." };
             var loop = new Option<bool>("--loop") { Description = "Start the file over when it ends." };
             var policy = new Option<IceTransportPolicy>("--ice-transport-policy") { Description = "All or Relay (TURN only).", DefaultValueFactory = _ => IceTransportPolicy.All };
+            var receivedAudioPath = new Option<string?>("--received-audio-path")
+            {
+                Description = "Save the audio the master hears when the storage session offers two-way audio: .ogg/.opus (Ogg Opus) or .mkv/.mka (Matroska).",
+            };
             var verbose = new Option<bool>("--verbose") { Description = "Trace every step with timings to stderr." };
             var command = new Command("ingest", "Stream media into the channel's storage session (test pattern when no media is given).")
             {
-                channelArn, channelName, path, videoPath, audioPath, inputUri, inputFormat, inputOptions, requireAudio, videoBitrate, congestionControl, duration, loop, policy, verbose,
+                channelArn, channelName, path, videoPath, audioPath, inputUri, inputFormat, inputOptions, requireAudio, videoBitrate, congestionControl, duration, loop, policy, receivedAudioPath, verbose,
                 AwsCommands.Region, AwsCommands.Profile, AwsCommands.EndpointUrl,
             };
             command.SetAction((result, cancellationToken) => AwsCommands.RunAsync(async token =>
@@ -67,6 +71,7 @@ namespace KinesisVideoWebRTCStorage.Cli
                     Duration = result.GetValue(duration) is double seconds ? TimeSpan.FromSeconds(seconds) : (TimeSpan?)null,
                     IceTransportPolicy = result.GetValue(policy),
                     LoopbackOnly = IngestOptions.IsLoopbackEndpoint(endpointUrl),
+                    ReceivedAudioPath = result.GetValue(receivedAudioPath),
                     Progress = p => Console.Error.WriteLine("kvwebrtc: " + p),
                     Trace = result.GetValue(verbose) ? line => Console.Error.WriteLine(line) : (Action<string>?)null,
                 };

@@ -43,6 +43,7 @@ namespace KinesisVideoWebRTCStorage
                 case KinesisVideoWebRTCStorage.Hosting.LocalEmulatorStartException _: return new ErrorClassification("EmulatorStartFailed", "ResourceUnavailable");
                 case KinesisVideoWebRTCStorage.Ingest.IngestMediaException e:
                     return e.NotFound ? new ErrorClassification("MediaFileNotFound", "ObjectNotFound") : new ErrorClassification("UnsupportedMedia", "InvalidData");
+                case KinesisVideoWebRTCStorage.Ingest.ReceivedAudioPathException _: return new ErrorClassification("ReceivedAudioPathInvalid", "InvalidArgument");
                 case KinesisVideoWebRTCStorage.Ingest.IngestFailedException _: return new ErrorClassification("IngestFailed", "ConnectionError");
                 case KinesisVideoWebRTCStorage.Signaling.SignalingConnectException _: return new ErrorClassification("SignalingConnectFailed", "ConnectionError");
                 case KinesisVideoWebRTCStorage.WebRtc.RtcConnectionFailedException _: return new ErrorClassification("WebRtcConnectionFailed", "ConnectionError");

@@ -13,7 +13,8 @@ namespace KinesisVideoWebRTCStorage.Ingest
         /// <summary>The share of video dropped or lost above which a run is called short.</summary>
         public const double Threshold = 0.05;
 
-        public static IReadOnlyList<string> For(IngestResult result)
+        /// <param name="receivedAudioPath">The file the master was asked to save what it heard to, if any.</param>
+        public static IReadOnlyList<string> For(IngestResult result, string? receivedAudioPath = null)
         {
             var warnings = new List<string>();
             long due = result.VideoFramesSent + result.VideoFramesDroppedByCongestion;
@@ -37,6 +38,12 @@ namespace KinesisVideoWebRTCStorage.Ingest
                 warnings.Add(string.Format(CultureInfo.InvariantCulture,
                     "The ingest spent {0:0.#} s of its {1:0.#} s reconnecting to the storage session ({2} reconnects), and the media of that time is not in the recording. The trace (-Verbose, or --verbose) says why each connection ended.",
                     result.TimeReconnecting.TotalSeconds, result.Duration.TotalSeconds, result.Reconnects));
+            }
+            if (receivedAudioPath != null && result.AudioFramesReceived == 0 && result.StorageSessions > 0)
+            {
+                warnings.Add(string.Format(CultureInfo.InvariantCulture,
+                    "No audio was heard, so '{0}' was not written: the storage session's offer did not ask for two-way audio (its audio was recvonly) or nobody spoke. Viewers' audio reaches the master only while they are joined with a microphone.",
+                    receivedAudioPath));
             }
             return warnings;
         }

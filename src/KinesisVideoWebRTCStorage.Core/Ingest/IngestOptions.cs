@@ -51,6 +51,12 @@ namespace KinesisVideoWebRTCStorage.Ingest
         /// <summary>Bounds each wait while stopping (RTCP BYE, close_notify, signaling close).</summary>
         public TimeSpan StopTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+        /// <summary>
+        /// Where to save the audio the master hears when the storage session's offer asks for two-way audio (its audio
+        /// section sendrecv): Ogg Opus for .ogg or .opus, Matroska for .mkv or .mka. Null hears without saving.
+        /// </summary>
+        public string? ReceivedAudioPath { get; set; }
+
         /// <summary>Called about once a second from a background thread.</summary>
         public Action<IngestProgress>? Progress { get; set; }
 

@@ -36,6 +36,13 @@ namespace KinesisVideoWebRTCStorage.Ingest
         public long VideoBytesSent { get; internal set; }
         public long AudioBytesSent { get; internal set; }
 
+        /// <summary>Opus packets the master heard from the storage session (two-way audio), and their bytes.</summary>
+        public long AudioFramesReceived { get; internal set; }
+        public long AudioBytesReceived { get; internal set; }
+
+        /// <summary>The file the heard audio was saved to, once anything was heard; null otherwise.</summary>
+        public string? ReceivedAudioPath { get; internal set; }
+
         /// <summary>From the start of the call to the first frame sent on a connected storage session.</summary>
         public TimeSpan? TimeToFirstFrame { get; internal set; }
         public long Retransmissions { get; internal set; }

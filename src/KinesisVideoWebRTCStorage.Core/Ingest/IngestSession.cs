@@ -50,7 +50,9 @@ namespace KinesisVideoWebRTCStorage.Ingest
         private volatile bool _streaming;
         private readonly object _reconnectingLock = new object();
         private TimeSpan? _reconnectingSince;
-        private long _videoFrames, _audioFrames, _videoBytes, _audioBytes, _lastMediaTicks, _lastReportedBytes;
+        private long _videoFrames, _audioFrames, _videoBytes, _audioBytes, _lastMediaTicks, _lastReportedBytes, _audioFramesHeard, _audioBytesHeard;
+        private ReceivedAudioRecorder? _heard;
+        private string? _receivedAudioPath, _receivedAudioError;
         private int _state;
 
         private IngestSession(KvsConnection connection, IngestOptions options)
@@ -74,6 +76,7 @@ namespace KinesisVideoWebRTCStorage.Ingest
         {
             _clock.Start();
             _result.StartTime = DateTime.UtcNow;
+            CheckReceivedAudioPath();
             // The first ingest in a process makes the DTLS certificate (and compiles the code that makes it) meanwhile,
             // on another core, instead of between the join and the offer.
             _ = Task.Run(() => DtlsCertificate.Shared);
@@ -224,7 +227,8 @@ namespace KinesisVideoWebRTCStorage.Ingest
             _result.VideoFramesDroppedByCongestion = _congestion.Dropped;
             _result.BandwidthEstimate = _lastEstimate;
             if (_encoderBitrate != null) _result.VideoBitrateChanges = _encoderBitrate.Changes.ToList();
-            _result.Warnings = DeliveryWarnings.For(_result);
+            _result.Warnings = DeliveryWarnings.For(_result, _receivedAudioError == null ? _receivedAudioPath : null);
+            if (_receivedAudioError != null) _result.Warnings = _result.Warnings.Concat(new[] { _receivedAudioError }).ToList();
             foreach (string warning in _result.Warnings) Trace("warning: " + warning);
             SetState(IngestState.Ended);
             Trace($"ended: {_result}");
@@ -388,6 +392,8 @@ namespace KinesisVideoWebRTCStorage.Ingest
             foreach (var server in await IceServersAsync(cancellationToken).ConfigureAwait(false)) config.IceServers.Add(server);
             var pc = new RtcPeerConnection(config);
             var current = new Attempt(pc, pc.AddTrack(MediaTrackKind.Video), pc.AddTrack(MediaTrackKind.Audio));
+            // Answered sendrecv only when the storage session's offer asks for two-way audio.
+            pc.AddReceiver(MediaTrackKind.Audio).FrameReceived += (_, payload, timestamp, _) => OnHeard(pc, payload, timestamp);
             pc.ConnectionStateChanged += state => _events.Post(new ConnectionStateEvent(current, state));
             pc.IceCandidate += candidate => current.OnLocalCandidate(candidate, SendCandidate);
             current.Video.KeyframeRequested += (_, e) =>
@@ -543,6 +549,52 @@ namespace KinesisVideoWebRTCStorage.Ingest
             old.Pc.Close(reason);
         }
 
+        private void CheckReceivedAudioPath()
+        {
+            if (_options.ReceivedAudioPath is not string path) return;
+            string full = System.IO.Path.GetFullPath(path);
+            if (!ReceivedAudioRecorder.IsSupportedPath(full))
+                throw new ReceivedAudioPathException($"The received audio cannot be saved to '{full}': name a file ending in {ReceivedAudioRecorder.SupportedExtensions}.");
+            string? folder = System.IO.Path.GetDirectoryName(full);
+            if (folder != null && !System.IO.Directory.Exists(folder))
+                throw new ReceivedAudioPathException($"The received audio cannot be saved to '{full}': the folder '{folder}' does not exist. Create it or name another.");
+            _receivedAudioPath = full;
+        }
+
+        /// <summary>An Opus packet of the storage session's audio (two-way audio), on a network thread.</summary>
+        private void OnHeard(RtcPeerConnection connection, ReadOnlySpan<byte> packet, TimeSpan timestamp)
+        {
+            Interlocked.Increment(ref _audioFramesHeard);
+            Interlocked.Add(ref _audioBytesHeard, packet.Length);
+            if (Volatile.Read(ref _receivedAudioPath) is not string path) return;
+            var heard = Volatile.Read(ref _heard);
+            if (heard == null)
+            {
+                lock (_clock)
+                {
+                    if (_heard == null)
+                    {
+                        try
+                        {
+                            Volatile.Write(ref _heard, ReceivedAudioRecorder.Create(path, () => _clock.Elapsed));
+                            _result.ReceivedAudioPath = path;
+                            Trace($"two-way audio: the storage session speaks; saving what is heard to {path}");
+                        }
+                        catch (Exception e) when (e is System.IO.IOException || e is UnauthorizedAccessException)
+                        {
+                            // On a network thread: say so once and go on hearing without saving.
+                            Trace($"two-way audio: {path} cannot be written ({e.Message}); what is heard is not saved");
+                            _receivedAudioError = $"The audio heard from the storage session was not saved: '{path}' cannot be written ({e.Message}).";
+                            Volatile.Write(ref _receivedAudioPath, null);
+                            return;
+                        }
+                    }
+                    heard = _heard!;
+                }
+            }
+            heard.Write(connection, packet, timestamp);
+        }
+
         private async Task StopAsync(IngestEndReason reason)
         {
             // Let NACKs for the last frames be answered before saying BYE.
@@ -559,6 +611,9 @@ namespace KinesisVideoWebRTCStorage.Ingest
             _result.AudioFramesSent = Interlocked.Read(ref _audioFrames);
             _result.VideoBytesSent = Interlocked.Read(ref _videoBytes);
             _result.AudioBytesSent = Interlocked.Read(ref _audioBytes);
+            _result.AudioFramesReceived = Interlocked.Read(ref _audioFramesHeard);
+            _result.AudioBytesReceived = Interlocked.Read(ref _audioBytesHeard);
+            lock (_clock) _heard?.Dispose();
         }
 
         private void ReportProgress()

@@ -104,6 +104,14 @@ namespace KinesisVideoWebRTCStorage.PowerShell.Commands
         [Parameter]
         public IceTransportPolicy IceTransportPolicy { get; set; } = IceTransportPolicy.All;
 
+        /// <summary>
+        /// Saves the audio the master hears when the storage session offers two-way audio (viewers talking back): Ogg
+        /// Opus for .ogg or .opus, Matroska for .mkv or .mka.
+        /// </summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? ReceivedAudioPath { get; set; }
+
         /// <summary>Run in the background as a job: Receive-Job for the result, Stop-Job to stop.</summary>
         [Parameter]
         public SwitchParameter AsJob { get; set; }
@@ -175,6 +183,7 @@ namespace KinesisVideoWebRTCStorage.PowerShell.Commands
                 Duration = Duration,
                 IceTransportPolicy = IceTransportPolicy,
                 LoopbackOnly = IngestOptions.IsLoopbackEndpoint(EndpointUrl),
+                ReceivedAudioPath = ReceivedAudioPath == null ? null : Resolve(ReceivedAudioPath),
             };
         }
 

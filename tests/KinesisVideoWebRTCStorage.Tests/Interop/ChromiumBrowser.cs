@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Playwright;
@@ -15,6 +16,9 @@ namespace KinesisVideoWebRTCStorage.Tests.Interop
     public sealed class ChromiumBrowser : IAsyncDisposable
     {
         public const string ExecutablePath = "/usr/bin/chromium";
+
+        /// <summary>The fake microphone plays a sine of this frequency, so what Chromium says can be recognised in a recording.</summary>
+        public const int MicrophoneToneHz = 880;
 
         private static readonly string[] Flags =
         {
@@ -59,7 +63,7 @@ namespace KinesisVideoWebRTCStorage.Tests.Interop
                 {
                     ExecutablePath = ExecutablePath,
                     Headless = true,
-                    Args = Flags,
+                    Args = Flags.Concat(new[] { "--use-file-for-fake-audio-capture=" + MicrophoneTone(userDataDirectory) }),
                     Timeout = (float)InteropTimeouts.Launch.TotalMilliseconds,
                 }).WaitAsync(cancellationToken).ConfigureAwait(false);
                 return new ChromiumBrowser(playwright, context, userDataDirectory);
@@ -70,6 +74,14 @@ namespace KinesisVideoWebRTCStorage.Tests.Interop
                 DeleteQuietly(userDataDirectory);
                 throw;
             }
+        }
+
+        /// <summary>A WAV file of the microphone's tone, which Chromium loops.</summary>
+        private static string MicrophoneTone(string directory)
+        {
+            string path = Path.Combine(directory, "microphone.wav");
+            Media.MediaTools.Ffmpeg($"-f lavfi -i sine=frequency={MicrophoneToneHz}:sample_rate=48000 -t 5 -ac 1 -c:a pcm_s16le \"{path}\"");
+            return path;
         }
 
         /// <summary>A new page ready for one call; disposing the peer closes the page and leaves the browser running.</summary>

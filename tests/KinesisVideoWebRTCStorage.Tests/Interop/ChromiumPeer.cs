@@ -51,6 +51,9 @@ namespace KinesisVideoWebRTCStorage.Tests.Interop
         /// </summary>
         public Task<string> CreateReceiveOfferAsync() => EvaluateAsync<string>("() => window.kvsPeer.createReceiveOffer()");
 
+        /// <summary>An offer that receives video and sends and receives audio: the fake microphone's <see cref="ChromiumBrowser.MicrophoneToneHz"/> tone.</summary>
+        public Task<string> CreateTwoWayAudioOfferAsync() => EvaluateAsync<string>("() => window.kvsPeer.createTwoWayAudioOffer()");
+
         /// <summary>
         /// Answers <paramref name="offerSdp"/> by sending (sendonly) Chromium's fake camera and microphone and returns the
         /// answer SDP. The video answer lists only H.264 packetization-mode=1 (profile 42e01f first, with rtx), and the

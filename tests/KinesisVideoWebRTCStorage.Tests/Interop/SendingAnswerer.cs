@@ -9,7 +9,7 @@ namespace KinesisVideoWebRTCStorage.Tests.Interop
 {
     /// <summary>
     /// Our stack in the ingest role against an independent peer: an <see cref="RtcPeerConnection"/> with a video and an
-    /// audio track answers the peer's receive offer, candidates trickle both ways through the test, and
+    /// audio track answers the peer's offer (to receive, or with two-way audio), candidates trickle both ways through the test, and
     /// <see cref="ConnectAsync"/> returns once ICE and DTLS are up and media can be sent.
     /// </summary>
     internal sealed class SendingAnswerer : IDisposable
@@ -17,12 +17,13 @@ namespace KinesisVideoWebRTCStorage.Tests.Interop
         private readonly RecentTrace trace = new RecentTrace();
         private readonly Channel<TrickledCandidate> localCandidates = Channel.CreateUnbounded<TrickledCandidate>();
 
-        private SendingAnswerer(RtcConfiguration configuration)
+        private SendingAnswerer(RtcConfiguration configuration, bool listen)
         {
             configuration.Trace = trace.Add;
             Connection = new RtcPeerConnection(configuration);
             Video = Connection.AddTrack(MediaTrackKind.Video);
             Audio = Connection.AddTrack(MediaTrackKind.Audio);
+            if (listen) Heard = Connection.AddReceiver(MediaTrackKind.Audio);
             Connection.IceCandidate += candidate =>
             {
                 // The empty end-of-candidates entry is passed on too: Chromium takes it as such, GStreamer ignores it.
@@ -35,18 +36,22 @@ namespace KinesisVideoWebRTCStorage.Tests.Interop
         public RtcRtpSender Video { get; }
         public RtcRtpSender Audio { get; }
 
+        /// <summary>The audio the peer sends us when its offer has two-way audio, as a master with viewers hears them.</summary>
+        public RtcRtpReceiver? Heard { get; }
+
         /// <summary>The answer we gave, for assertions and failure messages.</summary>
         public string? Answer { get; private set; }
 
         /// <summary>Our connection's recent trace lines (states, DTLS role, failures), oldest first.</summary>
         public string Trace => trace.ToString();
 
-        public static async Task<SendingAnswerer> ConnectAsync(IInteropPeer offerer, RtcConfiguration configuration)
+        /// <param name="createOffer">The peer's offer; its receive offer when null. Given, we also listen for audio.</param>
+        public static async Task<SendingAnswerer> ConnectAsync(IInteropPeer offerer, RtcConfiguration configuration, Func<Task<string>>? createOffer = null)
         {
-            var ours = new SendingAnswerer(configuration);
+            var ours = new SendingAnswerer(configuration, listen: createOffer != null);
             try
             {
-                await ours.AnswerAsync(offerer).ConfigureAwait(false);
+                await ours.AnswerAsync(offerer, createOffer ?? offerer.CreateReceiveOfferAsync).ConfigureAwait(false);
                 return ours;
             }
             catch
@@ -56,9 +61,9 @@ namespace KinesisVideoWebRTCStorage.Tests.Interop
             }
         }
 
-        private async Task AnswerAsync(IInteropPeer offerer)
+        private async Task AnswerAsync(IInteropPeer offerer, Func<Task<string>> createOffer)
         {
-            string offer = await offerer.CreateReceiveOfferAsync().ConfigureAwait(false);
+            string offer = await createOffer().ConfigureAwait(false);
             Connection.SetRemoteDescription(new RtcSessionDescription(RtcSdpType.Offer, offer));
             var answer = Connection.CreateAnswer();
             Connection.SetLocalDescription(answer);

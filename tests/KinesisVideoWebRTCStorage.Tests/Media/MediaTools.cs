@@ -93,6 +93,20 @@ namespace KinesisVideoWebRTCStorage.Tests.Media
             return peak.Groups[1].Value == "-inf" ? double.NegativeInfinity : double.Parse(peak.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
         }
 
+        /// <summary>
+        /// The mean level in dBFS of the first audio stream through a narrow band-pass at <paramref name="hertz"/>
+        /// (ffmpeg's bandpass twice, then volumedetect): a tone at that frequency reads within a few dB of its level,
+        /// a tone an octave away some 40 dB lower.
+        /// </summary>
+        public static double ToneLevelDb(string path, int hertz)
+        {
+            string band = $"bandpass=f={hertz}:width_type=q:w=20";
+            var (exit, _, stderr) = Run("ffmpeg", $"-hide_banner -nostdin -i \"{path}\" -map 0:a:0 -af {band},{band},volumedetect -f null -");
+            var mean = System.Text.RegularExpressions.Regex.Match(stderr, @"mean_volume: (-?[0-9.]+|-inf) dB");
+            if (exit != 0 || !mean.Success) throw new Xunit.Sdk.XunitException($"volumedetect failed ({exit}): {stderr}");
+            return mean.Groups[1].Value == "-inf" ? double.NegativeInfinity : double.Parse(mean.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         /// <summary>Also warnings: ffprobe reading the file must print nothing at -v warning.</summary>
         public static string ProbeWarnings(string path)
         {

@@ -155,7 +155,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc
         public string? LocalDescription => _local?.Serialize();
         public string? RemoteDescription => _remote?.Serialize();
 
-        /// <summary>Adds a sending track (H.264 video or Opus audio) for the answerer role.</summary>
+        /// <summary>Adds a sending track (H.264 video or Opus audio), sent where the other side receives that kind.</summary>
         public RtcRtpSender AddTrack(MediaTrackKind kind)
         {
             lock (_lock)
@@ -168,7 +168,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc
             }
         }
 
-        /// <summary>Adds a recvonly transceiver (H.264 video or Opus audio) for the offerer role.</summary>
+        /// <summary>Adds a receiver (H.264 video or Opus audio), bound where the other side sends that kind.</summary>
         public RtcRtpReceiver AddReceiver(MediaTrackKind kind)
         {
             lock (_lock)
@@ -181,25 +181,26 @@ namespace KinesisVideoWebRTCStorage.WebRtc
             }
         }
 
-        /// <summary>A recvonly offer for the receivers added (setup actpass); we control ICE.</summary>
+        /// <summary>An offer for the tracks and receivers added (sendrecv where both, setup actpass); we control ICE.</summary>
         public RtcSessionDescription CreateOffer()
         {
             lock (_lock)
             {
                 ThrowIfClosed();
-                if (_senders.Count > 0) throw new NotSupportedException("This stack offers only to receive; add senders on the answering side.");
-                if (_receivers.Count == 0) throw new InvalidOperationException("Add a receiver before creating an offer.");
+                if (_receivers.Count == 0 && _senders.Count == 0) throw new InvalidOperationException("Add a track or a receiver before creating an offer.");
                 _isOfferer = true;
                 var ice = EnsureIce(IceRole.Controlling);
-                var offer = SdpOfferBuilder.Build(LocalTransport(ice, SdpSetup.ActPass));
-                // Keep only the sections of the receivers asked for.
-                offer.Media.RemoveAll(m => !_receivers.Any(r => KindOf(m) == r.Kind));
-                var mids = offer.Media.Select(m => m.Mid!).ToList();
-                offer.Attributes.RemoveAll(a => a.Name == "group");
-                offer.Attributes.Insert(0, new SdpAttribute("group", "BUNDLE " + string.Join(" ", mids)));
+                var offer = SdpOfferBuilder.Build(LocalTransport(ice, SdpSetup.ActPass), OfferTrack(MediaTrackKind.Video), OfferTrack(MediaTrackKind.Audio), Cname);
                 AddHostCandidates(offer, ice);
                 return new RtcSessionDescription(RtcSdpType.Offer, offer.Serialize());
             }
+        }
+
+        private SdpOfferTrack? OfferTrack(MediaTrackKind kind)
+        {
+            var sender = _senders.FirstOrDefault(s => s.Kind == kind);
+            bool receive = _receivers.Any(r => r.Kind == kind);
+            return sender == null && !receive ? null : new SdpOfferTrack(receive, sender?.Ssrc ?? 0);
         }
 
         /// <summary>The answer to the remote offer: our senders' tracks sendonly, H.264 packetization-mode=1 and Opus.</summary>
@@ -211,7 +212,12 @@ namespace KinesisVideoWebRTCStorage.WebRtc
                 if (_remote == null || _isOfferer) throw new InvalidOperationException("Set the remote offer before creating an answer.");
                 var video = _senders.FirstOrDefault(s => s.Kind == MediaTrackKind.Video);
                 var audio = _senders.FirstOrDefault(s => s.Kind == MediaTrackKind.Audio);
-                var options = new SdpAnswerOptions(LocalTransport(_ice!, _config.AnswerSetup), video?.Ssrc ?? 0, audio?.Ssrc ?? 0) { Cname = Cname };
+                var options = new SdpAnswerOptions(LocalTransport(_ice!, _config.AnswerSetup), video?.Ssrc ?? 0, audio?.Ssrc ?? 0)
+                {
+                    Cname = Cname,
+                    ReceiveVideo = _receivers.Any(r => r.Kind == MediaTrackKind.Video),
+                    ReceiveAudio = _receivers.Any(r => r.Kind == MediaTrackKind.Audio),
+                };
                 if (_congestion != null)
                 {
                     options.HeaderExtensions.Add(TransportSequenceNumber.Uri);
@@ -220,6 +226,8 @@ namespace KinesisVideoWebRTCStorage.WebRtc
                 var answer = SdpAnswerBuilder.Build(_remote, options);
                 video?.Negotiate(answer.Video);
                 audio?.Negotiate(answer.Audio);
+                foreach (var negotiated in new[] { answer.ReceivingVideo, answer.ReceivingAudio })
+                    if (negotiated != null) BindReceiver(_receivers.First(r => r.Kind == KindOf(negotiated.Kind)), negotiated.Mid, negotiated.Extensions, negotiated.Feedback, new[] { negotiated.PayloadType });
                 foreach (var sender in _senders.Where(s => s.Negotiated != null)) _interceptors.BindLocalStream(sender.StreamInfo());
                 AddHostCandidates(answer.Description, _ice!);
                 return new RtcSessionDescription(RtcSdpType.Answer, answer.Description.Serialize());
@@ -270,6 +278,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc
                 {
                     if (!_isOfferer || _ice == null) throw new InvalidOperationException("An answer needs our offer first.");
                     BindReceivers(parsed);
+                    NegotiateSenders(parsed);
                 }
                 _remote = parsed;
                 _ice!.SetRemoteCredentials(ufrag, pwd);
@@ -437,25 +446,51 @@ namespace KinesisVideoWebRTCStorage.WebRtc
             if (complete) IceCandidate?.Invoke(new RtcIceCandidateInit("", _bundleMid, 0));
         }
 
+        /// <summary>Our offer's receivers, on the sections the answer accepted and sends on.</summary>
         private void BindReceivers(SdpSessionDescription answer)
         {
             foreach (var receiver in _receivers)
             {
                 var offered = _local?.Media.FirstOrDefault(m => KindOf(m) == receiver.Kind);
                 var answered = answer.Media.FirstOrDefault(m => m.Mid == offered?.Mid);
-                if (offered == null || answered == null || answered.Port == 0 && !answered.BundleOnly) continue;
-                receiver.Mid = offered.Mid;
-                receiver.PayloadTypes = answered.RtpMaps.Select(m => m.PayloadType).ToList();
+                if (offered == null || answered == null || answered.Port == 0 && !answered.BundleOnly || !answered.Direction.Sends()) continue;
                 // What both sides agreed: the offer's feedback and extensions that the answer kept.
                 var feedback = offered.RtpMaps.SelectMany(m => offered.RtcpFeedbackFor(m.PayloadType))
                     .Where(f => answered.RtpMaps.Any(a => answered.RtcpFeedbackFor(a.PayloadType).Any(f.SameKind))).ToList();
-                _interceptors.BindRemoteStream(new Interceptor.RtpStreamInfo(receiver.Kind, receiver.LocalSsrc, receiver.ClockRate, answered.Extmaps.ToList(), feedback,
-                    receiver.PayloadTypes));
+                BindReceiver(receiver, offered.Mid!, answered.Extmaps.ToList(), feedback, answered.RtpMaps.Select(m => m.PayloadType).ToList());
             }
         }
 
-        private static MediaTrackKind? KindOf(SdpMediaDescription media) =>
-            media.Media == "video" ? MediaTrackKind.Video : media.Media == "audio" ? MediaTrackKind.Audio : (MediaTrackKind?)null;
+        private void BindReceiver(RtcRtpReceiver receiver, string mid, IReadOnlyList<SdpExtmap> extensions, IReadOnlyList<SdpRtcpFeedback> feedback,
+            IReadOnlyCollection<int> payloadTypes)
+        {
+            receiver.Mid = mid;
+            receiver.PayloadTypes = payloadTypes;
+            _interceptors.BindRemoteStream(new Interceptor.RtpStreamInfo(receiver.Kind, receiver.LocalSsrc, receiver.ClockRate, extensions, feedback, payloadTypes));
+        }
+
+        /// <summary>Our offer's tracks, on the sections the answer accepted and receives on, with the codec it chose.</summary>
+        private void NegotiateSenders(SdpSessionDescription answer)
+        {
+            foreach (var sender in _senders)
+            {
+                var offered = _local?.Media.FirstOrDefault(m => KindOf(m) == sender.Kind);
+                var answered = answer.Media.FirstOrDefault(m => m.Mid == offered?.Mid);
+                if (offered == null || answered == null || answered.Port == 0 && !answered.BundleOnly || !answered.Direction.Receives()) continue;
+                var rtpMaps = answered.RtpMaps.ToList();
+                var codec = answered.Formats.Select(f => rtpMaps.FirstOrDefault(m => m.PayloadType.ToString(System.Globalization.CultureInfo.InvariantCulture) == f))
+                    .FirstOrDefault(m => m != null && (sender.Kind == MediaTrackKind.Video ? m.Is("H264", 90000) : m.Is("opus", 48000)));
+                if (codec == null) continue;
+                sender.Negotiate(new SdpNegotiatedMedia(answered.Media, offered.Mid!, codec, answered.FmtpFor(codec.PayloadType),
+                    answered.RtcpFeedbackFor(codec.PayloadType).ToList(), answered.Extmaps.ToList(), sender.Ssrc));
+                _interceptors.BindLocalStream(sender.StreamInfo());
+            }
+        }
+
+        private static MediaTrackKind? KindOf(SdpMediaDescription media) => KindOf(media.Media);
+
+        private static MediaTrackKind? KindOf(string media) =>
+            media == "video" ? MediaTrackKind.Video : media == "audio" ? MediaTrackKind.Audio : (MediaTrackKind?)null;
 
         private IceCandidate? TryParse(string text)
         {

@@ -7,8 +7,9 @@ using System.Security.Cryptography;
 namespace KinesisVideoWebRTCStorage.WebRtc.Sdp
 {
     /// <summary>
-    /// Builds the answer of our ingest role (JSEP answerer that only sends): one H.264 video and one Opus audio section
-    /// are accepted, everything else is rejected with port 0 and left out of BUNDLE.
+    /// Builds the answer of our JSEP answerer roles (a master that sends, and may hear two-way audio; a viewer that
+    /// receives, and may talk): one H.264 video and one Opus audio section are accepted, everything else is rejected
+    /// with port 0 and left out of BUNDLE.
     /// </summary>
     public static class SdpAnswerBuilder
     {
@@ -22,7 +23,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Sdp
             // One URI-to-id map for the whole answer: with BUNDLE all sections share one RTP session, so an id may
             // only ever mean one extension.
             var extensionIds = new Dictionary<int, string>();
-            SdpNegotiatedMedia? video = null, audio = null;
+            SdpNegotiatedMedia? video = null, audio = null, receivingVideo = null, receivingAudio = null;
             bool videoTaken = false, audioTaken = false;
             SdpLocalTransport transport = options.Transport.WithSetup(AnswerSetup(offer, options.Transport.Setup));
 
@@ -40,19 +41,24 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Sdp
                     answer.Media.Add(Rejected(offered));
                     continue;
                 }
-                answer.Media.Add(Accepted(offered, negotiated, options, transport));
+                bool isVideo = negotiated.Kind == "video";
+                // We send where we have the track and the peer receives; we receive where we asked to and the peer
+                // sends. Neither is answered inactive.
+                bool sending = offered.Direction.Receives() && negotiated.Ssrc != 0;
+                bool receiving = offered.Direction.Sends() && (isVideo ? options.ReceiveVideo : options.ReceiveAudio);
+                answer.Media.Add(Accepted(offered, negotiated, options, transport, SdpDirectionNames.Of(sending, receiving)));
                 acceptedMids.Add(negotiated.Mid);
-                // A section the peer will not receive is answered inactive, and there is nothing to send on it.
-                bool sending = PeerReceives(offered);
-                if (negotiated.Kind == "video")
+                if (isVideo)
                 {
                     videoTaken = true;
                     if (sending) video = negotiated;
+                    if (receiving) receivingVideo = negotiated;
                 }
                 else
                 {
                     audioTaken = true;
                     if (sending) audio = negotiated;
+                    if (receiving) receivingAudio = negotiated;
                 }
             }
 
@@ -60,7 +66,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Sdp
                 answer.Attributes.Add(new SdpAttribute("group", "BUNDLE " + string.Join(" ", acceptedMids.Where(offeredBundle.Contains))));
             if (offer.Attributes.Has("extmap-allow-mixed")) answer.Attributes.Add(new SdpAttribute("extmap-allow-mixed"));
             answer.Attributes.Add(new SdpAttribute("msid-semantic", " WMS " + options.StreamId));
-            return new SdpAnswer(answer, video, audio, transport.Setup);
+            return new SdpAnswer(answer, video, audio, receivingVideo, receivingAudio, transport.Setup);
         }
 
         private static SdpRtpMap? ChooseH264(SdpMediaDescription offered)
@@ -151,7 +157,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Sdp
         }
 
         private static SdpMediaDescription Accepted(SdpMediaDescription offered, SdpNegotiatedMedia negotiated, SdpAnswerOptions options,
-            SdpLocalTransport transport)
+            SdpLocalTransport transport, SdpDirection direction)
         {
             var media = new SdpMediaDescription(offered.Media, 9, offered.Protocol, new[] { negotiated.PayloadType.ToString(CultureInfo.InvariantCulture) });
             media.Lines.Add(new SdpLine('c', "IN IP4 0.0.0.0"));
@@ -160,25 +166,22 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Sdp
             media.AddAttribute("mid", negotiated.Mid);
             foreach (var extmap in negotiated.Extensions) media.AddAttribute("extmap", extmap.ToString());
 
-            bool peerReceives = PeerReceives(offered);
-            media.AddAttribute((peerReceives ? SdpDirection.SendOnly : SdpDirection.Inactive).ToName());
+            bool sending = direction.Sends();
+            media.AddAttribute(direction.ToName());
             string trackId = negotiated.Kind == "video" ? options.VideoTrackId : options.AudioTrackId;
-            if (peerReceives) media.AddAttribute("msid", options.StreamId + " " + trackId);
+            if (sending) media.AddAttribute("msid", options.StreamId + " " + trackId);
             media.AddAttribute("rtcp-mux");
             if (offered.RtcpReducedSize) media.AddAttribute("rtcp-rsize");
             media.AddAttribute("rtpmap", negotiated.Codec.ToString());
             foreach (var feedback in negotiated.Feedback) media.AddAttribute("rtcp-fb", feedback.ToString());
             if (negotiated.Fmtp != null) media.AddAttribute("fmtp", negotiated.Fmtp.ToString());
-            if (peerReceives)
+            if (sending)
             {
                 media.AddAttribute("ssrc", new SdpSsrc(negotiated.Ssrc, "cname", options.Cname).ToString());
                 media.AddAttribute("ssrc", new SdpSsrc(negotiated.Ssrc, "msid", options.StreamId + " " + trackId).ToString());
             }
             return media;
         }
-
-        private static bool PeerReceives(SdpMediaDescription offered) =>
-            offered.Direction == SdpDirection.RecvOnly || offered.Direction == SdpDirection.SendRecv;
 
         private static SdpMediaDescription Rejected(SdpMediaDescription offered)
         {

@@ -18,6 +18,15 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Sdp
             _ => "sendrecv",
         };
 
+        /// <summary>True when the side that wrote this direction sends media on the section.</summary>
+        public static bool Sends(this SdpDirection direction) => direction == SdpDirection.SendRecv || direction == SdpDirection.SendOnly;
+
+        /// <summary>True when the side that wrote this direction receives media on the section.</summary>
+        public static bool Receives(this SdpDirection direction) => direction == SdpDirection.SendRecv || direction == SdpDirection.RecvOnly;
+
+        public static SdpDirection Of(bool sends, bool receives) =>
+            sends ? (receives ? SdpDirection.SendRecv : SdpDirection.SendOnly) : (receives ? SdpDirection.RecvOnly : SdpDirection.Inactive);
+
         public static bool TryParse(string name, out SdpDirection direction)
         {
             switch (name)

@@ -2,7 +2,7 @@ using System.Collections.Generic;
 
 namespace KinesisVideoWebRTCStorage.WebRtc.Sdp
 {
-    /// <summary>What an answer settled for one sending m-line: what the RTP layer needs to packetize and to honor feedback.</summary>
+    /// <summary>What an answer settled for one m-line: what the RTP layer needs to packetize, depacketize, and to honor or send feedback.</summary>
     public sealed class SdpNegotiatedMedia
     {
         internal SdpNegotiatedMedia(string kind, string mid, SdpRtpMap codec, SdpFmtp? fmtp, IReadOnlyList<SdpRtcpFeedback> feedback,

@@ -213,8 +213,86 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.PeerConnection
             using var pc = new RtcPeerConnection(Loopback());
             pc.AddTrack(MediaTrackKind.Video);
             Assert.Throws<InvalidOperationException>(() => pc.CreateAnswer());
-            Assert.Throws<NotSupportedException>(() => pc.CreateOffer());
             Assert.Throws<SdpFormatException>(() => pc.SetRemoteDescription(new RtcSessionDescription(RtcSdpType.Offer, "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\n")));
+            using var empty = new RtcPeerConnection(Loopback());
+            Assert.Throws<InvalidOperationException>(() => empty.CreateOffer());
+        }
+
+        private static string SectionDirection(string sdp, string media) =>
+            SdpSessionDescription.Parse(sdp).Media.Single(m => m.Media == media).Direction.ToString();
+
+        [Fact]
+        public async Task TwoWayAudioFlowsBothWaysWhenTheOfferSendsAudioAndTheAnswererListens()
+        {
+            // The storage session of a multi-way call: it receives the master's video and audio and sends it audio.
+            using var storage = new RtcPeerConnection(Loopback());
+            using var master = new RtcPeerConnection(Loopback());
+            var videoIn = storage.AddReceiver(MediaTrackKind.Video);
+            var audioIn = storage.AddReceiver(MediaTrackKind.Audio);
+            var audioToMaster = storage.AddTrack(MediaTrackKind.Audio);
+            var videoOut = master.AddTrack(MediaTrackKind.Video);
+            var audioOut = master.AddTrack(MediaTrackKind.Audio);
+            var heard = master.AddReceiver(MediaTrackKind.Audio);
+            var heardFrames = new ConcurrentQueue<byte[]>();
+            var storageAudio = new ConcurrentQueue<byte[]>();
+            heard.FrameReceived += (_, payload, _, _) => heardFrames.Enqueue(payload.ToArray());
+            audioIn.FrameReceived += (_, payload, _, _) => storageAudio.Enqueue(payload.ToArray());
+            storage.IceCandidate += c => master.AddIceCandidate(c);
+            master.IceCandidate += c => storage.AddIceCandidate(c);
+
+            var offer = storage.CreateOffer();
+            Assert.Equal("RecvOnly", SectionDirection(offer.Sdp, "video"));
+            Assert.Equal("SendRecv", SectionDirection(offer.Sdp, "audio"));
+            storage.SetLocalDescription(offer);
+            master.SetRemoteDescription(offer);
+            var answer = master.CreateAnswer();
+            Assert.Equal("SendOnly", SectionDirection(answer.Sdp, "video"));
+            Assert.Equal("SendRecv", SectionDirection(answer.Sdp, "audio"));
+            master.SetLocalDescription(answer);
+            storage.SetRemoteDescription(answer);
+            using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20)))
+                await Task.WhenAll(storage.WaitConnectedAsync(timeout.Token), master.WaitConnectedAsync(timeout.Token));
+
+            var sentAudio = new System.Collections.Generic.List<byte[]>();
+            using (var source = await TestPattern.OpenAsync(1))
+            {
+                while (await source.ReadFrameAsync() is { } frame)
+                {
+                    if (frame.Kind == MediaTrackKind.Video)
+                    {
+                        Assert.True(videoOut.SendFrame(frame.Payload.Span, frame.Timestamp));
+                        continue;
+                    }
+                    // Both sides speak the same audio at once.
+                    Assert.True(audioToMaster.SendFrame(frame.Payload.Span, frame.Timestamp));
+                    Assert.True(audioOut.SendFrame(frame.Payload.Span, frame.Timestamp));
+                    sentAudio.Add(frame.Payload.ToArray());
+                    if (sentAudio.Count % 8 == 0) await Task.Delay(2);
+                }
+            }
+            await WaitForAsync(() => heardFrames.Count >= sentAudio.Count && storageAudio.Count >= sentAudio.Count - 1, TimeSpan.FromSeconds(10));
+            Assert.Equal(sentAudio, heardFrames.ToList());
+            Assert.InRange(storageAudio.Count, sentAudio.Count - 1, sentAudio.Count);
+            Assert.True(videoIn.FramesReceived > 0);
+            Assert.Equal(heard.PayloadTypes, new[] { SdpOfferBuilder.OpusPayloadType });
+        }
+
+        [Fact]
+        public void AnAnswererThatListensStillAnswersSendonlyToAStorageSessionThatOnlyReceives()
+        {
+            using var storage = new RtcPeerConnection(Loopback());
+            using var master = new RtcPeerConnection(Loopback());
+            storage.AddReceiver(MediaTrackKind.Video);
+            storage.AddReceiver(MediaTrackKind.Audio);
+            master.AddTrack(MediaTrackKind.Video);
+            master.AddTrack(MediaTrackKind.Audio);
+            var heard = master.AddReceiver(MediaTrackKind.Audio);
+            var offer = storage.CreateOffer();
+            Assert.Equal("RecvOnly", SectionDirection(offer.Sdp, "audio"));
+            master.SetRemoteDescription(offer);
+            var answer = master.CreateAnswer();
+            Assert.Equal("SendOnly", SectionDirection(answer.Sdp, "audio"));
+            Assert.Null(heard.Mid);
         }
     }
 }
