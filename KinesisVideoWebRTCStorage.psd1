@@ -12,7 +12,7 @@
     # No RequiredAssemblies: the module's initializer binds AWSSDK.Core by name at import, reusing the copy AWS.Tools
     # loaded, so that SDK types work before any cmdlet has run (see src/KinesisVideoWebRTCStorage.PowerShell/ModuleImport.cs).
     FormatsToProcess       = @('module/KinesisVideoWebRTCStorage.Format.ps1xml')
-    CmdletsToExport        = @('Get-KVSignalingEndpoint', 'Join-KVWebRTCStorageSession', 'Start-KVLocalEmulator', 'Start-KVWebRTCIngest', 'Stop-KVLocalEmulator')
+    CmdletsToExport        = @('Get-KVSignalingEndpoint', 'Join-KVWebRTCStorageSession', 'Start-KVLocalEmulator', 'Start-KVWebRTCIngest', 'Start-KVWebRTCViewer', 'Stop-KVLocalEmulator')
     FunctionsToExport      = @()
     VariablesToExport      = @()
     AliasesToExport        = @()

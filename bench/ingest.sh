@@ -3,6 +3,7 @@
 #   bench/ingest.sh [first-frame runs (20)] [concurrent sessions, comma-separated (10,50,100)] [seconds per load run (20)]
 #                   [seconds of the single kvwebrtc ingest process (60; issue 15 judges memory over 300)]
 #                   [seconds of the single 1 Mbit/s ingest (60; issue 15 judges memory over 600)] [fresh pwsh processes (5)]
+#                   [viewers with one master in the emulator's multi-party session (10; 0 skips it)]
 # The single-process section judges the native kvwebrtc (dotnet publish -r linux-x64, which needs clang and zlib1g-dev)
 # and prints the framework-dependent kvwebrtc.dll beside it as the reference of the same run.
 set -e

@@ -21,7 +21,8 @@ namespace KinesisVideoWebRTCStorage.Bench.Ingest
     ///    (target p50 ≤ 300 ms). 2. One `kvwebrtc ingest` process, as a camera's runbook runs it: CPU in steady state,
     ///    peak RSS over the run and the cold first frame, against issue 15's targets. 3. N concurrent 1 Mbps ingests
     ///    from this process into one emulator process, with the share of frames recorded, CPU and peak memory per
-    ///    session; N = 1 is the reference of the same run.
+    ///    session; N = 1 is the reference of the same run. 4. The emulator's multi-party session: a master alone, then
+    ///    with N viewers (<see cref="MultiwayBench"/>).
     /// </summary>
     public static class Program
     {
@@ -34,11 +35,13 @@ namespace KinesisVideoWebRTCStorage.Bench.Ingest
             double singleSeconds = args.Length > 4 ? double.Parse(args[4], CultureInfo.InvariantCulture) : 60;
             double megabitSeconds = args.Length > 5 ? double.Parse(args[5], CultureInfo.InvariantCulture) : 60;
             int pwshRuns = args.Length > 6 ? int.Parse(args[6], CultureInfo.InvariantCulture) : 5;
+            int viewers = args.Length > 7 ? int.Parse(args[7], CultureInfo.InvariantCulture) : 10;
             string? nativeCli = Environment.GetEnvironmentVariable("KVS_BENCH_NATIVE_CLI") is { Length: > 0 } path ? path : null;
             Console.WriteLine($"Ingest benchmarks on {Environment.ProcessorCount} cores, .NET {Environment.Version}");
             await FirstFrameAsync(runs);
             await SingleStreamAsync(cli, nativeCli, TimeSpan.FromSeconds(singleSeconds), TimeSpan.FromSeconds(megabitSeconds), pwshRuns);
             await LoadAsync(cli, new[] { 1 }.Concat(loads).Distinct().ToList(), TimeSpan.FromSeconds(seconds));
+            if (viewers > 0) await MultiwayBench.RunAsync(cli, viewers, TimeSpan.FromSeconds(seconds));
             return 0;
         }
 

@@ -78,11 +78,43 @@ namespace KinesisVideoWebRTCStorage.Cli
         public IReadOnlyList<string> Warnings { get; }
     }
 
+    /// <summary>What `kvwebrtc view` prints when it ends, durations in milliseconds.</summary>
+    internal sealed class ViewerOutput
+    {
+        public ViewerOutput(KinesisVideoWebRTCStorage.Viewer.ViewerResult r)
+        {
+            ChannelARN = r.ChannelARN; ClientId = r.ClientId; StartTime = r.StartTime; EndTime = r.EndTime; DurationSeconds = Math.Round(r.Duration.TotalSeconds, 3);
+            VideoFramesReceived = r.VideoFramesReceived; KeyFramesReceived = r.KeyFramesReceived; AudioFramesReceived = r.AudioFramesReceived;
+            BytesReceived = r.BytesReceived; AudioFramesSent = r.AudioFramesSent; TimeToFirstFrameMs = r.TimeToFirstFrame?.TotalMilliseconds;
+            RecordingPath = r.RecordingPath; StorageSessions = r.StorageSessions; Reconnects = r.Reconnects; Warnings = r.Warnings;
+            EndReason = r.EndReason.ToString(); Error = r.Error;
+        }
+
+        public string ChannelARN { get; }
+        public string ClientId { get; }
+        public DateTime StartTime { get; }
+        public DateTime EndTime { get; }
+        public double DurationSeconds { get; }
+        public long VideoFramesReceived { get; }
+        public long KeyFramesReceived { get; }
+        public long AudioFramesReceived { get; }
+        public long BytesReceived { get; }
+        public long AudioFramesSent { get; }
+        public double? TimeToFirstFrameMs { get; }
+        public string? RecordingPath { get; }
+        public int StorageSessions { get; }
+        public int Reconnects { get; }
+        public IReadOnlyList<string> Warnings { get; }
+        public string EndReason { get; }
+        public string? Error { get; }
+    }
+
     /// <summary>
     /// Compile-time JSON metadata for what the CLI prints: no reflection, so the natively compiled kvwebrtc needs none.
     /// </summary>
     [JsonSerializable(typeof(EndpointOutput))]
     [JsonSerializable(typeof(IngestOutput))]
+    [JsonSerializable(typeof(ViewerOutput))]
     internal sealed partial class CliJsonContext : JsonSerializerContext
     {
         /// <summary>Indented for people, with the project's encoder, which leaves <c>+</c>, <c>/</c> and non-ASCII as they are.</summary>

@@ -20,6 +20,11 @@ namespace KinesisVideoWebRTCStorage.Cli
             var turn = new Option<string[]>("--turn-uri") { Description = "An external TURN server's URI to hand out from GetIceServerConfig instead of the emulator's own (repeatable)." };
             var turnSecret = new Option<string?>("--turn-secret") { Description = "The external TURN server's shared secret (coturn use-auth-secret)." };
             var turnPort = new Option<int>("--turn-port") { Description = "UDP and TCP port of the emulator's own TURN server (0, the default, picks a free one)." };
+            var maxViewers = new Option<int>("--max-viewers")
+            {
+                Description = "Viewers each storage session takes; one more JoinStorageSessionAsViewer is a ClientLimitExceededException (default 3).",
+                DefaultValueFactory = _ => 3,
+            };
             var dropJoins = new Option<int>("--drop-joins") { Description = "Accept and ignore the first N JoinStorageSession calls." };
             var sessionLimit = new Option<double?>("--session-limit") { Description = "Seconds after which a storage session ends (default 3600, as the service)." };
             var storageChannel = new Option<string[]>("--storage-channel") { Description = "Create this channel with a linked stream <name>-stream at start (repeatable)." };
@@ -31,12 +36,13 @@ namespace KinesisVideoWebRTCStorage.Cli
             var exitOnStdinClose = new Option<bool>("--exit-on-stdin-close") { Description = "Stop when standard input closes (used by Start-KVLocalEmulator)." };
             var command = new Command("emulator", "Run the local Kinesis Video control plane, signaling and storage emulator.")
             {
-                port, dataDir, region, turn, turnSecret, turnPort, dropJoins, sessionLimit, storageChannel, tls, tlsCert, tlsKey, publicHost, json, exitOnStdinClose,
+                port, dataDir, region, turn, turnSecret, turnPort, maxViewers, dropJoins, sessionLimit, storageChannel, tls, tlsCert, tlsKey, publicHost, json, exitOnStdinClose,
             };
             command.Validators.Add(result =>
             {
                 bool hasCert = result.GetValue(tlsCert) != null, hasKey = result.GetValue(tlsKey) != null;
                 if (result.GetValue(turnPort) is < 0 or > 65535) result.AddError("--turn-port is a port number, 0-65535.");
+                if (result.GetValue(maxViewers) < 0) result.AddError("--max-viewers is 0 or more.");
                 if (hasCert != hasKey) result.AddError("--tls-cert and --tls-key go together: the PEM certificate and its private key.");
                 else if (hasCert && result.GetValue(tls)) result.AddError("Give either --tls (a private CA's certificate) or --tls-cert with --tls-key, not both.");
             });
@@ -49,6 +55,7 @@ namespace KinesisVideoWebRTCStorage.Cli
                     Region = result.GetValue(region)!,
                     TurnSecret = result.GetValue(turnSecret),
                     TurnPort = result.GetValue(turnPort),
+                    MaxViewers = result.GetValue(maxViewers),
                     DropJoins = result.GetValue(dropJoins),
                     PublicHost = result.GetValue(publicHost),
                 };

@@ -16,6 +16,7 @@ namespace KinesisVideoWebRTCStorage.Cli
             {
                 IngestCommands.Demo(),
                 IngestCommands.Ingest(),
+                ViewCommand.Create(),
                 EmulatorCommand.Create(),
                 AwsCommands.Endpoint(),
                 AwsCommands.Join(),

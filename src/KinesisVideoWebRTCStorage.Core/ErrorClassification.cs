@@ -43,6 +43,9 @@ namespace KinesisVideoWebRTCStorage
                 case KinesisVideoWebRTCStorage.Hosting.LocalEmulatorStartException _: return new ErrorClassification("EmulatorStartFailed", "ResourceUnavailable");
                 case KinesisVideoWebRTCStorage.Ingest.IngestMediaException e:
                     return e.NotFound ? new ErrorClassification("MediaFileNotFound", "ObjectNotFound") : new ErrorClassification("UnsupportedMedia", "InvalidData");
+                case KinesisVideoWebRTCStorage.Viewer.ViewerFailedException _: return new ErrorClassification("ViewerFailed", "ConnectionError");
+                case KinesisVideoWebRTCStorage.Viewer.ViewerOptionsException e:
+                    return new ErrorClassification(e.ParamName == "ClientId" ? "InvalidClientId" : "ViewerOptionInvalid", "InvalidArgument");
                 case KinesisVideoWebRTCStorage.Ingest.ReceivedAudioPathException _: return new ErrorClassification("ReceivedAudioPathInvalid", "InvalidArgument");
                 case KinesisVideoWebRTCStorage.Ingest.IngestFailedException _: return new ErrorClassification("IngestFailed", "ConnectionError");
                 case KinesisVideoWebRTCStorage.Signaling.SignalingConnectException _: return new ErrorClassification("SignalingConnectFailed", "ConnectionError");

@@ -18,5 +18,6 @@ namespace KinesisVideoWebRTCStorage.Emulator
         public static ApiError InvalidArgument(string message) => new ApiError(400, "InvalidArgumentException", message);
         public static ApiError InUse(string message) => new ApiError(400, "ResourceInUseException", message);
         public static ApiError AccessDenied(string message) => new ApiError(403, "AccessDeniedException", message);
+        public static ApiError ClientLimitExceeded(string message) => new ApiError(400, "ClientLimitExceededException", message);
     }
 }

@@ -40,6 +40,9 @@ namespace KinesisVideoWebRTCStorage.Emulator
         /// <summary>Every JoinStorageSession accepted, for tests and the admin endpoint.</summary>
         public List<JsonObject> Joins { get; } = new List<JsonObject>();
 
+        /// <summary>Whether JoinStorageSessionAsViewer may add this client id to the channel's storage session (the viewer limit).</summary>
+        public Func<string, string, bool>? ViewerJoinAllowed { get; set; }
+
         /// <summary>Raised for each accepted JoinStorageSession that is not dropped: (channel ARN, viewer client id or null).</summary>
         public event Action<string, string?>? StorageSessionRequested;
 
@@ -260,6 +263,8 @@ namespace KinesisVideoWebRTCStorage.Emulator
             if (channel.StreamArn == null)
                 throw ApiError.InvalidArgument($"The channel {channel.Name} has no media storage configured; link a stream with UpdateMediaStorageConfiguration.");
 
+            if (asViewer && ViewerJoinAllowed?.Invoke(arn, clientId!) == false)
+                throw ApiError.ClientLimitExceeded($"The storage session of channel {channel.Name} already has the maximum number of viewers ({options.MaxViewers}).");
             bool dropped = options.DropJoins > 0;
             if (dropped) options.DropJoins--;
             Joins.Add(new JsonObject { ["ChannelARN"] = arn, ["ClientId"] = clientId, ["Dropped"] = dropped, ["At"] = DateTime.UtcNow.ToString("o") });

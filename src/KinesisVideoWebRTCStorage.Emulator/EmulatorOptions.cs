@@ -73,6 +73,9 @@ namespace KinesisVideoWebRTCStorage.Emulator
         /// <summary>How long a storage session waits for the master's answer and for ICE and DTLS.</summary>
         public TimeSpan StorageConnectTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+        /// <summary>Viewers a storage session takes; one more JoinStorageSessionAsViewer is a ClientLimitExceededException.</summary>
+        public int MaxViewers { get; set; } = 3;
+
         /// <summary>Channels created at start, each with a linked stream named <c>&lt;channel&gt;-stream</c> and media storage enabled.</summary>
         public List<string> StorageChannels { get; set; } = new List<string>();
 

@@ -285,6 +285,19 @@ namespace KinesisVideoWebRTCStorage.Emulator
                             }).ToArray()),
                             ["Joins"] = new JsonArray(ControlPlane.Joins.Select(j => j.DeepClone()).ToArray()),
                             ["RecordingsDirectory"] = Storage.RecordingsDirectory,
+                            ["Participants"] = new JsonArray(Storage.Rooms.SelectMany(room =>
+                                (room.Master is { State: not StorageSessionState.Ended } master
+                                    ? new[] { (JsonNode)new JsonObject { ["ChannelARN"] = room.ChannelArn, ["Role"] = "MASTER", ["State"] = master.State.ToString() } }
+                                    : Array.Empty<JsonNode>())
+                                .Concat(room.Viewers.Select(viewer => (JsonNode)new JsonObject
+                                {
+                                    ["ChannelARN"] = room.ChannelArn,
+                                    ["Role"] = "VIEWER",
+                                    ["ClientId"] = viewer.ClientId,
+                                    ["State"] = viewer.State.ToString(),
+                                    ["VideoFramesForwarded"] = viewer.VideoFramesForwarded,
+                                    ["AudioFramesSent"] = viewer.AudioFramesSent,
+                                }))).ToArray()),
                             ["StorageSessions"] = new JsonArray(Storage.Sessions.Select(session => (JsonNode)new JsonObject
                             {
                                 ["ChannelARN"] = session.ChannelArn,

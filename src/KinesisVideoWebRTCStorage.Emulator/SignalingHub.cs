@@ -69,7 +69,7 @@ namespace KinesisVideoWebRTCStorage.Emulator
     /// Relays the KVS signaling protocol between a channel's master and its viewers, with the service's rules:
     /// one master per channel (the latest wins), STATUS_RESPONSE for refused messages that carry a correlationId,
     /// the 10 KB message limit, an idle timeout and a connection lifetime. Messages a master sends without a
-    /// recipient go to the storage session.
+    /// recipient go to the storage session, as do those of a viewer that joined it.
     /// </summary>
     public sealed class SignalingHub
     {
@@ -86,11 +86,28 @@ namespace KinesisVideoWebRTCStorage.Emulator
         /// <summary>Messages a master sent to no recipient: the storage session's answer and candidates.</summary>
         public event Action<SignalingPeer, ClientMessage>? MasterMessageToStorage;
 
+        /// <summary>
+        /// Takes a viewer's message when the viewer is in the channel's storage session (its answer and candidates go to
+        /// the session, not the master); returns false to relay it to the master as without storage.
+        /// </summary>
+        public Func<SignalingPeer, ClientMessage, bool>? ViewerMessageToStorage { get; set; }
+
         public long RelayedMessages => Interlocked.Read(ref relayed);
 
         public SignalingPeer? Master(string channelArn) => masters.TryGetValue(channelArn, out var master) ? master : null;
 
+        public SignalingPeer? Viewer(string channelArn, string clientId) => viewers.TryGetValue((channelArn, clientId), out var viewer) ? viewer : null;
+
         public IEnumerable<SignalingPeer> Peers => masters.Values.Concat(viewers.Values);
+
+        /// <summary>Sends a storage-service message (no senderClientId) to one of the channel's viewers.</summary>
+        public async Task<bool> SendToViewerAsync(string channelArn, string clientId, ServiceMessage message)
+        {
+            var viewer = Viewer(channelArn, clientId);
+            if (viewer == null) return false;
+            await viewer.SendAsync(message).ConfigureAwait(false);
+            return true;
+        }
 
         /// <summary>Sends a storage-service message (no senderClientId) to the channel's master.</summary>
         public async Task<bool> SendToMasterAsync(string channelArn, ServiceMessage message)
@@ -257,6 +274,11 @@ namespace KinesisVideoWebRTCStorage.Emulator
                 return;
             }
 
+            if (ViewerMessageToStorage?.Invoke(sender, message) == true)
+            {
+                Interlocked.Increment(ref relayed);
+                return;
+            }
             var master = Master(sender.ChannelArn);
             if (master == null)
             {

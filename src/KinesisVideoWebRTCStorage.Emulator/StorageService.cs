@@ -9,7 +9,9 @@ namespace KinesisVideoWebRTCStorage.Emulator
 {
     /// <summary>
     /// The emulator's storage service: a JoinStorageSession starts a <see cref="StorageSession"/> with the channel's
-    /// connected master (a newer join preempts the running one), and the master's recipient-less messages reach it.
+    /// connected master (a newer join preempts the running one), a JoinStorageSessionAsViewer adds a
+    /// <see cref="ViewerLeg"/> to the channel's <see cref="StorageRoom"/> (up to the viewer limit), and the master's
+    /// recipient-less messages and a joined viewer's messages reach them.
     /// </summary>
     public sealed class StorageService : IAsyncDisposable
     {
@@ -20,6 +22,7 @@ namespace KinesisVideoWebRTCStorage.Emulator
         private readonly object _lock = new object();
         private readonly Dictionary<string, StorageSession> _active = new Dictionary<string, StorageSession>(StringComparer.Ordinal);
         private readonly List<StorageSession> _all = new List<StorageSession>();
+        private readonly Dictionary<string, StorageRoom> _rooms = new Dictionary<string, StorageRoom>(StringComparer.Ordinal);
 
         public StorageService(EmulatorOptions options, EmulatorState state, SignalingHub hub, ControlPlane controlPlane, Action<string> log)
         {
@@ -28,7 +31,9 @@ namespace KinesisVideoWebRTCStorage.Emulator
             _hub = hub;
             _log = log;
             controlPlane.StorageSessionRequested += (arn, clientId) => _ = OnJoinAsync(arn, clientId);
+            controlPlane.ViewerJoinAllowed = (arn, clientId) => Room(arn).Viewers.Count(v => v.ClientId != clientId) < _options.MaxViewers;
             hub.MasterMessageToStorage += OnMasterMessage;
+            hub.ViewerMessageToStorage = OnViewerMessage;
         }
 
         /// <summary>The folder recordings go to.</summary>
@@ -42,13 +47,26 @@ namespace KinesisVideoWebRTCStorage.Emulator
             lock (_lock) return _active.TryGetValue(channelArn, out var session) ? session : null;
         }
 
+        /// <summary>Every channel's multi-party session that anyone joined.</summary>
+        public IReadOnlyList<StorageRoom> Rooms { get { lock (_lock) return _rooms.Values.ToList(); } }
+
+        /// <summary>The channel's multi-party session: its master's storage session and its viewers.</summary>
+        public StorageRoom Room(string channelArn)
+        {
+            lock (_lock)
+            {
+                if (!_rooms.TryGetValue(channelArn, out var room)) _rooms[channelArn] = room = new StorageRoom(channelArn);
+                return room;
+            }
+        }
+
         private async Task OnJoinAsync(string channelArn, string? viewerClientId)
         {
             try
             {
                 if (viewerClientId != null)
                 {
-                    _log($"JoinStorageSessionAsViewer for {channelArn} by {viewerClientId}: accepted; viewers get no media from this emulator");
+                    await JoinViewerAsync(channelArn, viewerClientId).ConfigureAwait(false);
                     return;
                 }
                 var master = _hub.Master(channelArn);
@@ -72,7 +90,9 @@ namespace KinesisVideoWebRTCStorage.Emulator
                 var start = DateTime.UtcNow;
                 var path = Path.Combine(RecordingsDirectory, streamName, start.ToString("yyyy-MM-dd'T'HH-mm-ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture) + ".mkv");
                 master.InStorageSession = true;
-                var session = StorageSession.Create(_options, _hub, channelArn, streamName, path, _log);
+                var room = Room(channelArn);
+                var session = StorageSession.Create(_options, _hub, room, streamName, path, _log);
+                room.SetMaster(session);
                 lock (_lock)
                 {
                     _active[channelArn] = session;
@@ -92,13 +112,42 @@ namespace KinesisVideoWebRTCStorage.Emulator
             }
         }
 
+        private async Task JoinViewerAsync(string channelArn, string clientId)
+        {
+            var peer = _hub.Viewer(channelArn, clientId);
+            if (peer == null)
+            {
+                _log($"JoinStorageSessionAsViewer for {channelArn} by {clientId}: the viewer is not connected to signaling, so no offer is sent");
+                return;
+            }
+            peer.InStorageSession = true;
+            var leg = new ViewerLeg(_options, _hub, channelArn, clientId, Room(channelArn).Mixer, _log);
+            Room(channelArn).AddViewer(leg);
+            _log($"JoinStorageSessionAsViewer for {channelArn} by {clientId}: joined" + (Active(channelArn) == null ? "; video follows once the master joins" : ""));
+            await leg.OfferAsync().ConfigureAwait(false);
+        }
+
         private void OnMasterMessage(SignalingPeer master, ClientMessage message) => Active(master.ChannelArn)?.OnMasterMessage(message);
+
+        private bool OnViewerMessage(SignalingPeer viewer, ClientMessage message)
+        {
+            var leg = viewer.ClientId == null ? null : Room(viewer.ChannelArn).Viewer(viewer.ClientId);
+            if (leg == null || leg.State == WebRtc.RtcPeerConnectionState.Closed) return false;
+            leg.OnViewerMessage(message);
+            return true;
+        }
 
         /// <summary>Ends every running session, finishing its recording.</summary>
         public ValueTask DisposeAsync()
         {
             List<StorageSession> running;
-            lock (_lock) running = _active.Values.ToList();
+            List<StorageRoom> rooms;
+            lock (_lock)
+            {
+                running = _active.Values.ToList();
+                rooms = _rooms.Values.ToList();
+            }
+            foreach (var room in rooms) room.EndViewers("the emulator is stopping");
             foreach (var session in running) session.End("the emulator is stopping");
             return default;
         }

@@ -22,8 +22,9 @@ namespace KinesisVideoWebRTCStorage.Emulator
 
     /// <summary>
     /// One storage session, the emulator's side of what KVS runs after JoinStorageSession: our peer connection offers
-    /// H.264 and Opus recvonly to the channel's master over signaling (no senderClientId, as the service sends them),
-    /// records what arrives, and ends with a stated reason.
+    /// the channel's master H.264 recvonly and Opus sendrecv over signaling (no senderClientId, as the service sends
+    /// them), records what arrives, passes the master's video to the room's viewers and its voice to the room's mixer
+    /// (the master hears the viewers' mix; the recording then takes the mix of all), and ends with a stated reason.
     /// </summary>
     public sealed class StorageSession
     {
@@ -34,31 +35,40 @@ namespace KinesisVideoWebRTCStorage.Emulator
         private readonly TaskCompletionSource<string> _ended = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         private readonly Timer _watchdog;
         private readonly Action<string> _log;
+        private readonly StorageRoom _room;
+        private readonly RtcRtpReceiver _videoIn;
+        private readonly RtcRtpSender _audioOut;
+        private readonly Mixing.MixerParticipant _voice;
         private DateTime _connectedAt;
         private long _videoFrames, _audioFrames;
         private int _state = (int)StorageSessionState.Offering;
 
-        private StorageSession(EmulatorOptions options, SignalingHub hub, string channelArn, string streamName, string recordingPath, Action<string> log)
+        private StorageSession(EmulatorOptions options, SignalingHub hub, StorageRoom room, string streamName, string recordingPath, Action<string> log)
         {
             _options = options;
             _hub = hub;
             _log = log;
+            _room = room;
+            string channelArn = room.ChannelArn;
             ChannelArn = channelArn;
             StreamName = streamName;
             RecordingPath = recordingPath;
             StartedAt = DateTime.UtcNow;
-            _pc = new RtcPeerConnection(new RtcConfiguration
-            {
-                LoopbackOnly = System.Net.IPAddress.TryParse(options.Host, out var host) && System.Net.IPAddress.IsLoopback(host),
-                ConnectTimeout = options.StorageConnectTimeout,
-            });
+            _pc = StorageSignaling.NewConnection(options);
             _recorder = new LiveMatroskaRecorder(() =>
             {
                 Directory.CreateDirectory(Path.GetDirectoryName(recordingPath)!);
                 return new FileStream(recordingPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read);
             });
-            foreach (var kind in new[] { MediaTrackKind.Video, MediaTrackKind.Audio })
-                _pc.AddReceiver(kind).FrameReceived += OnFrame;
+            _videoIn = _pc.AddReceiver(MediaTrackKind.Video);
+            _videoIn.FrameReceived += OnFrame;
+            _pc.AddReceiver(MediaTrackKind.Audio).FrameReceived += OnFrame;
+            _audioOut = _pc.AddTrack(MediaTrackKind.Audio);
+            _voice = room.Mixer.Add("master", packet =>
+            {
+                if (State == StorageSessionState.Streaming) _audioOut.SendFrame(packet.Span, _pc.Elapsed);
+            });
+            room.Mixer.MixOfAll += RecordMix;
             _pc.ConnectionStateChanged += OnConnectionState;
             _pc.IceCandidate += candidate =>
             {
@@ -89,8 +99,11 @@ namespace KinesisVideoWebRTCStorage.Emulator
         /// <summary>Completes with the end reason.</summary>
         public Task<string> Ended => _ended.Task;
 
-        internal static StorageSession Create(EmulatorOptions options, SignalingHub hub, string channelArn, string streamName,
-            string recordingPath, Action<string> log) => new StorageSession(options, hub, channelArn, streamName, recordingPath, log);
+        internal static StorageSession Create(EmulatorOptions options, SignalingHub hub, StorageRoom room, string streamName,
+            string recordingPath, Action<string> log) => new StorageSession(options, hub, room, streamName, recordingPath, log);
+
+        /// <summary>Asks the master for a keyframe: a viewer joined or lost a picture.</summary>
+        internal void RequestKeyframe() => _videoIn.RequestKeyframe();
 
         /// <summary>Sends the offer (and, with <see cref="EmulatorOptions.CandidatesBeforeOffer"/>, its candidates first).</summary>
         internal async Task OfferAsync()
@@ -116,33 +129,12 @@ namespace KinesisVideoWebRTCStorage.Emulator
 
         internal void OnMasterMessage(ClientMessage message)
         {
-            try
-            {
-                switch (message.Action)
-                {
-                    case SignalingMessageType.SDP_ANSWER:
-                        var answer = SignalingCodec.DecodeSessionDescription(message.MessagePayload);
-                        if (answer.Type != "answer") return;
-                        Interlocked.CompareExchange(ref _state, (int)StorageSessionState.Connecting, (int)StorageSessionState.Offering);
-                        _pc.SetRemoteDescription(new RtcSessionDescription(RtcSdpType.Answer, answer.Sdp));
-                        break;
-                    case SignalingMessageType.ICE_CANDIDATE:
-                        var candidate = SignalingCodec.DecodeIceCandidate(message.MessagePayload);
-                        _pc.AddIceCandidate(new RtcIceCandidateInit(candidate.Candidate, candidate.SdpMid, candidate.SdpMLineIndex));
-                        break;
-                }
-            }
-            catch (Exception e) when (e is SignalingFormatException || e is SdpFormatException || e is InvalidOperationException)
-            {
-                End($"the master's {message.Action} was refused: {e.Message}");
-            }
+            string? refused = StorageSignaling.Apply(_pc, message,
+                () => Interlocked.CompareExchange(ref _state, (int)StorageSessionState.Connecting, (int)StorageSessionState.Offering));
+            if (refused != null) End($"the master's {message.Action} was refused: {refused}");
         }
 
-        private async Task SendCandidateAsync(RtcIceCandidateInit candidate)
-        {
-            await _hub.SendToMasterAsync(ChannelArn, new ServiceMessage(SignalingMessageType.ICE_CANDIDATE,
-                SignalingCodec.EncodeIceCandidate(new IceCandidatePayload(candidate.Candidate, candidate.SdpMid, candidate.SdpMLineIndex)))).ConfigureAwait(false);
-        }
+        private Task SendCandidateAsync(RtcIceCandidateInit candidate) => _hub.SendToMasterAsync(ChannelArn, StorageSignaling.Candidate(candidate));
 
         private void OnConnectionState(RtcPeerConnectionState state)
         {
@@ -164,9 +156,22 @@ namespace KinesisVideoWebRTCStorage.Emulator
 
         private void OnFrame(RtcRtpReceiver receiver, ReadOnlySpan<byte> payload, TimeSpan timestamp, bool isKeyFrame)
         {
-            if (receiver.Kind == MediaTrackKind.Video) Interlocked.Increment(ref _videoFrames);
-            else Interlocked.Increment(ref _audioFrames);
-            _recorder.Write(receiver.Kind, payload, timestamp, isKeyFrame);
+            if (receiver.Kind == MediaTrackKind.Video)
+            {
+                Interlocked.Increment(ref _videoFrames);
+                _recorder.Write(receiver.Kind, payload, timestamp, isKeyFrame);
+                _room.ForwardVideo(payload, timestamp);
+                return;
+            }
+            Interlocked.Increment(ref _audioFrames);
+            // With viewers the recording takes the mix of everyone (RecordMix); alone, the master's own packets.
+            if (_room.HasViewers) _voice.Push(payload);
+            else _recorder.Write(receiver.Kind, payload, timestamp, isKeyFrame);
+        }
+
+        private void RecordMix(ReadOnlyMemory<byte> packet)
+        {
+            if (State == StorageSessionState.Streaming) _recorder.Write(MediaTrackKind.Audio, packet.Span, _pc.Elapsed, false);
         }
 
         private void Watch()
@@ -198,6 +203,8 @@ namespace KinesisVideoWebRTCStorage.Emulator
             EndReason = reason;
             EndedAt = DateTime.UtcNow;
             _watchdog.Dispose();
+            _room.Mixer.MixOfAll -= RecordMix;
+            _room.Mixer.Remove(_voice);
             _pc.Close(reason);
             _recorder.Dispose();
             var master = _hub.Master(ChannelArn);

@@ -33,6 +33,9 @@ namespace KinesisVideoWebRTCStorage.Hosting
 
         /// <summary>UDP and TCP port of the emulator's own TURN server, used when <see cref="TurnUris"/> is empty; 0 takes a free one.</summary>
         public int TurnPort { get; set; }
+
+        /// <summary>Viewers each storage session takes; null leaves the emulator's default (3).</summary>
+        public int? MaxViewers { get; set; }
         public int DropJoins { get; set; }
 
         /// <summary>Channels to create at start, each with a linked stream and media storage enabled.</summary>
@@ -115,6 +118,7 @@ namespace KinesisVideoWebRTCStorage.Hosting
             foreach (var uri in info.TurnUris) arguments.AddRange(new[] { "--turn-uri", uri });
             if (info.TurnSecret != null) arguments.AddRange(new[] { "--turn-secret", info.TurnSecret });
             if (info.TurnPort != 0) arguments.AddRange(new[] { "--turn-port", info.TurnPort.ToString() });
+            if (info.MaxViewers is int maxViewers) arguments.AddRange(new[] { "--max-viewers", maxViewers.ToString() });
             if (info.DropJoins > 0) arguments.AddRange(new[] { "--drop-joins", info.DropJoins.ToString() });
             foreach (var channel in info.StorageChannels) arguments.AddRange(new[] { "--storage-channel", channel });
             if (info.Tls) arguments.Add("--tls");

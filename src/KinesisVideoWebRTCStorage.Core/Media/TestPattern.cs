@@ -34,6 +34,12 @@ namespace KinesisVideoWebRTCStorage.Media
             }
         }
 
+        /// <summary>The built-in microphone of a viewer: an 880 Hz Opus tone (an octave above the pattern's), looped.</summary>
+        /// <param name="passes">How many 1 s passes to play; null for ever.</param>
+        public static Task<LoopingMediaSource> OpenToneAsync(int? passes = null, CancellationToken cancellationToken = default) =>
+            LoopingMediaSource.OpenAsync(async token => await OggOpusSource.OpenAsync(Resource("tone-880.ogg"), cancellationToken: token).ConfigureAwait(false),
+                passes, cancellationToken);
+
         private static Stream Resource(string name) =>
             typeof(TestPattern).Assembly.GetManifestResourceStream("KinesisVideoWebRTCStorage.Media.TestPattern." + name)
             ?? throw new InvalidOperationException($"The test pattern resource {name} is missing from the assembly.");

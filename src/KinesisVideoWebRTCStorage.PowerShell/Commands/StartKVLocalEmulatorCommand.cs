@@ -33,6 +33,11 @@ namespace KinesisVideoWebRTCStorage.PowerShell.Commands
         [ValidateRange(0, 65535)]
         public int TurnPort { get; set; }
 
+        /// <summary>Viewers each storage session takes (3 by default); one more JoinStorageSessionAsViewer is a ClientLimitExceededException.</summary>
+        [Parameter]
+        [ValidateRange(0, 1000)]
+        public int? MaxViewers { get; set; }
+
         [Parameter]
         [ValidateRange(0, 1000)]
         public int DropJoins { get; set; }
@@ -71,6 +76,7 @@ namespace KinesisVideoWebRTCStorage.PowerShell.Commands
                 Region = Region,
                 TurnSecret = TurnSecret,
                 TurnPort = TurnPort,
+                MaxViewers = MaxViewers,
                 DropJoins = DropJoins,
                 ReadyTimeout = TimeSpan.FromSeconds(TimeoutSec),
                 Tls = Tls.IsPresent,

@@ -11,7 +11,7 @@ namespace KinesisVideoWebRTCStorage.Tests.PowerShell
 {
     public sealed class CmdletMetadataTests : IDisposable
     {
-        private static readonly string[] Implemented = { "Get-KVSignalingEndpoint", "Join-KVWebRTCStorageSession", "Start-KVLocalEmulator", "Start-KVWebRTCIngest", "Stop-KVLocalEmulator" };
+        private static readonly string[] Implemented = { "Get-KVSignalingEndpoint", "Join-KVWebRTCStorageSession", "Start-KVLocalEmulator", "Start-KVWebRTCIngest", "Start-KVWebRTCViewer", "Stop-KVLocalEmulator" };
         private static readonly string[] AwsCmdlets = { "Get-KVSignalingEndpoint", "Join-KVWebRTCStorageSession" };
 
         private readonly ModuleMetadata module = new ModuleMetadata();

@@ -29,7 +29,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc
         private uint _lastRtpTimestamp;
         private bool _timestampStarted;
         private TimeSpan _firstArrival;
-        private bool _needKeyframe = true;
+        private bool _needKeyframe = true, _keyframeRequested;
 
         internal RtcRtpReceiver(MediaTrackKind kind, Random random, Func<TimeSpan> sinceConnectionStart)
         {
@@ -73,13 +73,25 @@ namespace KinesisVideoWebRTCStorage.WebRtc
         /// <summary>Frames dropped because a packet of theirs never arrived, or because no keyframe preceded them.</summary>
         public long FramesDropped { get; private set; }
 
-        /// <summary>Whether video cannot be decoded until a keyframe arrives: none has yet, or a frame since was lost.</summary>
+        /// <summary>
+        /// Whether the sender should be asked for a keyframe: video cannot be decoded until one arrives (none has yet, or
+        /// a frame since was lost), or one was requested.
+        /// </summary>
         internal bool NeedsKeyframe
         {
             get
             {
-                lock (_lock) return Kind == MediaTrackKind.Video && _needKeyframe;
+                lock (_lock) return Kind == MediaTrackKind.Video && (_needKeyframe || _keyframeRequested);
             }
+        }
+
+        /// <summary>
+        /// Asks the sender for a keyframe (PLI, at most one a second) without dropping the frames before it: a forwarder
+        /// does this when a new viewer joins or one of its viewers lost a picture.
+        /// </summary>
+        public void RequestKeyframe()
+        {
+            lock (_lock) _keyframeRequested = Kind == MediaTrackKind.Video;
         }
 
         /// <summary>Takes one decrypted RTP packet.</summary>
@@ -129,6 +141,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc
                 return;
             }
             _needKeyframe = false;
+            if (keyFrame) _keyframeRequested = false;
             FramesReceived++;
             if (keyFrame) KeyFramesReceived++;
             FrameReceived?.Invoke(this, accessUnit, timestamp, keyFrame);

@@ -1,0 +1,55 @@
+using System;
+using KinesisVideoWebRTCStorage.Aws;
+
+namespace KinesisVideoWebRTCStorage.Viewer
+{
+    /// <summary>Whom to join as, what to record, and what to say.</summary>
+    public sealed class ViewerOptions
+    {
+        public ViewerOptions(ChannelReference channel, string clientId)
+        {
+            Channel = channel ?? throw new ArgumentNullException(nameof(channel));
+            ClientId = clientId;
+        }
+
+        public ChannelReference Channel { get; }
+
+        /// <summary>The viewer's client id: 1 to 256 of [a-zA-Z0-9_.-]. A newer join with the same id replaces this one.</summary>
+        public string ClientId { get; }
+
+        /// <summary>Matroska file (.mkv, .mka, .webm) to record the master's video and the audio heard; null records nothing.</summary>
+        public string? OutFile { get; set; }
+
+        /// <summary>What the viewer says: an Ogg Opus file, the built-in 880 Hz tone, or nothing (audio recvonly).</summary>
+        public string? AudioPath { get; set; }
+
+        /// <summary>Speak the built-in 880 Hz tone when no <see cref="AudioPath"/> is given.</summary>
+        public bool Tone { get; set; }
+
+        /// <summary>Start the audio file over when it ends.</summary>
+        public bool Loop { get; set; } = true;
+
+        /// <summary>How long to stay once connected; null until stopped.</summary>
+        public TimeSpan? Duration { get; set; }
+
+        /// <summary>Gather only loopback candidates: for the local emulator.</summary>
+        public bool LoopbackOnly { get; set; }
+
+        /// <summary>How long to wait for the storage session's offer after each JoinStorageSessionAsViewer.</summary>
+        public TimeSpan OfferTimeout { get; set; } = TimeSpan.FromSeconds(6);
+
+        /// <summary>JoinStorageSessionAsViewer calls without an offer before the viewer gives up.</summary>
+        public int MaxJoinAttempts { get; set; } = 5;
+
+        /// <summary>How long ICE and DTLS may take after the answer.</summary>
+        public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+        /// <summary>Connections lost in a row (each rejoined) before the viewer gives up.</summary>
+        public int MaxConsecutiveRecoveries { get; set; } = 5;
+
+        public TimeSpan SignalingConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+        /// <summary>Timestamped trace lines (for -Verbose); never carries secrets.</summary>
+        public Action<string>? Trace { get; set; }
+    }
+}
