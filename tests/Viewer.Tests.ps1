@@ -81,10 +81,26 @@ Describe 'Start-KVWebRTCViewer' {
         Remove-Job $first
     }
 
+    It 'runs as a job that Stop-Job stops cleanly, and says when no master sent video' {
+        $job = Start-KVWebRTCViewer -ChannelName pester-door -ClientId listener -AsJob @common
+        $job.PSJobTypeName | Should -Be 'KVWebRTCViewerJob'
+        $deadline = (Get-Date).AddSeconds(20)
+        do {
+            Start-Sleep -Milliseconds 200
+            $status = Invoke-RestMethod -Method Post -Uri "$($emulator.EndpointUrl)/_emulator/status" -Body '{}' -ContentType 'application/json'
+        } until (($status.Participants | Where-Object { $_.ClientId -eq 'listener' -and $_.State -eq 'Connected' }) -or (Get-Date) -gt $deadline)
+        Stop-Job $job
+        $result = $job | Wait-Job -Timeout 30 | Receive-Job -WarningVariable warnings -WarningAction SilentlyContinue
+        $result.EndReason | Should -Be 'Stopped'
+        $result.StorageSessions | Should -Be 1
+        $warnings | Where-Object { $_ -like 'No video was received*' } | Should -HaveCount 1
+        Remove-Job $job
+    }
+
     It 'has help for every parameter' {
         $help = Get-Help Start-KVWebRTCViewer -Full
         $help.Synopsis | Should -Not -BeNullOrEmpty
-        foreach ($name in 'ClientId', 'OutFile', 'AudioPath', 'Tone', 'Duration') {
+        foreach ($name in 'ClientId', 'OutFile', 'AudioPath', 'Tone', 'Duration', 'AsJob') {
             ($help.parameters.parameter | Where-Object name -eq $name).description.Text | Should -Not -BeNullOrEmpty
         }
     }

@@ -178,8 +178,10 @@ namespace KinesisVideoWebRTCStorage.Viewer
             var credentials = await _connection.GetCredentialsAsync().ConfigureAwait(false);
             var url = SignalingUrl.ForViewer(_endpoints.WssEndpoint!, _result.ChannelARN, _options.ClientId, credentials, _connection.Region.Name);
             var signaling = await SignalingConnection.ConnectAsync(url, _options.SignalingConnectTimeout, cancellationToken, _connection.TrustedAuthorities).ConfigureAwait(false);
+            var previous = _signaling;
             _signaling = signaling;
             _signalingClosed = NewSignal<WebSocketCloseStatus?>();
+            previous?.Dispose(); // after GO_AWAY it may still be open
             Trace($"signaling connected to {signaling.Endpoint} as viewer {_options.ClientId}");
             _ = Task.Run(() => ReceiveSignalingAsync(signaling));
         }

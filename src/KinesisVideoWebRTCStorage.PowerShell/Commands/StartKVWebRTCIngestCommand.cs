@@ -12,7 +12,7 @@ namespace KinesisVideoWebRTCStorage.PowerShell.Commands
     /// </summary>
     /// <remarks>The channel (by ARN or by name) times the source (test pattern, -Path, -VideoPath, -InputUri) makes eight parameter sets.</remarks>
     [Cmdlet(VerbsLifecycle.Start, "KVWebRTCIngest", DefaultParameterSetName = TestPatternByArn)]
-    [OutputType(typeof(IngestResult), typeof(IngestJob))]
+    [OutputType(typeof(IngestResult), typeof(SessionJob))]
     public sealed class StartKVWebRTCIngestCommand : KVServiceCmdletBase
     {
         private const string TestPatternByArn = "TestPatternByARN", PathByArn = "PathByARN", FilesByArn = "FilesByARN", InputUriByArn = "InputUriByARN";
@@ -133,10 +133,12 @@ namespace KinesisVideoWebRTCStorage.PowerShell.Commands
 
             if (AsJob)
             {
-                var job = new IngestJob(MyInvocation.Line, "KVIngest-" + (options.Channel.Name ?? ChannelArn.Parse(options.Channel.Arn!).ChannelName));
-                options.Progress = job.OnProgress;
+                var job = new SessionJob(MyInvocation.Line, "KVIngest-" + (options.Channel.Name ?? ChannelArn.Parse(options.Channel.Arn!).ChannelName),
+                    "KVWebRTCIngestJob", "Start-KVWebRTCIngest");
+                options.Progress = progress => job.OnProgress(progress.ToString());
                 if (VerboseRequested) options.Trace = job.OnTrace;
-                job.Start(token => IngestSession.RunAsync(connection, options, token));
+                job.Start(token => IngestSession.RunAsync(connection, options, token), result => result.Warnings, _ => null,
+                    error => (error as IngestFailedException)?.Result);
                 JobRepository.Add(job);
                 WriteObject(job);
                 return;

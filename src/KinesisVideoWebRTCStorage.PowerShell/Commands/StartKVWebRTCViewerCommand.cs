@@ -11,7 +11,7 @@ namespace KinesisVideoWebRTCStorage.PowerShell.Commands
     /// the others' audio, records them, speaks a file or the built-in tone, and writes one result object when it ends.
     /// </summary>
     [Cmdlet(VerbsLifecycle.Start, "KVWebRTCViewer", DefaultParameterSetName = ByArn)]
-    [OutputType(typeof(ViewerResult))]
+    [OutputType(typeof(ViewerResult), typeof(SessionJob))]
     public sealed class StartKVWebRTCViewerCommand : KVServiceCmdletBase
     {
         private const string ByArn = "ByARN", ByName = "ByName";
@@ -49,6 +49,10 @@ namespace KinesisVideoWebRTCStorage.PowerShell.Commands
         [SecondsArgumentTransformation]
         public TimeSpan? Duration { get; set; }
 
+        /// <summary>Run in the background as a job: Receive-Job for the result, Stop-Job to stop.</summary>
+        [Parameter]
+        public SwitchParameter AsJob { get; set; }
+
         private string Channel => ParameterSetName == ByName ? ChannelName : ChannelARN;
 
         protected override void ProcessRecord()
@@ -68,6 +72,18 @@ namespace KinesisVideoWebRTCStorage.PowerShell.Commands
                 };
             });
             if (options == null || connection == null) return;
+
+            if (AsJob)
+            {
+                var job = new SessionJob(MyInvocation.Line, "KVViewer-" + ClientId, "KVWebRTCViewerJob", "Start-KVWebRTCViewer");
+                if (VerboseRequested) options.Trace = job.OnTrace;
+                job.OnProgress("joining the storage session");
+                job.Start(token => ViewerSession.RunAsync(connection, options, token), result => result.Warnings,
+                    result => result.EndReason == ViewerEndReason.Failed ? new ViewerFailedException(result) : null, _ => null);
+                JobRepository.Add(job);
+                WriteObject(job);
+                return;
+            }
 
             var running = RunWithProgress($"Start-KVWebRTCViewer {Channel} as {ClientId}", (token, progress, trace) =>
             {

@@ -153,7 +153,7 @@ namespace KinesisVideoWebRTCStorage.Tests.PowerShell
         {
             var start = module.Cmdlet("Start-KVWebRTCIngest");
             Assert.Equal("TestPatternByARN", start.DefaultParameterSetName);
-            Assert.Equal(new[] { "KinesisVideoWebRTCStorage.Ingest.IngestResult", "KinesisVideoWebRTCStorage.PowerShell.Commands.IngestJob" }, start.OutputTypes);
+            Assert.Equal(new[] { "KinesisVideoWebRTCStorage.Ingest.IngestResult", "KinesisVideoWebRTCStorage.PowerShell.Commands.SessionJob" }, start.OutputTypes);
             string[] Sets(string source) => new[] { source + "ByARN", source + "ByName" };
             void HasSets(string parameter, bool mandatory, params string[] sources) =>
                 Assert.Equal(sources.SelectMany(Sets).Select(set => new ParameterSetEntry(set, mandatory, int.MinValue, false, false)).OrderBy(e => e.SetName),
