@@ -84,6 +84,26 @@ namespace KinesisVideoWebRTCStorage.Tests.Viewer
         }
 
         [Fact]
+        public async Task AViewerAloneReceivesNothingUntilTheMasterJoinsAndThenItsVideo()
+        {
+            await using var harness = await IngestHarness.StartAsync("porch");
+            var viewing = ViewerSession.RunAsync(harness.Emulator.Connect(), Options(harness.ChannelArn, "early", o => o.Duration = TimeSpan.FromSeconds(12)));
+            await UntilAsync(() => harness.Emulator.Server.Storage.Room(harness.ChannelArn).Viewer("early")?.Connected == true, "the viewer never connected");
+            await Task.Delay(2000);
+            var leg = harness.Emulator.Server.Storage.Room(harness.ChannelArn).Viewer("early")!;
+            Assert.Equal(0, leg.VideoFramesForwarded);
+            Assert.Equal(0, leg.AudioFramesSent); // no master: viewers hear nothing of each other, and nothing at all here
+
+            var ingested = await harness.RunAsync(harness.Options(TimeSpan.FromSeconds(4)));
+            var viewed = await viewing;
+            Assert.Equal(ViewerEndReason.DurationReached, viewed.EndReason);
+            // The master's keyframe request for the new viewer makes video start within a GOP of the master's.
+            Assert.True(viewed.VideoFramesReceived >= 0.7 * ingested.VideoFramesSent, $"{viewed.VideoFramesReceived} of the master's {ingested.VideoFramesSent} frames");
+            Assert.True(viewed.AudioFramesReceived > 100, $"{viewed.AudioFramesReceived} audio frames");
+            Assert.Empty(viewed.Warnings);
+        }
+
+        [Fact]
         public async Task JoiningOverTheViewerLimitIsFinalAndASecondJoinWithTheSameIdReplacesTheFirst()
         {
             await using var harness = await IngestHarness.StartAsync("lobby", o => o.MaxViewers = 1);
