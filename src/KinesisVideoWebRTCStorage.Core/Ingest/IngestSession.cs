@@ -391,11 +391,11 @@ namespace KinesisVideoWebRTCStorage.Ingest
             };
             foreach (var server in await IceServersAsync(cancellationToken).ConfigureAwait(false)) config.IceServers.Add(server);
             var pc = new RtcPeerConnection(config);
-            var current = new Attempt(pc, pc.AddTrack(MediaTrackKind.Video), pc.AddTrack(MediaTrackKind.Audio));
+            var current = new Attempt(pc, pc.AddTrack(MediaTrackKind.Video), pc.AddTrack(MediaTrackKind.Audio), SendCandidate);
             // Answered sendrecv only when the storage session's offer asks for two-way audio.
             pc.AddReceiver(MediaTrackKind.Audio).FrameReceived += (_, payload, timestamp, _) => OnHeard(pc, payload, timestamp);
             pc.ConnectionStateChanged += state => _events.Post(new ConnectionStateEvent(current, state));
-            pc.IceCandidate += candidate => current.OnLocalCandidate(candidate, SendCandidate);
+            pc.IceCandidate += current.Candidates.OnLocalCandidate;
             current.Video.KeyframeRequested += (_, e) =>
             {
                 if (_clock.Elapsed.Ticks - Interlocked.Read(ref _lastKeyframeSentTicks) < KeyframeInFlight.Ticks)
@@ -433,7 +433,7 @@ namespace KinesisVideoWebRTCStorage.Ingest
             if (signaling == null) return; // the reconnect that follows rejoins
             await signaling.SendAsync(new ClientMessage(SignalingMessageType.SDP_ANSWER,
                 SignalingCodec.EncodeSessionDescription(new SessionDescriptionPayload("answer", answer.Sdp)), null, correlationId), cancellationToken).ConfigureAwait(false);
-            current.Answered(correlationId, SendCandidate);
+            current.Answered(correlationId);
             SetState(_streaming ? IngestState.Reconnecting : IngestState.Connecting);
             Trace($"answered in {watch.ElapsedMilliseconds} ms (correlationId {correlationId}); ICE and DTLS under way");
         }
@@ -653,47 +653,27 @@ namespace KinesisVideoWebRTCStorage.Ingest
         /// <summary>One peer connection and the signaling state of its offer/answer.</summary>
         private sealed class Attempt
         {
-            private readonly object _lock = new object();
-            private List<RtcIceCandidateInit>? _pending = new List<RtcIceCandidateInit>();
-
-            public Attempt(RtcPeerConnection pc, RtcRtpSender video, RtcRtpSender audio)
+            public Attempt(RtcPeerConnection pc, RtcRtpSender video, RtcRtpSender audio, Action<RtcIceCandidateInit> sendCandidate)
             {
                 Pc = pc;
                 Video = video;
                 Audio = audio;
+                Candidates = new HeldCandidates(sendCandidate);
             }
 
             public RtcPeerConnection Pc { get; }
             public RtcRtpSender Video { get; }
             public RtcRtpSender Audio { get; }
+
+            /// <summary>Our candidates, held until the answer is out.</summary>
+            public HeldCandidates Candidates { get; }
             public string? AnswerCorrelationId { get; private set; }
             public volatile bool Connected;
 
-            /// <summary>Candidates wait until the answer is out, so the service never gets one ahead of it.</summary>
-            public void OnLocalCandidate(RtcIceCandidateInit candidate, Action<RtcIceCandidateInit> send)
+            public void Answered(string correlationId)
             {
-                if (candidate.IsEndOfCandidates) return; // KVS signaling has no end-of-candidates message
-                lock (_lock)
-                {
-                    if (_pending != null)
-                    {
-                        _pending.Add(candidate);
-                        return;
-                    }
-                }
-                send(candidate);
-            }
-
-            public void Answered(string correlationId, Action<RtcIceCandidateInit> send)
-            {
-                List<RtcIceCandidateInit> pending;
-                lock (_lock)
-                {
-                    AnswerCorrelationId = correlationId;
-                    pending = _pending!;
-                    _pending = null;
-                }
-                foreach (var candidate in pending) send(candidate);
+                AnswerCorrelationId = correlationId;
+                Candidates.Release();
             }
         }
 

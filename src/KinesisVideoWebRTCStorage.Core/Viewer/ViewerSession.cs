@@ -255,11 +255,11 @@ namespace KinesisVideoWebRTCStorage.Viewer
             var config = new RtcConfiguration { LoopbackOnly = _options.LoopbackOnly, ConnectTimeout = _options.ConnectTimeout };
             foreach (var server in _iceServers) config.IceServers.Add(server);
             var pc = new RtcPeerConnection(config);
-            var attempt = new Attempt(pc, _clock.Elapsed);
+            var attempt = new Attempt(pc, _clock.Elapsed, SendCandidate);
             pc.AddReceiver(MediaTrackKind.Video).FrameReceived += (_, payload, timestamp, key) => OnFrame(attempt, MediaTrackKind.Video, payload, timestamp, key);
             pc.AddReceiver(MediaTrackKind.Audio).FrameReceived += (_, payload, timestamp, key) => OnFrame(attempt, MediaTrackKind.Audio, payload, timestamp, key);
             if (_options.AudioPath != null || _options.Tone) attempt.Microphone = pc.AddTrack(MediaTrackKind.Audio);
-            pc.IceCandidate += candidate => attempt.OnLocalCandidate(candidate, SendCandidate);
+            pc.IceCandidate += attempt.Candidates.OnLocalCandidate;
             pc.ConnectionStateChanged += state =>
             {
                 if (state == RtcPeerConnectionState.Failed || state == RtcPeerConnectionState.Closed)
@@ -349,7 +349,7 @@ namespace KinesisVideoWebRTCStorage.Viewer
                 SignalingCodec.EncodeSessionDescription(new SessionDescriptionPayload("answer", answer.Sdp))), CancellationToken.None).ConfigureAwait(false);
             Trace("answered the storage session's offer");
             attempt.Answered.TrySetResult(true);
-            attempt.FlushCandidates(SendCandidate);
+            attempt.Candidates.Release();
         }
 
         private void SendCandidate(RtcIceCandidateInit candidate)
@@ -366,13 +366,11 @@ namespace KinesisVideoWebRTCStorage.Viewer
 
         private sealed class Attempt
         {
-            private readonly object _lock = new object();
-            private List<RtcIceCandidateInit>? _pending = new List<RtcIceCandidateInit>();
-
-            public Attempt(RtcPeerConnection pc, TimeSpan startedAt)
+            public Attempt(RtcPeerConnection pc, TimeSpan startedAt, Action<RtcIceCandidateInit> sendCandidate)
             {
                 Pc = pc;
                 StartedAt = startedAt;
+                Candidates = new HeldCandidates(sendCandidate);
             }
 
             public RtcPeerConnection Pc { get; }
@@ -380,35 +378,12 @@ namespace KinesisVideoWebRTCStorage.Viewer
             /// <summary>When the connection began, on the run's clock.</summary>
             public TimeSpan StartedAt { get; }
 
+            /// <summary>Our candidates, held until the answer is out.</summary>
+            public HeldCandidates Candidates { get; }
+
             public RtcRtpSender? Microphone { get; set; }
             public TaskCompletionSource<bool> Answered { get; } = NewSignal<bool>();
             public TaskCompletionSource<string> Lost { get; } = NewSignal<string>();
-
-            /// <summary>Candidates wait until the answer is out, so the service never gets one ahead of it.</summary>
-            public void OnLocalCandidate(RtcIceCandidateInit candidate, Action<RtcIceCandidateInit> send)
-            {
-                if (candidate.IsEndOfCandidates) return;
-                lock (_lock)
-                {
-                    if (_pending != null)
-                    {
-                        _pending.Add(candidate);
-                        return;
-                    }
-                }
-                send(candidate);
-            }
-
-            public void FlushCandidates(Action<RtcIceCandidateInit> send)
-            {
-                List<RtcIceCandidateInit> pending;
-                lock (_lock)
-                {
-                    pending = _pending ?? new List<RtcIceCandidateInit>();
-                    _pending = null;
-                }
-                foreach (var candidate in pending) send(candidate);
-            }
         }
     }
 }
