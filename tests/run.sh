@@ -15,6 +15,9 @@ dotnet publish src/KinesisVideoWebRTCStorage.Cli -c Release -r linux-x64 -o arti
 dotnet test KinesisVideoWebRTCStorage.sln --no-build -nologo --blame-hang-timeout 10m 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 
+# The failed tests' names, repeated at the end where a log's tail shows them.
+failures=$(grep -E '^ +Failed [A-Za-z_]' "$log" | sed -E 's/^ +//')
+
 sum() { grep -Eo "$1: +[0-9]+" "$log" | awk '{s += $2} END {print s + 0}'; }
 passed=$(sum Passed); failed=$(sum Failed); skipped=$(sum Skipped)
 
@@ -28,6 +31,8 @@ if command -v pwsh >/dev/null 2>&1; then
         pester_out=$(mktemp)
         PSModulePath="$modules${PSModulePath:+:$PSModulePath}" pwsh -NoLogo -NoProfile -NonInteractive -File tests/pester/invoke.ps1 -PesterVersion "$version" 2>&1 | tee "$pester_out"
         pester_status=${PIPESTATUS[0]}
+        pester_failed=$(sed -E 's/\x1b\[[0-9;]*m//g' "$pester_out" | grep -E '^ *\[-\]' | sed -E "s/^ +/Pester $version: /")
+        [ -n "$pester_failed" ] && failures+="${failures:+$'\n'}$pester_failed"
         read -r _ p f s < <(grep '^PESTER ' "$pester_out" || echo "PESTER 0 1 0")
         echo "Pester $version: $p passed, $f failed, $s skipped"
         passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
@@ -38,5 +43,6 @@ else
     echo "Pester tests SKIPPED: pwsh is not on PATH (dotnet tool install --global PowerShell --version 7.6.9 runs tests/*.Tests.ps1)."
 fi
 
+[ -n "$failures" ] && printf 'Failed tests:\n%s\n' "$failures"
 echo "tests: $passed passed, $failed failed, $skipped skipped"
 [ "$status" -eq 0 ] && [ "$failed" -eq 0 ]
