@@ -39,14 +39,16 @@ namespace KinesisVideoWebRTCStorage.Tests.Interop
                 string videoPath = Path.Combine(directory, "chromium.h264");
                 await using var chromium = await browser.OpenPeerAsync();
                 RtcStatsReport stats;
-                long accessUnits, keyFrames, opusPackets;
+                RecordingOfferer recorded;
                 using (var ours = await RecordingOfferer.ConnectAsync(chromium, new RtcConfiguration { LoopbackOnly = true, IncludeIPv6 = false }, videoPath))
                 {
+                    recorded = ours;
                     await Task.Delay(Recording);
                     stats = ours.Connection.GetStats();
-                    (accessUnits, keyFrames, opusPackets) = (ours.AccessUnits, ours.KeyFrames, ours.OpusPackets);
                     output.WriteLine($"Chromium's answer:\n{ours.Answer}");
                 }
+                // Counted once the file is closed: frames go on arriving until then, and each is in the file.
+                var (accessUnits, keyFrames, opusPackets) = (recorded.AccessUnits, recorded.KeyFrames, recorded.OpusPackets);
                 var video = stats.Inbound.Single(s => s.Kind == MediaTrackKind.Video);
                 var audio = stats.Inbound.Single(s => s.Kind == MediaTrackKind.Audio);
 
