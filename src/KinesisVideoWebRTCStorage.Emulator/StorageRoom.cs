@@ -10,17 +10,19 @@ namespace KinesisVideoWebRTCStorage.Emulator
     /// A channel's multi-party storage session: the master's <see cref="StorageSession"/> (when one is joined) and the
     /// viewers' <see cref="ViewerLeg"/>s. The master's video goes to every viewer; while anyone views, an
     /// <see cref="AudioMixer"/> ticks every 20 ms, each participant hearing everyone else and the recording the mix of
-    /// all. As the service's rules say, viewers cannot hear each other without the master: while no master is connected
+    /// all; once a second it ends the viewer connections that reached the storage session limit. As the service's rules say, viewers cannot hear each other without the master: while no master is connected
     /// the mixer's ticks only discard what viewers say.
     /// </summary>
     public sealed class StorageRoom
     {
         private static readonly TimeSpan TickInterval = TimeSpan.FromMilliseconds(20);
+        private const int TicksPerLimitCheck = 50;
         private readonly object _lock = new object();
         private readonly Dictionary<string, ViewerLeg> _viewers = new Dictionary<string, ViewerLeg>(StringComparer.Ordinal);
         private StorageSession? _master;
         private bool _ticking;
         private TimeSpan _nextTick;
+        private int _ticksToLimitCheck;
 
         public StorageRoom(string channelArn)
         {
@@ -106,6 +108,7 @@ namespace KinesisVideoWebRTCStorage.Emulator
             var room = (StorageRoom)state!;
             TimeSpan next;
             bool mastered;
+            List<ViewerLeg>? limitChecked = null;
             lock (room._lock)
             {
                 if (room._viewers.Count == 0)
@@ -119,6 +122,16 @@ namespace KinesisVideoWebRTCStorage.Emulator
                 if (room._nextTick < now) room._nextTick = now + TickInterval;
                 next = room._nextTick;
                 mastered = room._master?.State == StorageSessionState.Streaming;
+                if (--room._ticksToLimitCheck <= 0)
+                {
+                    room._ticksToLimitCheck = TicksPerLimitCheck;
+                    limitChecked = room._viewers.Values.ToList();
+                }
+            }
+            if (limitChecked != null)
+            {
+                var now = DateTime.UtcNow;
+                foreach (var viewer in limitChecked) viewer.EndIfOverLimit(now);
             }
             if (mastered) room.Mixer.Tick();
             else room.Mixer.Discard();

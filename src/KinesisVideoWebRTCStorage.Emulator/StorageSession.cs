@@ -194,7 +194,7 @@ namespace KinesisVideoWebRTCStorage.Emulator
                     "a storage session needs both an H.264 video track and an Opus audio track");
         }
 
-        private static string Describe(TimeSpan span) => span.TotalHours >= 1 && span.TotalHours % 1 == 0 ? $"{span.TotalHours:0} h" : $"{span.TotalSeconds:0.#} s";
+        internal static string Describe(TimeSpan span) => span.TotalHours >= 1 && span.TotalHours % 1 == 0 ? $"{span.TotalHours:0} h" : $"{span.TotalSeconds:0.#} s";
 
         /// <summary>Ends the session: closes the connection (DTLS close_notify) and finishes the recording. Safe to call twice.</summary>
         public void End(string reason)

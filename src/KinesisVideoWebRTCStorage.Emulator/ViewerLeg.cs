@@ -21,6 +21,7 @@ namespace KinesisVideoWebRTCStorage.Emulator
         private readonly RtcRtpSender _video;
         private readonly RtcRtpSender _audio;
         private readonly Action<string> _log;
+        private readonly TimeSpan _sessionLimit;
         private int _ended;
 
         internal ViewerLeg(EmulatorOptions options, SignalingHub hub, string channelArn, string clientId, AudioMixer mixer, Action<string> log)
@@ -30,6 +31,7 @@ namespace KinesisVideoWebRTCStorage.Emulator
             ChannelArn = channelArn;
             ClientId = clientId;
             JoinedAt = DateTime.UtcNow;
+            _sessionLimit = options.StorageSessionLimit;
             _pc = StorageSignaling.NewConnection(options);
             _video = _pc.AddTrack(MediaTrackKind.Video);
             _audio = _pc.AddTrack(MediaTrackKind.Audio);
@@ -80,6 +82,12 @@ namespace KinesisVideoWebRTCStorage.Emulator
         internal void ForwardVideo(ReadOnlySpan<byte> accessUnit, TimeSpan timestamp)
         {
             if (Connected) _video.SendFrame(accessUnit, timestamp);
+        }
+
+        /// <summary>A viewer's connection, like the master's, lasts at most the storage session limit: it joins again to go on.</summary>
+        internal void EndIfOverLimit(DateTime now)
+        {
+            if (now - JoinedAt >= _sessionLimit) End($"the storage session limit of {StorageSession.Describe(_sessionLimit)} was reached; join again to continue");
         }
 
         private void OnConnectionState(RtcPeerConnectionState state)
