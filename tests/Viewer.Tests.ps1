@@ -97,10 +97,43 @@ Describe 'Start-KVWebRTCViewer' {
         Remove-Job $job
     }
 
+    It 'refuses audio it cannot send with UnsupportedMedia before any call, and a missing file with MediaFileNotFound' {
+        $withVideo = Join-Path $TestDrive 'with-video.mkv'
+        & ffmpeg -hide_banner -nostdin -v error -f lavfi -i testsrc2=size=320x240:rate=10 -f lavfi -i sine=sample_rate=48000 -t 1 -c:v libx264 -c:a libopus $withVideo
+        $aac = Join-Path $TestDrive 'speech.m4a'
+        & ffmpeg -hide_banner -nostdin -v error -f lavfi -i sine=sample_rate=48000 -t 1 -c:a aac $aac
+        $before = (Invoke-RestMethod -Method Post -Uri "$($emulator.EndpointUrl)/_emulator/status" -Body '{}' -ContentType 'application/json').Participants.Count
+
+        Start-KVWebRTCViewer -ChannelName pester-door -ClientId talker -AudioPath $withVideo -Duration 1 @common -ErrorVariable video -ErrorAction SilentlyContinue
+        $video[0].FullyQualifiedErrorId | Should -BeLike 'UnsupportedMedia,*'
+        $video[0].CategoryInfo.Category | Should -Be 'InvalidData'
+        $video[0].Exception.Message | Should -BeLike '*has a video track, and a viewer cannot send video*'
+        Start-KVWebRTCViewer -ChannelName pester-door -ClientId talker -AudioPath $aac -Duration 1 @common -ErrorVariable codec -ErrorAction SilentlyContinue
+        $codec[0].FullyQualifiedErrorId | Should -BeLike 'UnsupportedMedia,*'
+        $codec[0].Exception.Message | Should -BeLike '*ffmpeg -i <file> -vn -c:a libopus*'
+        Start-KVWebRTCViewer -ChannelName pester-door -ClientId talker -AudioPath (Join-Path $TestDrive 'nothing.ogg') @common -ErrorVariable missing -ErrorAction SilentlyContinue
+        $missing[0].FullyQualifiedErrorId | Should -BeLike 'MediaFileNotFound,*'
+        $missing[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        (Invoke-RestMethod -Method Post -Uri "$($emulator.EndpointUrl)/_emulator/status" -Body '{}' -ContentType 'application/json').Participants.Count | Should -Be $before
+    }
+
+    It 'speaks what ffmpeg reads with -InputUri and -InputFormat, and the master hears it' {
+        $heard = Join-Path $TestDrive 'master-heard-660.ogg'
+        $master = Start-KVWebRTCIngest -ChannelName pester-door -Duration 10 -ReceivedAudioPath $heard -AsJob @common
+        Wait-Streaming 'pester-door-stream'
+        $viewer = Start-KVWebRTCViewer -ChannelName pester-door -ClientId microphone -InputFormat lavfi -InputUri 'sine=frequency=660:sample_rate=48000' -Duration 4 @common
+        $null = $master | Wait-Job -Timeout 60 | Receive-Job
+        Remove-Job $master
+
+        $viewer.EndReason | Should -Be 'DurationReached'
+        $viewer.AudioFramesSent | Should -BeGreaterThan 150
+        (Get-ToneDb $heard 660) | Should -BeGreaterThan ((Get-ToneDb $heard 440) + 20)
+    }
+
     It 'has help for every parameter' {
         $help = Get-Help Start-KVWebRTCViewer -Full
         $help.Synopsis | Should -Not -BeNullOrEmpty
-        foreach ($name in 'ClientId', 'OutFile', 'AudioPath', 'Tone', 'Duration', 'AsJob') {
+        foreach ($name in 'ClientId', 'OutFile', 'AudioPath', 'InputUri', 'InputFormat', 'Tone', 'Loop', 'Duration', 'AsJob') {
             ($help.parameters.parameter | Where-Object name -eq $name).description.Text | Should -Not -BeNullOrEmpty
         }
     }

@@ -44,6 +44,8 @@ namespace KinesisVideoWebRTCStorage
                 case KinesisVideoWebRTCStorage.Ingest.IngestMediaException e:
                     return e.NotFound ? new ErrorClassification("MediaFileNotFound", "ObjectNotFound") : new ErrorClassification("UnsupportedMedia", "InvalidData");
                 case KinesisVideoWebRTCStorage.Viewer.ViewerFailedException _: return new ErrorClassification("ViewerFailed", "ConnectionError");
+                case KinesisVideoWebRTCStorage.Viewer.ViewerAudioException e:
+                    return e.NotFound ? new ErrorClassification("MediaFileNotFound", "ObjectNotFound") : new ErrorClassification("UnsupportedMedia", "InvalidData");
                 case KinesisVideoWebRTCStorage.Viewer.ViewerOptionsException e:
                     return new ErrorClassification(e.ParamName == "ClientId" ? "InvalidClientId" : "ViewerOptionInvalid", "InvalidArgument");
                 case KinesisVideoWebRTCStorage.Ingest.ReceivedAudioPathException _: return new ErrorClassification("ReceivedAudioPathInvalid", "InvalidArgument");

@@ -139,18 +139,9 @@ namespace KinesisVideoWebRTCStorage.Ingest
         }
 
         /// <summary>-InputFormat and -InputOptions as the text ffmpeg takes before -i.</summary>
-        internal static string FfmpegInputArguments(IngestMediaOptions options)
-        {
-            string format = options.InputFormat?.Trim() ?? "";
-            foreach (char c in format)
-            {
-                if (!char.IsLetterOrDigit(c) && c != '_' && c != ',')
-                    throw new IngestMediaException($"-InputFormat '{options.InputFormat}' is not an ffmpeg format name (such as lavfi, v4l2, dshow or avfoundation); put other options in -InputOptions.");
-            }
-            string arguments = format.Length > 0 ? "-f " + format : "";
-            string extra = options.InputOptions?.Trim() ?? "";
-            return extra.Length == 0 ? arguments : (arguments + " " + extra).Trim();
-        }
+        internal static string FfmpegInputArguments(IngestMediaOptions options) =>
+            FfmpegSourceOptions.InputArgumentsFor(options.InputFormat, options.InputOptions)
+            ?? throw new IngestMediaException($"-InputFormat '{options.InputFormat}' is not an ffmpeg format name (such as lavfi, v4l2, dshow or avfoundation); put other options in -InputOptions.");
 
         /// <summary>Video-only media gets a silent audio track, or is refused when audio is required.</summary>
         private static IMediaSource WithAudio(IMediaSource source, string what, bool requireAudio)

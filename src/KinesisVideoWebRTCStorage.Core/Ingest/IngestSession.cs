@@ -33,8 +33,7 @@ namespace KinesisVideoWebRTCStorage.Ingest
         private SignalingChannelEndpoints _endpoints = null!;
         private SignalingConnection? _signaling;
         private Attempt? _attempt;
-        private List<RtcIceServer>? _iceServers;
-        private DateTime _iceServersExpire;
+        private IceServerCache? _iceServers;
         private volatile bool _needKeyframe = true;
         private long _lastKeyframeSentTicks = long.MinValue / 2;
 
@@ -143,7 +142,7 @@ namespace KinesisVideoWebRTCStorage.Ingest
                             break;
                         case ReconnectIceServerEvent _:
                             Trace("RECONNECT_ICE_SERVER: TURN credentials will be refreshed for the next connection");
-                            _iceServers = null;
+                            _iceServers?.Invalidate();
                             break;
                         case SignalingClosedEvent closed when closed.Connection == _signaling:
                             if (closed.Status == WebSocketCloseStatus.PolicyViolation)
@@ -258,17 +257,8 @@ namespace KinesisVideoWebRTCStorage.Ingest
 
         private async Task<IReadOnlyList<RtcIceServer>> IceServersAsync(CancellationToken cancellationToken)
         {
-            if (_iceServers != null && DateTime.UtcNow < _iceServersExpire) return _iceServers;
-            var servers = new List<RtcIceServer>();
-            // The STUN server helps only off loopback; KVS's is stun:stun.kinesisvideo.<region>.amazonaws.com:443.
-            if (!_options.LoopbackOnly) servers.Add(new RtcIceServer(new[] { KvsEndpoints.StunUri(_connection.Region.Name) }));
-            var turn = await _connection.Signaling(KvsEndpoints.ParseEndpointUrl(_endpoints.HttpsEndpoint!))
-                .GetIceServerConfigAsync(_result.ChannelARN, cancellationToken: cancellationToken).ConfigureAwait(false);
-            servers.AddRange(turn.Select(s => new RtcIceServer(s.Uris, s.Username, s.Password)));
-            // Refresh a little before the shortest TTL runs out; without TURN servers there is nothing to expire.
-            int ttl = turn.Select(s => s.Ttl ?? 300).DefaultIfEmpty(300).Min();
-            _iceServersExpire = DateTime.UtcNow + TimeSpan.FromSeconds(Math.Max(10, ttl - 30));
-            _iceServers = servers;
+            _iceServers ??= new IceServerCache(_connection, KvsEndpoints.ParseEndpointUrl(_endpoints.HttpsEndpoint!), _result.ChannelARN, null, _options.LoopbackOnly);
+            var servers = await _iceServers.GetAsync(cancellationToken).ConfigureAwait(false);
             Trace($"ICE servers: {string.Join("; ", servers)}");
             return servers;
         }

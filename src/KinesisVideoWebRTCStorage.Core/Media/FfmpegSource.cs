@@ -67,7 +67,7 @@ namespace KinesisVideoWebRTCStorage.Media
         {
             if (string.IsNullOrEmpty(input)) throw new ArgumentException("An input is required.", nameof(input));
             options ??= new FfmpegSourceOptions();
-            bool copy = await CanCopyVideoAsync(input, options, cancellationToken).ConfigureAwait(false);
+            bool copy = options.IncludeVideo && await CanCopyVideoAsync(input, options, cancellationToken).ConfigureAwait(false);
             var source = new FfmpegSource(Start(options.FfmpegPath, BuildArguments(options, input, copy)), options.ErrorLinesKept, copy);
             try
             {
@@ -177,15 +177,18 @@ namespace KinesisVideoWebRTCStorage.Media
             var args = new StringBuilder("-hide_banner -nostdin -loglevel warning ");
             if (options.InputArguments.Length > 0) args.Append(options.InputArguments).Append(' ');
             args.Append("-i ").Append(Quote(input));
-            args.Append(" -map 0:v:0? -map 0:a:0? ");
-            if (copyVideo)
+            if (!options.IncludeVideo)
             {
-                args.Append("-c:v copy ");
+                args.Append(" -map 0:a:0 -vn ");
+            }
+            else if (copyVideo)
+            {
+                args.Append(" -map 0:v:0? -map 0:a:0? -c:v copy ");
             }
             else
             {
                 string interval = options.KeyFrameIntervalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
-                args.Append("-c:v libx264 -profile:v baseline -preset veryfast -tune zerolatency -pix_fmt yuv420p -bf 0 ")
+                args.Append(" -map 0:v:0? -map 0:a:0? -c:v libx264 -profile:v baseline -preset veryfast -tune zerolatency -pix_fmt yuv420p -bf 0 ")
                     .Append("-force_key_frames expr:gte(t,n_forced*").Append(interval).Append(") ");
                 if (options.VideoBitrate is long bitrate)
                 {

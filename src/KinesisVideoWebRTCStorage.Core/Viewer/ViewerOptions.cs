@@ -20,14 +20,23 @@ namespace KinesisVideoWebRTCStorage.Viewer
         /// <summary>Matroska file (.mkv, .mka, .webm) to record the master's video and the audio heard; null records nothing.</summary>
         public string? OutFile { get; set; }
 
-        /// <summary>What the viewer says: an Ogg Opus file, the built-in 880 Hz tone, or nothing (audio recvonly).</summary>
+        /// <summary>
+        /// An Opus file for the viewer to say: Ogg (.ogg, .opus) or Matroska/WebM audio. With none of this,
+        /// <see cref="InputUri"/> and <see cref="Tone"/>, the viewer only listens (audio recvonly).
+        /// </summary>
         public string? AudioPath { get; set; }
 
-        /// <summary>Speak the built-in 880 Hz tone when no <see cref="AudioPath"/> is given.</summary>
+        /// <summary>Anything ffmpeg reads (a file, URL, microphone device or lavfi graph): its first audio track, transcoded to Opus, is said.</summary>
+        public string? InputUri { get; set; }
+
+        /// <summary>ffmpeg's -f for <see cref="InputUri"/>: alsa, pulse, dshow, avfoundation, lavfi, ...</summary>
+        public string? InputFormat { get; set; }
+
+        /// <summary>Say the built-in 880 Hz tone, looped.</summary>
         public bool Tone { get; set; }
 
-        /// <summary>Start the audio file over when it ends.</summary>
-        public bool Loop { get; set; } = true;
+        /// <summary>Start <see cref="AudioPath"/> or <see cref="InputUri"/> over when it ends; otherwise the viewer listens on in silence.</summary>
+        public bool Loop { get; set; }
 
         /// <summary>How long to stay once connected; null until stopped.</summary>
         public TimeSpan? Duration { get; set; }

@@ -10,7 +10,6 @@ using KinesisVideoWebRTCStorage.Aws;
 using KinesisVideoWebRTCStorage.Aws.Models;
 using KinesisVideoWebRTCStorage.Media;
 using KinesisVideoWebRTCStorage.Media.Matroska;
-using KinesisVideoWebRTCStorage.Media.Ogg;
 using KinesisVideoWebRTCStorage.Signaling;
 using KinesisVideoWebRTCStorage.WebRtc;
 
@@ -20,7 +19,7 @@ namespace KinesisVideoWebRTCStorage.Viewer
     /// A viewer of a channel's storage session (multi-way audio): it connects to signaling as VIEWER with its client id,
     /// calls JoinStorageSessionAsViewer until the storage session's offer arrives, answers video recvonly and audio
     /// sendrecv (recvonly without a microphone), records the master's video and the audio it hears to Matroska, and
-    /// speaks from an Ogg Opus file or the built-in tone. A lost connection is rejoined; a newer join with the same
+    /// speaks what <see cref="ViewerMicrophone"/> opens. A lost connection is rejoined; a newer join with the same
     /// client id ends this one as Preempted; the service's viewer limit (ClientLimitExceededException) is final.
     /// </summary>
     public sealed class ViewerSession
@@ -31,10 +30,11 @@ namespace KinesisVideoWebRTCStorage.Viewer
         private readonly Stopwatch _clock = new Stopwatch();
         private readonly object _gate = new object();
         private SignalingChannelEndpoints _endpoints = null!;
-        private IReadOnlyList<RtcIceServer> _iceServers = Array.Empty<RtcIceServer>();
+        private IceServerCache _iceServers = null!;
         private SignalingConnection? _signaling;
         private Attempt? _attempt;
         private LiveMatroskaRecorder? _recorder;
+        private bool _speaks;
         private long _videoFrames, _keyFrames, _audioFrames, _bytes, _audioSent;
         private TaskCompletionSource<WebSocketCloseStatus?> _signalingClosed = NewSignal<WebSocketCloseStatus?>();
 
@@ -58,7 +58,9 @@ namespace KinesisVideoWebRTCStorage.Viewer
             _result.StartTime = DateTime.UtcNow;
             _result.ClientId = _options.ClientId;
             string? outFile = CheckOptions();
-            using var microphone = await OpenMicrophoneAsync(cancellationToken).ConfigureAwait(false);
+            var said = await ViewerMicrophone.OpenAsync(_options, cancellationToken).ConfigureAwait(false);
+            using var microphone = said == null ? null : new MediaPacer(said);
+            _speaks = microphone != null;
             if (outFile != null)
             {
                 _recorder = new LiveMatroskaRecorder(() =>
@@ -126,35 +128,6 @@ namespace KinesisVideoWebRTCStorage.Viewer
             return full;
         }
 
-        private async Task<MediaPacer?> OpenMicrophoneAsync(CancellationToken cancellationToken)
-        {
-            IMediaSource source;
-            if (_options.AudioPath is string path)
-            {
-                string full = Path.GetFullPath(path);
-                if (!File.Exists(full)) throw new ViewerOptionsException($"The -AudioPath file '{full}' does not exist.", "AudioPath");
-                try
-                {
-                    source = _options.Loop
-                        ? await LoopingMediaSource.OpenAsync(async token => await OggOpusSource.OpenAsync(InlineReadFileStream.Open(full), cancellationToken: token).ConfigureAwait(false),
-                            cancellationToken: cancellationToken).ConfigureAwait(false)
-                        : await OggOpusSource.OpenAsync(InlineReadFileStream.Open(full), cancellationToken: cancellationToken).ConfigureAwait(false);
-                }
-                catch (WireFormatException e)
-                {
-                    throw new ViewerOptionsException($"'{full}' cannot be spoken: {e.Message}. A viewer speaks Ogg Opus; convert other audio with ffmpeg -c:a libopus.", "AudioPath");
-                }
-            }
-            else if (_options.Tone) source = await TestPattern.OpenToneAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-            else return null;
-            if (source.Video != null)
-            {
-                source.Dispose();
-                throw new ViewerOptionsException("A viewer cannot send video: give it Opus audio only.", "AudioPath");
-            }
-            return new MediaPacer(source);
-        }
-
         private async Task PreflightAsync(CancellationToken cancellationToken)
         {
             var controlPlane = _connection.ControlPlane();
@@ -164,12 +137,8 @@ namespace KinesisVideoWebRTCStorage.Viewer
                 SignalingEndpointLookup.AllProtocols, cancellationToken).ConfigureAwait(false);
             if (_endpoints.WssEndpoint == null || _endpoints.HttpsEndpoint == null || _endpoints.WebRtcEndpoint == null)
                 throw new KinesisVideoResponseException($"GetSignalingChannelEndpoint did not return WSS, HTTPS and WEBRTC endpoints for {arn}.");
-            var servers = new List<RtcIceServer>();
-            if (!_options.LoopbackOnly) servers.Add(new RtcIceServer(new[] { KvsEndpoints.StunUri(_connection.Region.Name) }));
-            var turn = await _connection.Signaling(KvsEndpoints.ParseEndpointUrl(_endpoints.HttpsEndpoint))
-                .GetIceServerConfigAsync(arn, _options.ClientId, cancellationToken: cancellationToken).ConfigureAwait(false);
-            servers.AddRange(turn.Select(s => new RtcIceServer(s.Uris, s.Username, s.Password)));
-            _iceServers = servers;
+            _iceServers = new IceServerCache(_connection, KvsEndpoints.ParseEndpointUrl(_endpoints.HttpsEndpoint), arn, _options.ClientId, _options.LoopbackOnly);
+            await _iceServers.GetAsync(cancellationToken).ConfigureAwait(false);
             Trace($"channel {arn}: signaling {_endpoints.WssEndpoint}, storage {_endpoints.WebRtcEndpoint}");
         }
 
@@ -229,7 +198,7 @@ namespace KinesisVideoWebRTCStorage.Viewer
             var storage = _connection.Storage(KvsEndpoints.ParseEndpointUrl(_endpoints.WebRtcEndpoint!));
             for (int join = 1; ; join++)
             {
-                var attempt = NewAttempt();
+                var attempt = NewAttempt(await _iceServers.GetAsync(cancellationToken).ConfigureAwait(false));
                 // The viewer limit (ClientLimitExceededException) and other service errors are final: no retry loop.
                 await storage.JoinStorageSessionAsViewerAsync(_result.ChannelARN, _options.ClientId, cancellationToken).ConfigureAwait(false);
                 Trace($"JoinStorageSessionAsViewer {join} accepted; waiting for the offer");
@@ -250,15 +219,15 @@ namespace KinesisVideoWebRTCStorage.Viewer
             }
         }
 
-        private Attempt NewAttempt()
+        private Attempt NewAttempt(IReadOnlyList<RtcIceServer> iceServers)
         {
             var config = new RtcConfiguration { LoopbackOnly = _options.LoopbackOnly, ConnectTimeout = _options.ConnectTimeout };
-            foreach (var server in _iceServers) config.IceServers.Add(server);
+            foreach (var server in iceServers) config.IceServers.Add(server);
             var pc = new RtcPeerConnection(config);
             var attempt = new Attempt(pc, _clock.Elapsed, SendCandidate);
             pc.AddReceiver(MediaTrackKind.Video).FrameReceived += (_, payload, timestamp, key) => OnFrame(attempt, MediaTrackKind.Video, payload, timestamp, key);
             pc.AddReceiver(MediaTrackKind.Audio).FrameReceived += (_, payload, timestamp, key) => OnFrame(attempt, MediaTrackKind.Audio, payload, timestamp, key);
-            if (_options.AudioPath != null || _options.Tone) attempt.Microphone = pc.AddTrack(MediaTrackKind.Audio);
+            if (_speaks) attempt.Microphone = pc.AddTrack(MediaTrackKind.Audio);
             pc.IceCandidate += attempt.Candidates.OnLocalCandidate;
             pc.ConnectionStateChanged += state =>
             {
@@ -319,6 +288,10 @@ namespace KinesisVideoWebRTCStorage.Viewer
                                 break;
                             case SignalingMessageType.STATUS_RESPONSE when message.StatusResponse != null:
                                 Trace($"signaling refused a message: {message.StatusResponse.Description}");
+                                break;
+                            case SignalingMessageType.RECONNECT_ICE_SERVER:
+                                Trace("RECONNECT_ICE_SERVER: TURN credentials will be refreshed for the next connection");
+                                _iceServers.Invalidate();
                                 break;
                             case SignalingMessageType.GO_AWAY:
                                 Trace("signaling is going away; reconnecting");

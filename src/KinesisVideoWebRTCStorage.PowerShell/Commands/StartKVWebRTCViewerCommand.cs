@@ -8,7 +8,7 @@ namespace KinesisVideoWebRTCStorage.PowerShell.Commands
 {
     /// <summary>
     /// Start-KVWebRTCViewer: a viewer of the channel's storage session (multi-way audio). Receives the master's video and
-    /// the others' audio, records them, speaks a file or the built-in tone, and writes one result object when it ends.
+    /// the others' audio, records them, speaks a file, anything ffmpeg reads, or the built-in tone, and writes one result object when it ends.
     /// </summary>
     [Cmdlet(VerbsLifecycle.Start, "KVWebRTCViewer", DefaultParameterSetName = ByArn)]
     [OutputType(typeof(ViewerResult), typeof(SessionJob))]
@@ -35,14 +35,29 @@ namespace KinesisVideoWebRTCStorage.PowerShell.Commands
         [ValidateNotNullOrEmpty]
         public string? OutFile { get; set; }
 
-        /// <summary>An Ogg Opus file to speak, looped; without it and -Tone the viewer only listens.</summary>
+        /// <summary>An Opus file to speak (Ogg, or Matroska/WebM audio); without it, -InputUri and -Tone the viewer only listens.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string? AudioPath { get; set; }
 
+        /// <summary>Anything ffmpeg reads, such as a microphone: its audio is spoken, transcoded to Opus.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? InputUri { get; set; }
+
+        /// <summary>ffmpeg's -f for -InputUri: alsa, pulse, dshow, avfoundation, lavfi, ...</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(InputFormatCompleter))]
+        public string? InputFormat { get; set; }
+
         /// <summary>Speak the built-in 880 Hz tone.</summary>
         [Parameter]
         public SwitchParameter Tone { get; set; }
+
+        /// <summary>Start -AudioPath or -InputUri over when it ends.</summary>
+        [Parameter]
+        public SwitchParameter Loop { get; set; }
 
         /// <summary>How long to stay once connected (seconds or a TimeSpan); until Ctrl+C when omitted.</summary>
         [Parameter]
@@ -66,7 +81,10 @@ namespace KinesisVideoWebRTCStorage.PowerShell.Commands
                 {
                     OutFile = OutFile == null ? null : Resolve(OutFile),
                     AudioPath = AudioPath == null ? null : Resolve(AudioPath),
+                    InputUri = InputUri,
+                    InputFormat = InputFormat,
                     Tone = Tone,
+                    Loop = Loop,
                     Duration = Duration,
                     LoopbackOnly = IngestOptions.IsLoopbackEndpoint(EndpointUrl),
                 };

@@ -119,5 +119,52 @@ namespace KinesisVideoWebRTCStorage.Tests.Cli
                 if (!emulator.HasExited) emulator.Kill(entireProcessTree: true);
             }
         }
+
+        private static async Task UntilStreamingAsync(string endpointUrl, string streamName)
+        {
+            using var http = new System.Net.Http.HttpClient();
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+            while (true)
+            {
+                var response = await http.PostAsync(endpointUrl + "/_emulator/status", new System.Net.Http.StringContent("{}"));
+                using var status = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+                if (status.RootElement.GetProperty("StorageSessions").EnumerateArray()
+                    .Any(s => s.GetProperty("StreamName").GetString() == streamName && s.GetProperty("State").GetString() == "Streaming")) return;
+                if (DateTime.UtcNow > deadline) throw new TimeoutException($"the master of {streamName} never streamed: {status.RootElement}");
+                await Task.Delay(100);
+            }
+        }
+
+        [Fact]
+        public async Task TheNativeViewerSpeaksWhatFfmpegReadsAndTheNativeMasterHearsIt()
+        {
+            string directory = Directory.CreateTempSubdirectory("kvs-native-view-").FullName;
+            using var emulator = Start("emulator --json --port 0 --storage-channel porch");
+            try
+            {
+                using var ready = JsonDocument.Parse(await emulator.StandardOutput.ReadLineAsync() ?? "{}");
+                string common = $"--endpoint-url {ready.RootElement.GetProperty("EndpointUrl").GetString()} --region {ready.RootElement.GetProperty("Region").GetString()}";
+                string heard = Path.Combine(directory, "heard.ogg"), seen = Path.Combine(directory, "seen.mkv");
+                // RunAsync waits for its process synchronously: the master runs on a worker meanwhile.
+                var master = Task.Run(() => RunAsync($"ingest --channel-name porch --duration 9 --received-audio-path \"{heard}\" {common}", ready.RootElement));
+                await UntilStreamingAsync(ready.RootElement.GetProperty("EndpointUrl").GetString()!, "porch-stream");
+                var view = await RunAsync($"view --channel-name porch --client-id neighbour --input-format lavfi --input-uri sine=frequency=660:sample_rate=48000 --duration 3 --output \"{seen}\" {common}", ready.RootElement);
+                var ingest = await master;
+
+                Assert.True(view.Exit == 0, view.Errors);
+                Assert.True(ingest.Exit == 0, ingest.Errors);
+                using var summary = JsonDocument.Parse(view.Output);
+                Assert.Equal("DurationReached", summary.RootElement.GetProperty("EndReason").GetString());
+                Assert.True(summary.RootElement.GetProperty("VideoFramesReceived").GetInt64() >= 0.7 * 3 * 25, view.Output);
+                Assert.True(summary.RootElement.GetProperty("AudioFramesSent").GetInt64() >= 100, view.Output);
+                Assert.Equal("", MediaTools.DecodeErrors(seen));
+                Assert.True(MediaTools.ToneLevelDb(heard, 660) > MediaTools.ToneLevelDb(heard, 440) + 20, "the master does not hear the viewer's 660 Hz");
+            }
+            finally
+            {
+                if (!emulator.HasExited) emulator.Kill(entireProcessTree: true);
+                Directory.Delete(directory, recursive: true);
+            }
+        }
     }
 }

@@ -68,12 +68,18 @@ namespace KinesisVideoWebRTCStorage.Tests.Interop
         /// </summary>
         public Task ConnectAsKvsMasterAsync(Uri presignedUrl) => EvaluateAsync<string>("url => window.kvsPeer.connectAsKvsMaster(url)", presignedUrl.ToString());
 
-        /// <summary>The signaling messages the master received, by type, in order.</summary>
-        public async Task<string[]> KvsMasterLogAsync() =>
-            JsonSerializer.Deserialize<string[]>(await EvaluateAsync<string>("() => window.kvsPeer.masterLog()").ConfigureAwait(false))!;
+        /// <summary>
+        /// Acts as a viewer of the channel's storage session: opens the presigned viewer URL and answers the storage
+        /// session's SDP_OFFER receiving video and sending and receiving audio (the fake microphone).
+        /// </summary>
+        public Task ConnectAsKvsViewerAsync(Uri presignedUrl) => EvaluateAsync<string>("url => window.kvsPeer.connectAsKvsViewer(url)", presignedUrl.ToString());
 
-        /// <summary>Closes the peer connection and the signaling socket, as a master that stops.</summary>
-        public Task StopKvsMasterAsync() => EvaluateAsync<object>("() => window.kvsPeer.stopMaster()");
+        /// <summary>The signaling messages the page received as master or viewer, by type, in order.</summary>
+        public async Task<string[]> KvsLogAsync() =>
+            JsonSerializer.Deserialize<string[]>(await EvaluateAsync<string>("() => window.kvsPeer.kvsLog()").ConfigureAwait(false))!;
+
+        /// <summary>Closes the peer connection and the signaling socket, as a master or viewer that stops.</summary>
+        public Task StopKvsAsync() => EvaluateAsync<object>("() => window.kvsPeer.stopKvs()");
 
         public Task SetRemoteAnswerAsync(string sdp) => EvaluateAsync<object>("sdp => window.kvsPeer.setRemoteAnswer(sdp)", sdp);
 

@@ -1,10 +1,13 @@
 using System;
+using System.Collections.Concurrent;
 using System.IO;
+using System.Text;
 using System.Linq;
 using System.Threading.Tasks;
 using KinesisVideoWebRTCStorage.Aws;
 using KinesisVideoWebRTCStorage.Emulator;
 using KinesisVideoWebRTCStorage.Ingest;
+using KinesisVideoWebRTCStorage.Signaling;
 using KinesisVideoWebRTCStorage.Tests.Ingest;
 using KinesisVideoWebRTCStorage.Tests.Media;
 using KinesisVideoWebRTCStorage.Viewer;
@@ -44,6 +47,9 @@ namespace KinesisVideoWebRTCStorage.Tests.Viewer
             }
         }
 
+        private static Task UntilStreamingAsync(IngestHarness harness) =>
+            UntilAsync(() => harness.Emulator.Server.Storage.Active(harness.ChannelArn)?.State == StorageSessionState.Streaming, "the master never streamed");
+
         [Fact]
         public async Task AViewerSeesTheMasterAndBothAreHeardAndRecorded()
         {
@@ -51,7 +57,7 @@ namespace KinesisVideoWebRTCStorage.Tests.Viewer
             string heardByMaster = Path.Combine(MediaTools.Files.Directory, "door-master-heard.ogg");
             string viewerRecording = Path.Combine(MediaTools.Files.Directory, "door-viewer.mkv");
             var master = harness.RunAsync(harness.Options(TimeSpan.FromSeconds(14), o => o.ReceivedAudioPath = heardByMaster));
-            await UntilAsync(() => harness.Emulator.Server.Storage.Active(harness.ChannelArn)?.State == StorageSessionState.Streaming, "the master never streamed");
+            await UntilStreamingAsync(harness);
 
             var viewed = await ViewerSession.RunAsync(harness.Emulator.Connect(), Options(harness.ChannelArn, "visitor-1", o =>
             {
@@ -125,6 +131,181 @@ namespace KinesisVideoWebRTCStorage.Tests.Viewer
             var error = await Assert.ThrowsAsync<ViewerOptionsException>(() => ViewerSession.RunAsync(harness.Emulator.Connect(), Options(harness.ChannelArn, "no spaces")));
             Assert.Equal("ClientId", error.ParamName);
             Assert.Equal("InvalidClientId", ErrorClassification.Of(error).ErrorId);
+            Assert.Empty(harness.Emulator.Server.ControlPlane.Joins);
+        }
+
+        [Fact]
+        public async Task WithTwoViewersEachHearsTheMasterAndTheOtherButNotItself()
+        {
+            await using var harness = await IngestHarness.StartAsync("intercom");
+            string heardByMaster = Path.Combine(MediaTools.Files.Directory, "intercom-master-heard.ogg");
+            string upstairs = Path.Combine(MediaTools.Files.Directory, "intercom-upstairs.mkv");
+            string downstairs = Path.Combine(MediaTools.Files.Directory, "intercom-downstairs.mkv");
+            var master = harness.RunAsync(harness.Options(TimeSpan.FromSeconds(16), o => o.ReceivedAudioPath = heardByMaster));
+            await UntilStreamingAsync(harness);
+
+            // One speaks the built-in 880 Hz tone; the other a 660 Hz sine that ffmpeg generates and transcodes.
+            var first = ViewerSession.RunAsync(harness.Emulator.Connect(), Options(harness.ChannelArn, "upstairs", o =>
+            {
+                o.OutFile = upstairs;
+                o.Tone = true;
+                o.Duration = TimeSpan.FromSeconds(8);
+            }));
+            var second = ViewerSession.RunAsync(harness.Emulator.Connect(), Options(harness.ChannelArn, "downstairs", o =>
+            {
+                o.OutFile = downstairs;
+                o.InputFormat = "lavfi";
+                o.InputUri = "sine=frequency=660:sample_rate=48000";
+                o.Duration = TimeSpan.FromSeconds(8);
+            }));
+            var (up, down) = (await first, await second);
+            var ingested = await master;
+            output.WriteLine($"upstairs: {up}\ndownstairs: {down}\nmaster: {ingested}");
+
+            foreach (var (viewed, recording) in new[] { (up, upstairs), (down, downstairs) })
+            {
+                Assert.Equal(ViewerEndReason.DurationReached, viewed.EndReason);
+                Assert.True(viewed.AudioFramesSent >= 300, $"{viewed.ClientId} sent {viewed.AudioFramesSent} audio frames");
+                var probe = RecordingProbe.Of(recording);
+                Assert.True(probe.Video.Count >= 0.8 * 8 * 30, $"{probe.Video.Count} video frames in {viewed.ClientId}'s recording");
+                Assert.Equal("", probe.DecodeErrors);
+            }
+            AssertHears(upstairs, new[] { 440, 660 }, 880);
+            AssertHears(downstairs, new[] { 440, 880 }, 660);
+            AssertHears(heardByMaster, new[] { 880, 660 }, 440);
+        }
+
+        /// <summary>Each voice in <paramref name="heard"/> is there, and <paramref name="notHeard"/> is at least 20 dB below every one of them.</summary>
+        private void AssertHears(string recording, int[] heard, int notHeard)
+        {
+            double silent = MediaTools.ToneLevelDb(recording, notHeard);
+            foreach (int hertz in heard)
+            {
+                double level = MediaTools.ToneLevelDb(recording, hertz);
+                output.WriteLine($"{Path.GetFileName(recording)}: {hertz} Hz at {level:0.0} dB, {notHeard} Hz at {silent:0.0} dB");
+                Assert.True(level > -40, $"{Path.GetFileName(recording)} misses the {hertz} Hz voice ({level:0.0} dB)");
+                Assert.True(level > silent + 20, $"{Path.GetFileName(recording)} holds its own {notHeard} Hz voice at {silent:0.0} dB against {level:0.0} dB of {hertz} Hz");
+            }
+        }
+
+        [Fact]
+        public async Task AViewerRidesOutGoAwayAndTheStorageSessionLimitAndSpeaksAMatroskaFile()
+        {
+            string voice = Path.Combine(MediaTools.Files.Directory, "voice-660.mka");
+            MediaTools.Ffmpeg($"-f lavfi -i sine=frequency=660:sample_rate=48000 -t 2 -c:a libopus \"{voice}\"");
+            string heardByMaster = Path.Combine(MediaTools.Files.Directory, "limit-master-heard.ogg");
+            await using var harness = await IngestHarness.StartAsync("limit", o =>
+            {
+                o.StorageSessionLimit = TimeSpan.FromSeconds(5);
+                o.GoAwayGrace = TimeSpan.FromSeconds(1);
+            });
+            var master = harness.RunAsync(harness.Options(TimeSpan.FromSeconds(16), o => o.ReceivedAudioPath = heardByMaster));
+            await UntilStreamingAsync(harness);
+            var viewing = ViewerSession.RunAsync(harness.Emulator.Connect(), Options(harness.ChannelArn, "patient", o =>
+            {
+                o.AudioPath = voice;
+                o.Loop = true;
+                o.Duration = TimeSpan.FromSeconds(11);
+                o.Trace = line => output.WriteLine("viewer " + line);
+            }));
+            await UntilAsync(() => harness.Emulator.Server.Storage.Room(harness.ChannelArn).Viewer("patient")?.Connected == true, "the viewer never connected");
+            await Task.Delay(1500);
+            Assert.Equal(2, await harness.Emulator.Server.Hub.InjectAsync(harness.ChannelArn, SignalingMessageType.GO_AWAY));
+            var viewed = await viewing;
+            var ingested = await master;
+            output.WriteLine($"viewer: {viewed}\nmaster: {ingested}");
+
+            Assert.Equal(ViewerEndReason.DurationReached, viewed.EndReason);
+            Assert.True(viewed.Reconnects >= 1, $"{viewed.Reconnects} reconnects: the 5 s limit should have ended the first connection");
+            Assert.True(viewed.StorageSessions >= 2, $"{viewed.StorageSessions} storage sessions");
+            // 11 s at 30 fps, less a rejoin and a GOP's wait for a keyframe per limit (the master's and the viewer's).
+            Assert.True(viewed.VideoFramesReceived >= 0.6 * 11 * 30, $"{viewed.VideoFramesReceived} video frames");
+            Assert.True(MediaTools.ToneLevelDb(heardByMaster, 660) > MediaTools.ToneLevelDb(heardByMaster, 440) + 20, "the master does not hear the viewer's Matroska voice");
+        }
+
+        [Fact]
+        public async Task HostileSignalingMessagesAreDroppedAndTheViewerStillConnects()
+        {
+            await using var harness = await IngestHarness.StartAsync("hostile");
+            var master = harness.RunAsync(harness.Options(TimeSpan.FromSeconds(10)));
+            await UntilStreamingAsync(harness);
+            // The first viewer join gets no offer, so the viewer is waiting for one while the hostile messages arrive.
+            harness.Emulator.Server.Options.DropJoins = 1;
+            var trace = new ConcurrentQueue<string>();
+            var viewing = ViewerSession.RunAsync(harness.Emulator.Connect(), Options(harness.ChannelArn, "mallory-target", o =>
+            {
+                o.Duration = TimeSpan.FromSeconds(3);
+                o.OfferTimeout = TimeSpan.FromSeconds(3);
+                o.Trace = line => { trace.Enqueue(line); output.WriteLine("viewer " + line); };
+            }));
+            await UntilAsync(() => harness.Emulator.Server.ControlPlane.Joins.Count >= 2, "the viewer never joined");
+
+            static string Base64(string text) => Convert.ToBase64String(Encoding.UTF8.GetBytes(text));
+            var hostile = new[]
+            {
+                new ServiceMessage(SignalingMessageType.SDP_OFFER, "%%% not base64 %%%"),
+                new ServiceMessage(SignalingMessageType.SDP_OFFER, Base64("not json")),
+                new ServiceMessage(SignalingMessageType.SDP_OFFER, Base64("{\"type\":\"offer\"}")),
+                new ServiceMessage(SignalingMessageType.SDP_OFFER, Base64("{\"type\":\"offer\",\"sdp\":\"v=0\\r\\nm=video garbage\\r\\n\"}")),
+                new ServiceMessage(SignalingMessageType.SDP_OFFER, Base64("{\"type\":\"offer\",\"sdp\":\"v=0\\r\\no=- 1 1 IN IP4 0.0.0.0\\r\\ns=-\\r\\nt=0 0\\r\\nm=audio 9 UDP/TLS/RTP/SAVPF 111\\r\\na=rtpmap:111 opus/48000/2\\r\\n\"}")),
+                new ServiceMessage(SignalingMessageType.SDP_OFFER, Base64(new string('[', 10_000))),
+                new ServiceMessage(SignalingMessageType.ICE_CANDIDATE, Base64("{\"candidate\":\"candidate:1 1 UDP notanumber 1.2.3.4 x typ host\",\"sdpMid\":\"0\",\"sdpMLineIndex\":0}")),
+                new ServiceMessage(SignalingMessageType.ICE_CANDIDATE, Base64("{}")),
+                new ServiceMessage(SignalingMessageType.STATUS_RESPONSE),
+            };
+            foreach (var message in hostile) Assert.True(await harness.Emulator.Server.Hub.SendToViewerAsync(harness.ChannelArn, "mallory-target", message));
+
+            var viewed = await viewing;
+            await master;
+            Assert.Equal(ViewerEndReason.DurationReached, viewed.EndReason);
+            Assert.True(viewed.VideoFramesReceived > 0, "the viewer received no video after the hostile messages");
+            Assert.True(trace.Count(line => line.Contains("dropped a SDP_OFFER")) >= 5, "the hostile offers were not each dropped:\n" + string.Join("\n", trace));
+        }
+
+        [Theory]
+        [InlineData("with-video.mkv", "has a video track", "UnsupportedMedia")]
+        [InlineData("aac.mka", "A_AAC", "UnsupportedMedia")]
+        [InlineData("aac.m4a", "neither Ogg Opus", "UnsupportedMedia")]
+        [InlineData("missing.ogg", "does not exist", "MediaFileNotFound")]
+        public async Task AudioThatAViewerCannotSendIsRefusedBeforeAnyCall(string file, string reason, string errorId)
+        {
+            string path = Path.Combine(MediaTools.Files.Directory, "refused-" + file);
+            switch (file)
+            {
+                case "with-video.mkv":
+                    MediaTools.Ffmpeg($"-f lavfi -i testsrc2=size=320x240:rate=10 -f lavfi -i sine=sample_rate=48000 -t 1 -c:v libx264 -profile:v baseline -c:a libopus \"{path}\"");
+                    break;
+                case "aac.mka":
+                case "aac.m4a":
+                    MediaTools.Ffmpeg($"-f lavfi -i sine=sample_rate=48000 -t 1 -c:a aac \"{path}\"");
+                    break;
+            }
+            await using var harness = await IngestHarness.StartAsync("refused");
+            var error = await Assert.ThrowsAsync<ViewerAudioException>(() => ViewerSession.RunAsync(harness.Emulator.Connect(), Options(harness.ChannelArn, "speaker", o => o.AudioPath = path)));
+            Assert.Contains(reason, error.Message);
+            Assert.Equal("AudioPath", error.ParamName);
+            Assert.Equal(errorId, ErrorClassification.Of(error).ErrorId);
+            Assert.Empty(harness.Emulator.Server.ControlPlane.Joins);
+        }
+
+        [Fact]
+        public async Task AnFfmpegInputWithoutAudioAndTwoVoicesAtOnceAreRefusedBeforeAnyCall()
+        {
+            await using var harness = await IngestHarness.StartAsync("refused");
+            var silent = await Assert.ThrowsAsync<ViewerAudioException>(() => ViewerSession.RunAsync(harness.Emulator.Connect(), Options(harness.ChannelArn, "speaker", o =>
+            {
+                o.InputFormat = "lavfi";
+                o.InputUri = "testsrc2=size=320x240:rate=10";
+            })));
+            Assert.Equal("InputUri", silent.ParamName);
+            Assert.Contains("ffmpeg could not read audio", silent.Message);
+            var both = await Assert.ThrowsAsync<ViewerAudioException>(() => ViewerSession.RunAsync(harness.Emulator.Connect(), Options(harness.ChannelArn, "speaker", o =>
+            {
+                o.Tone = true;
+                o.InputUri = "sine";
+            })));
+            Assert.Contains("only one of -AudioPath, -InputUri and -Tone", both.Message);
+            Assert.Equal("UnsupportedMedia", ErrorClassification.Of(both).ErrorId);
             Assert.Empty(harness.Emulator.Server.ControlPlane.Joins);
         }
     }
