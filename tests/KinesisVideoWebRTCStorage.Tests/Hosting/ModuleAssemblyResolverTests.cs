@@ -14,7 +14,7 @@ namespace KinesisVideoWebRTCStorage.Tests.Hosting
     /// </summary>
     public sealed class ModuleAssemblyResolverTests
     {
-        private const string BouncyCastleToken = "0e99375e54769942";
+        private const string BouncyCastleToken = "072edcf4a5328938";
         private readonly ModuleAssemblyResolver resolver = new ModuleAssemblyResolver(ModuleMetadata.ModuleBin);
 
         [Fact]
@@ -29,15 +29,15 @@ namespace KinesisVideoWebRTCStorage.Tests.Hosting
         [Fact]
         public void AnOlderVersionIsAnsweredWithTheShippedFile()
         {
-            var shipped = AssemblyName.GetAssemblyName(Path.Combine(ModuleMetadata.ModuleBin, "BouncyCastle.Crypto.dll"));
-            var answer = resolver.Resolve($"BouncyCastle.Crypto, Version=1.8.0.0, Culture=neutral, PublicKeyToken={BouncyCastleToken}", Array.Empty<Assembly>());
+            var shipped = AssemblyName.GetAssemblyName(Path.Combine(ModuleMetadata.ModuleBin, "BouncyCastle.Cryptography.dll"));
+            var answer = resolver.Resolve($"BouncyCastle.Cryptography, Version=1.0.0.0, Culture=neutral, PublicKeyToken={BouncyCastleToken}", Array.Empty<Assembly>());
             Assert.NotNull(answer);
             Assert.Equal(shipped.Version, answer!.GetName().Version);
         }
 
         [Theory]
-        [InlineData("BouncyCastle.Crypto, Version=99.0.0.0, Culture=neutral, PublicKeyToken=" + BouncyCastleToken)] // newer than shipped
-        [InlineData("BouncyCastle.Crypto, Version=1.8.0.0, Culture=neutral, PublicKeyToken=0123456789abcdef")] // another signer
+        [InlineData("BouncyCastle.Cryptography, Version=99.0.0.0, Culture=neutral, PublicKeyToken=" + BouncyCastleToken)] // newer than shipped
+        [InlineData("BouncyCastle.Cryptography, Version=1.0.0.0, Culture=neutral, PublicKeyToken=0123456789abcdef")] // another signer
         [InlineData("Not.Shipped.Anywhere, Version=1.0.0.0")]
         [InlineData("..\\..\\etc\\passwd")]
         [InlineData("")]

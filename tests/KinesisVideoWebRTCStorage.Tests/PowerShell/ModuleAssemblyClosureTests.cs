@@ -85,10 +85,20 @@ namespace KinesisVideoWebRTCStorage.Tests.PowerShell
             // Everything the cmdlets reach is there, AWSSDK.Core (bound at import) among it.
             Assert.Contains("KinesisVideoWebRTCStorage.Core", reached);
             Assert.Contains("AWSSDK.Core", reached);
-            Assert.Contains("BouncyCastle.Crypto", reached);
+            Assert.Contains("BouncyCastle.Cryptography", reached);
             // Nothing ships that nothing loads, except the STS/SSO assemblies AWSSDK.Core finds by name for profiles.
             var unreached = shipped.Keys.Except(reached).OrderBy(n => n, StringComparer.Ordinal).ToList();
             Assert.Equal(new[] { "AWSSDK.SecurityToken", "AWSSDK.SSO", "AWSSDK.SSOOIDC" }.OrderBy(n => n, StringComparer.Ordinal), unreached);
+        }
+
+        [Fact]
+        public void TheModuleShipsTheMaintainedBouncyCastleWithoutCve202429857()
+        {
+            // Portable.BouncyCastle (BouncyCastle.Crypto.dll) is deprecated, and every BouncyCastle before 2.3.1 parses
+            // F2m curve parameters with a huge m for as long as the peer likes (CVE-2024-29857).
+            Assert.False(File.Exists(Path.Combine(ModuleMetadata.ModuleBin, "BouncyCastle.Crypto.dll")));
+            var version = System.Diagnostics.FileVersionInfo.GetVersionInfo(Path.Combine(ModuleMetadata.ModuleBin, "BouncyCastle.Cryptography.dll"));
+            Assert.True(new Version(version.FileMajorPart, version.FileMinorPart, version.FileBuildPart) >= new Version(2, 3, 1), version.FileVersion);
         }
 
         private static Dictionary<string, Version> Identities(IEnumerable<string> files) =>

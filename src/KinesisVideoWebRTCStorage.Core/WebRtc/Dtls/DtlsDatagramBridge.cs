@@ -2,7 +2,7 @@ using System;
 using System.Collections.Concurrent;
 using System.IO;
 using System.Threading;
-using Org.BouncyCastle.Crypto.Tls;
+using Org.BouncyCastle.Tls;
 
 namespace KinesisVideoWebRTCStorage.WebRtc.Dtls
 {
@@ -11,7 +11,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Dtls
     /// <see cref="Deliver"/> with each DTLS datagram, and what the TLS engine sends goes to the send callback. Datagrams
     /// with bad record framing, oversize ones, and those arriving while the queue is full are dropped and counted.
     /// </summary>
-    public sealed class DtlsDatagramBridge : DatagramTransport, IDisposable
+    public class DtlsDatagramBridge : DatagramTransport, IDisposable
     {
         /// <summary>Fits a UDP payload on a 1280-byte IPv6 path with room for IP, UDP and TURN headers.</summary>
         public const int DefaultMtu = 1200;
@@ -64,7 +64,15 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Dtls
 
         public int GetSendLimit() => _mtu;
 
-        public int Receive(byte[] buf, int off, int len, int waitMillis)
+        public int Receive(byte[] buf, int off, int len, int waitMillis) => Receive(buf.AsSpan(off, len), waitMillis);
+
+        /// <remarks>
+        /// BouncyCastle's .NET 6+ build adds this overload and <see cref="Send(ReadOnlySpan{byte})"/> to
+        /// <see cref="DatagramTransport"/>; its netstandard2.0 build, which this library compiles against, lacks them.
+        /// Being public and virtual, they implement those interface methods by name and signature when the .NET 6+ build
+        /// is the one loaded (the CLI, the emulator, the tests); without them that load fails.
+        /// </remarks>
+        public virtual int Receive(Span<byte> buffer, int waitMillis)
         {
             byte[]? datagram;
             try
@@ -75,17 +83,17 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Dtls
             {
                 throw Closed();
             }
-            int length = Math.Min(len, datagram.Length);
-            Buffer.BlockCopy(datagram, 0, buf, off, length);
+            int length = Math.Min(buffer.Length, datagram.Length);
+            datagram.AsSpan(0, length).CopyTo(buffer);
             return length;
         }
 
-        public void Send(byte[] buf, int off, int len)
+        public void Send(byte[] buf, int off, int len) => Send(new ReadOnlySpan<byte>(buf, off, len));
+
+        public virtual void Send(ReadOnlySpan<byte> buffer)
         {
             if (IsClosed) return;
-            var datagram = new byte[len];
-            Buffer.BlockCopy(buf, off, datagram, 0, len);
-            _send(datagram);
+            _send(buffer.ToArray());
         }
 
         public void Close()

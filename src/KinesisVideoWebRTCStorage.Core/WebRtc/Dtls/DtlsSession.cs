@@ -3,8 +3,7 @@ using System;
 using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
-using Org.BouncyCastle.Crypto.Tls;
-using Org.BouncyCastle.Security;
+using Org.BouncyCastle.Tls;
 
 namespace KinesisVideoWebRTCStorage.WebRtc.Dtls
 {
@@ -57,10 +56,10 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Dtls
                 using var registration = cancellationToken.Register(bridge.Close);
                 try
                 {
-                    var random = new SecureRandom();
+                    // No HelloVerifyRequest round trip: ICE has already checked that the peer answers at this address.
                     DtlsTransport transport = role == DtlsRole.Client
-                        ? new DtlsClientProtocol(random).Connect(new DtlsSrtpClient(context), bridge)
-                        : new DtlsServerProtocol(random).Accept(new DtlsSrtpServer(context), bridge);
+                        ? new DtlsClientProtocol().Connect(new DtlsSrtpClient(context), bridge)
+                        : new DtlsServerProtocol { VerifyRequests = false }.Accept(new DtlsSrtpServer(context), bridge);
                     return new DtlsSession(role, transport, bridge, context);
                 }
                 catch (Exception e) when (!(e is DtlsFingerprintMismatchException))

@@ -1,6 +1,6 @@
 using SrtpProtectionProfile = KinesisVideoWebRTCStorage.WebRtc.Srtp.SrtpProtectionProfile;
-using System.Collections;
-using Org.BouncyCastle.Crypto.Tls;
+using System.Collections.Generic;
+using Org.BouncyCastle.Tls;
 
 namespace KinesisVideoWebRTCStorage.WebRtc.Dtls
 {
@@ -9,33 +9,31 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Dtls
     {
         private readonly DtlsSrtpContext _srtp;
 
-        public DtlsSrtpClient(DtlsSrtpContext srtp)
+        public DtlsSrtpClient(DtlsSrtpContext srtp) : base(srtp.Crypto)
         {
             _srtp = srtp;
         }
 
-        public override ProtocolVersion ClientVersion => ProtocolVersion.DTLSv12;
+        protected override ProtocolVersion[] GetSupportedVersions() => ProtocolVersion.DTLSv12.Only();
 
-        public override ProtocolVersion MinimumVersion => ProtocolVersion.DTLSv12;
-
-        public override int[] GetCipherSuites() => new[]
+        protected override int[] GetSupportedCipherSuites() => new[]
         {
             CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, CipherSuite.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
             CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA, CipherSuite.TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA,
         };
 
-        public override IDictionary GetClientExtensions()
+        public override IDictionary<int, byte[]> GetClientExtensions()
         {
-            IDictionary extensions = TlsExtensionsUtilities.EnsureExtensionsInitialised(base.GetClientExtensions());
+            IDictionary<int, byte[]> extensions = TlsExtensionsUtilities.EnsureExtensionsInitialised(base.GetClientExtensions());
             DtlsSrtpContext.AddUseSrtp(extensions, DtlsSrtpContext.Profiles);
             return extensions;
         }
 
-        public override void ProcessServerExtensions(IDictionary serverExtensions)
+        public override void ProcessServerExtensions(IDictionary<int, byte[]> serverExtensions)
         {
             base.ProcessServerExtensions(serverExtensions);
             // RFC 5764 section 4.1.1: the server answers with exactly one of the offered profiles.
-            UseSrtpData? data = serverExtensions == null ? null : TlsSRTPUtils.GetUseSrtpExtension(serverExtensions);
+            UseSrtpData? data = serverExtensions == null ? null : TlsSrtpUtilities.GetUseSrtpExtension(serverExtensions);
             int? chosen = DtlsSrtpContext.Choose(serverExtensions);
             if (data == null || data.ProtectionProfiles.Length != 1 || chosen == null) throw new TlsFatalAlert(AlertDescription.illegal_parameter);
             _srtp.Profile = (SrtpProtectionProfile)chosen.Value;
@@ -46,10 +44,10 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Dtls
         public override void NotifyHandshakeComplete()
         {
             base.NotifyHandshakeComplete();
-            _srtp.ExportKeys(mContext, isClient: true);
+            _srtp.ExportKeys(m_context, isClient: true);
         }
 
-        public override void NotifyAlertReceived(byte alertLevel, byte alertDescription)
+        public override void NotifyAlertReceived(short alertLevel, short alertDescription)
         {
             base.NotifyAlertReceived(alertLevel, alertDescription);
             _srtp.OnAlertReceived(alertDescription);
@@ -66,9 +64,9 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Dtls
                 _client = client;
             }
 
-            public void NotifyServerCertificate(Certificate serverCertificate) => _client._srtp.VerifyRemote(serverCertificate);
+            public void NotifyServerCertificate(TlsServerCertificate serverCertificate) => _client._srtp.VerifyRemote(serverCertificate?.Certificate);
 
-            public TlsCredentials GetClientCredentials(CertificateRequest certificateRequest) => _client._srtp.SignerCredentials(_client.mContext);
+            public TlsCredentials GetClientCredentials(CertificateRequest certificateRequest) => _client._srtp.SignerCredentials(_client.m_context);
         }
     }
 }

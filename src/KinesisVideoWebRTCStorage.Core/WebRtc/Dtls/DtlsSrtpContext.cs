@@ -1,8 +1,11 @@
 using SrtpProtectionProfile = KinesisVideoWebRTCStorage.WebRtc.Srtp.SrtpProtectionProfile;
 using System;
-using System.Collections;
+using System.Collections.Generic;
 using System.Linq;
-using Org.BouncyCastle.Crypto.Tls;
+using Org.BouncyCastle.Security;
+using Org.BouncyCastle.Tls;
+using Org.BouncyCastle.Tls.Crypto;
+using Org.BouncyCastle.Tls.Crypto.Impl.BC;
 
 namespace KinesisVideoWebRTCStorage.WebRtc.Dtls
 {
@@ -17,11 +20,14 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Dtls
 
         public DtlsSrtpContext(DtlsCertificate certificate, DtlsFingerprint expectedRemote, int handshakeTimeoutMillis)
         {
+            Crypto = new BcTlsCrypto(new SecureRandom());
             Certificate = certificate;
             ExpectedRemote = expectedRemote;
             HandshakeTimeoutMillis = handshakeTimeoutMillis;
         }
 
+        /// <summary>BouncyCastle's own primitives: the same on every runtime, and all that DTLS 1.2 with ECDSA needs.</summary>
+        public BcTlsCrypto Crypto { get; }
         public DtlsCertificate Certificate { get; }
         public DtlsFingerprint ExpectedRemote { get; }
         public int HandshakeTimeoutMillis { get; }
@@ -31,12 +37,13 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Dtls
         public DtlsSrtpKeys? Keys { get; private set; }
         public Action? RemoteClosed { get; set; }
 
-        public TlsSignerCredentials SignerCredentials(TlsContext context) =>
-            new DefaultTlsSignerCredentials(context, new Certificate(new[] { Certificate.Certificate.CertificateStructure }), Certificate.PrivateKey,
-                new SignatureAndHashAlgorithm(HashAlgorithm.sha256, SignatureAlgorithm.ecdsa));
+        public TlsCredentialedSigner SignerCredentials(TlsContext context) =>
+            new BcDefaultTlsCredentialedSigner(new TlsCryptoParameters(context), Crypto, Certificate.PrivateKey,
+                new Certificate(new TlsCertificate[] { new BcTlsCertificate(Crypto, Certificate.Der) }),
+                SignatureAndHashAlgorithm.GetInstance(HashAlgorithm.sha256, SignatureAlgorithm.ecdsa));
 
         /// <summary>Fails the handshake with bad_certificate unless the peer's leaf certificate hashes to the SDP fingerprint.</summary>
-        public void VerifyRemote(Certificate certificate)
+        public void VerifyRemote(Certificate? certificate)
         {
             if (certificate == null || certificate.IsEmpty)
             {
@@ -51,13 +58,13 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Dtls
             }
         }
 
-        public static void AddUseSrtp(IDictionary extensions, params int[] profiles) =>
-            TlsSRTPUtils.AddUseSrtpExtension(extensions, new UseSrtpData(profiles, TlsUtilities.EmptyBytes));
+        public static void AddUseSrtp(IDictionary<int, byte[]> extensions, params int[] profiles) =>
+            TlsSrtpUtilities.AddUseSrtpExtension(extensions, new UseSrtpData(profiles, TlsUtilities.EmptyBytes));
 
         /// <summary>The first profile of ours that the peer listed, or null.</summary>
-        public static int? Choose(IDictionary? extensions)
+        public static int? Choose(IDictionary<int, byte[]>? extensions)
         {
-            UseSrtpData? data = extensions == null ? null : TlsSRTPUtils.GetUseSrtpExtension(extensions);
+            UseSrtpData? data = extensions == null ? null : TlsSrtpUtilities.GetUseSrtpExtension(extensions);
             if (data == null) return null;
             foreach (int profile in Profiles)
                 if (data.ProtectionProfiles.Contains(profile)) return profile;
@@ -71,7 +78,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Dtls
             Keys = DtlsSrtpKeys.FromKeyingMaterial(Profile.Value, material, isClient);
         }
 
-        public void OnAlertReceived(byte description)
+        public void OnAlertReceived(short description)
         {
             if (description == AlertDescription.close_notify) RemoteClosed?.Invoke();
         }

@@ -1,6 +1,6 @@
 using SrtpProtectionProfile = KinesisVideoWebRTCStorage.WebRtc.Srtp.SrtpProtectionProfile;
-using System.Collections;
-using Org.BouncyCastle.Crypto.Tls;
+using System.Collections.Generic;
+using Org.BouncyCastle.Tls;
 
 namespace KinesisVideoWebRTCStorage.WebRtc.Dtls
 {
@@ -13,24 +13,22 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Dtls
     {
         private readonly DtlsSrtpContext _srtp;
 
-        public DtlsSrtpServer(DtlsSrtpContext srtp)
+        public DtlsSrtpServer(DtlsSrtpContext srtp) : base(srtp.Crypto)
         {
             _srtp = srtp;
         }
 
-        protected override ProtocolVersion MaximumVersion => ProtocolVersion.DTLSv12;
+        protected override ProtocolVersion[] GetSupportedVersions() => ProtocolVersion.DTLSv12.Only();
 
-        protected override ProtocolVersion MinimumVersion => ProtocolVersion.DTLSv12;
-
-        protected override int[] GetCipherSuites() => new[]
+        protected override int[] GetSupportedCipherSuites() => new[]
         {
             CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256,
             CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA,
         };
 
-        protected override TlsSignerCredentials GetECDsaSignerCredentials() => _srtp.SignerCredentials(mContext);
+        protected override TlsCredentialedSigner GetECDsaSignerCredentials() => _srtp.SignerCredentials(m_context);
 
-        public override void ProcessClientExtensions(IDictionary clientExtensions)
+        public override void ProcessClientExtensions(IDictionary<int, byte[]> clientExtensions)
         {
             base.ProcessClientExtensions(clientExtensions);
             int? chosen = DtlsSrtpContext.Choose(clientExtensions);
@@ -39,26 +37,26 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Dtls
             _srtp.Profile = (SrtpProtectionProfile)chosen.Value;
         }
 
-        public override IDictionary GetServerExtensions()
+        public override IDictionary<int, byte[]> GetServerExtensions()
         {
-            IDictionary extensions = TlsExtensionsUtilities.EnsureExtensionsInitialised(base.GetServerExtensions());
+            IDictionary<int, byte[]> extensions = TlsExtensionsUtilities.EnsureExtensionsInitialised(base.GetServerExtensions());
             DtlsSrtpContext.AddUseSrtp(extensions, (int)_srtp.Profile!.Value);
             return extensions;
         }
 
         public override CertificateRequest GetCertificateRequest() =>
             new CertificateRequest(new[] { ClientCertificateType.ecdsa_sign, ClientCertificateType.rsa_sign },
-                TlsUtilities.IsTlsV12(mContext) ? TlsUtilities.GetDefaultSupportedSignatureAlgorithms() : null, null);
+                TlsUtilities.GetDefaultSupportedSignatureAlgorithms(m_context), null);
 
         public override void NotifyClientCertificate(Certificate clientCertificate) => _srtp.VerifyRemote(clientCertificate);
 
         public override void NotifyHandshakeComplete()
         {
             base.NotifyHandshakeComplete();
-            _srtp.ExportKeys(mContext, isClient: false);
+            _srtp.ExportKeys(m_context, isClient: false);
         }
 
-        public override void NotifyAlertReceived(byte alertLevel, byte alertDescription)
+        public override void NotifyAlertReceived(short alertLevel, short alertDescription)
         {
             base.NotifyAlertReceived(alertLevel, alertDescription);
             _srtp.OnAlertReceived(alertDescription);

@@ -107,10 +107,10 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Dtls
             var serverTask = DtlsSession.HandshakeAsync(DtlsRole.Server, link.B, ServerCertificate, DtlsCertificate.Shared.Fingerprint);
             var context = new DtlsSrtpContext(DtlsCertificate.Shared, ServerCertificate.Fingerprint, 30_000);
             var client = new Dtls13CapableClient(context);
-            var transport = await Task.Run(() => new Org.BouncyCastle.Crypto.Tls.DtlsClientProtocol(new Org.BouncyCastle.Security.SecureRandom()).Connect(client, link.A))
+            var transport = await Task.Run(() => new Org.BouncyCastle.Tls.DtlsClientProtocol().Connect(client, link.A))
                 .WaitAsync(TimeSpan.FromSeconds(30));
             using var server = await serverTask.WaitAsync(TimeSpan.FromSeconds(30));
-            Assert.Equal(Org.BouncyCastle.Crypto.Tls.ProtocolVersion.DTLSv12, client.NegotiatedVersion);
+            Assert.Equal(Org.BouncyCastle.Tls.ProtocolVersion.DTLSv12, client.NegotiatedVersion);
             Assert.Contains(sent, d => d.Contains("002B000504FEFCFEFD")); // the ClientHello really offered DTLS 1.3
             Assert.Equal(context.Keys!.ClientWriteKey.ToArray(), server.SrtpKeys.ClientWriteKey.ToArray());
             transport.Close();
@@ -170,7 +170,7 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Dtls
             var link = new LossyLink();
             var serverTask = DtlsSession.HandshakeAsync(DtlsRole.Server, link.B, ServerCertificate, DtlsCertificate.Shared.Fingerprint);
             var context = new DtlsSrtpContext(DtlsCertificate.Shared, ServerCertificate.Fingerprint, 30_000);
-            var transport = await Task.Run(() => new Org.BouncyCastle.Crypto.Tls.DtlsClientProtocol(new Org.BouncyCastle.Security.SecureRandom())
+            var transport = await Task.Run(() => new Org.BouncyCastle.Tls.DtlsClientProtocol()
                 .Connect(new ProfileClient(context, offered), link.A)).WaitAsync(TimeSpan.FromSeconds(30));
             using var server = await serverTask.WaitAsync(TimeSpan.FromSeconds(30));
             Assert.Equal(expected, server.Profile);
@@ -186,7 +186,7 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Dtls
             var serverTask = DtlsSession.HandshakeAsync(DtlsRole.Server, link.B, ServerCertificate, DtlsCertificate.Shared.Fingerprint,
                 timeout: TimeSpan.FromSeconds(5));
             var context = new DtlsSrtpContext(DtlsCertificate.Shared, ServerCertificate.Fingerprint, 1_000);
-            var client = Task.Run(() => new Org.BouncyCastle.Crypto.Tls.DtlsClientProtocol(new Org.BouncyCastle.Security.SecureRandom())
+            var client = Task.Run(() => new Org.BouncyCastle.Tls.DtlsClientProtocol()
                 .Connect(new ProfileClient(context, new[] { 7 }), link.A));
             await Assert.ThrowsAsync<IOException>(() => serverTask.WaitAsync(TimeSpan.FromSeconds(30)));
             await Assert.ThrowsAnyAsync<Exception>(() => client.WaitAsync(TimeSpan.FromSeconds(30)));
@@ -202,10 +202,10 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Dtls
                 _profiles = profiles;
             }
 
-            public override System.Collections.IDictionary GetClientExtensions()
+            public override System.Collections.Generic.IDictionary<int, byte[]> GetClientExtensions()
             {
                 var extensions = base.GetClientExtensions();
-                extensions.Remove(Org.BouncyCastle.Crypto.Tls.ExtensionType.use_srtp);
+                extensions.Remove(Org.BouncyCastle.Tls.ExtensionType.use_srtp);
                 DtlsSrtpContext.AddUseSrtp(extensions, _profiles);
                 return extensions;
             }
@@ -218,9 +218,9 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Dtls
             {
             }
 
-            public Org.BouncyCastle.Crypto.Tls.ProtocolVersion? NegotiatedVersion { get; private set; }
+            public Org.BouncyCastle.Tls.ProtocolVersion? NegotiatedVersion { get; private set; }
 
-            public override System.Collections.IDictionary GetClientExtensions()
+            public override System.Collections.Generic.IDictionary<int, byte[]> GetClientExtensions()
             {
                 var extensions = base.GetClientExtensions();
                 extensions[43] = new byte[] { 4, 0xFE, 0xFC, 0xFE, 0xFD }; // supported_versions: DTLS 1.3, DTLS 1.2
@@ -234,7 +234,7 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Dtls
                 return extensions;
             }
 
-            public override void NotifyServerVersion(Org.BouncyCastle.Crypto.Tls.ProtocolVersion serverVersion)
+            public override void NotifyServerVersion(Org.BouncyCastle.Tls.ProtocolVersion serverVersion)
             {
                 base.NotifyServerVersion(serverVersion);
                 NegotiatedVersion = serverVersion;
