@@ -155,7 +155,10 @@ namespace KinesisVideoWebRTCStorage.Viewer
             _ = Task.Run(() => ReceiveSignalingAsync(signaling));
         }
 
-        /// <summary>Joins, stays connected until the duration is reached or the run is stopped, and rejoins a lost connection.</summary>
+        /// <summary>
+        /// Joins, stays connected until the duration is reached or the run is stopped, and rejoins a lost connection. A
+        /// lost signaling connection (GO_AWAY, or dropped) is reconnected on its own: the media connection does not need it.
+        /// </summary>
         private async Task<ViewerEndReason> StayAsync(CancellationToken cancellationToken)
         {
             DateTime? until = null;
@@ -165,22 +168,29 @@ namespace KinesisVideoWebRTCStorage.Viewer
                 var attempt = await JoinUntilConnectedAsync(cancellationToken).ConfigureAwait(false);
                 recoveries = 0;
                 if (until == null && _options.Duration is TimeSpan duration) until = DateTime.UtcNow + duration;
-                var wait = until is DateTime end ? Task.Delay(Max(end - DateTime.UtcNow, TimeSpan.Zero), cancellationToken) : Task.Delay(Timeout.Infinite, cancellationToken);
-                var done = await Task.WhenAny(wait, attempt.Lost.Task, _signalingClosed.Task).ConfigureAwait(false);
-                if (done == wait)
+                Task done;
+                while (true)
                 {
-                    await wait.ConfigureAwait(false); // throws when stopped
-                    return ViewerEndReason.DurationReached;
+                    var wait = until is DateTime end ? Task.Delay(Max(end - DateTime.UtcNow, TimeSpan.Zero), cancellationToken) : Task.Delay(Timeout.Infinite, cancellationToken);
+                    done = await Task.WhenAny(wait, attempt.Lost.Task, _signalingClosed.Task).ConfigureAwait(false);
+                    if (done == wait)
+                    {
+                        await wait.ConfigureAwait(false); // throws when stopped
+                        return ViewerEndReason.DurationReached;
+                    }
+                    // A newer viewer with the same client id first replaces our signaling connection, then our storage
+                    // connection; the two may be seen in either order, and rejoining would take its place back.
+                    if (done == attempt.Lost.Task) await Task.WhenAny(_signalingClosed.Task, Task.Delay(PreemptionGrace, cancellationToken)).ConfigureAwait(false);
+                    if (_signalingClosed.Task.IsCompleted && _signalingClosed.Task.Result == WebSocketCloseStatus.PolicyViolation)
+                    {
+                        Trace("a newer viewer with the same client id took this one's place");
+                        return ViewerEndReason.Preempted;
+                    }
+                    if (done == attempt.Lost.Task) break;
+                    Trace("signaling lost; reconnecting it while the media connection stays up");
+                    await ConnectSignalingAsync(cancellationToken).ConfigureAwait(false);
                 }
-                // A newer viewer with the same client id first replaces our signaling connection, then our storage
-                // connection; the two may be seen in either order, and rejoining would take its place back.
-                if (done == attempt.Lost.Task) await Task.WhenAny(_signalingClosed.Task, Task.Delay(PreemptionGrace, cancellationToken)).ConfigureAwait(false);
-                if (_signalingClosed.Task.IsCompleted && _signalingClosed.Task.Result == WebSocketCloseStatus.PolicyViolation)
-                {
-                    Trace("a newer viewer with the same client id took this one's place");
-                    return ViewerEndReason.Preempted;
-                }
-                string why = done == attempt.Lost.Task ? attempt.Lost.Task.Result : "signaling closed";
+                string why = attempt.Lost.Task.Result;
                 if (++recoveries > _options.MaxConsecutiveRecoveries) throw new IOException($"The storage session connection kept failing: {why}.");
                 _result.Reconnects++;
                 Trace($"connection lost ({why}); rejoining");
