@@ -1,5 +1,7 @@
 #!/bin/sh
-# SRTP benchmark: libsrtp2 srtp_protect vs our SrtpSession.ProtectRtp in one run, plus packetize+protect per keyframe.
+# SRTP benchmark: libsrtp2 srtp_protect and the physical ceiling (OpenSSL's AES-128-CTR, HMAC-SHA1 and AES-128-GCM on
+# 1200-byte buffers, measured in the same run) vs our SrtpSession.ProtectRtp with AES-CM and AES-GCM, plus
+# packetize+protect per keyframe.
 # Needs gcc, pkg-config and libsrtp2-dev (Debian: apt-get install libsrtp2-dev pkg-config). Builds take the shared lock.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -14,5 +16,10 @@ mbps=$(echo "$reference" | awk '$1 == "protect_mbps" { print $2 }')
 vector=$(echo "$reference" | awk '$1 == "vector" { print $2 }')
 wrap=$(echo "$reference" | awk '$1 == "wrap" { print $2 }' | paste -sd, -)
 rtcp=$(echo "$reference" | awk '$1 == "rtcp" { print $2 }')
+# openssl speed prints thousands of bytes per second in its last column ("...k"); MB/s is that over 1000.
+openssl_mbps() { openssl speed -seconds 3 -bytes 1200 "$@" 2>/dev/null | tail -1 | awk '{ v = $NF; sub(/k$/, "", v); printf "%.1f", v / 1000 }'; }
+ctr=$(openssl_mbps -evp aes-128-ctr)
+hmac=$(openssl_mbps -hmac sha1)
+gcm=$(openssl_mbps -evp aes-128-gcm)
 dotnet "$out/dotnet/KinesisVideoWebRTCStorage.Bench.Srtp.dll" --libsrtp-mbps "$mbps" --libsrtp-vector "$vector" \
-    --libsrtp-wrap "$wrap" --libsrtp-rtcp "$rtcp"
+    --libsrtp-wrap "$wrap" --libsrtp-rtcp "$rtcp" --openssl-ctr "$ctr" --openssl-hmac "$hmac" --openssl-gcm "$gcm"

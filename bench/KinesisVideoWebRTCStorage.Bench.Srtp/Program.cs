@@ -9,8 +9,10 @@ using KinesisVideoWebRTCStorage.WebRtc.Srtp;
 namespace KinesisVideoWebRTCStorage.Bench.Srtp
 {
     /// <summary>
-    /// SRTP protect throughput, packetize+protect cost per 1080p keyframe and steady-state allocations, next to the libsrtp2
-    /// figures bench/srtp.sh passes in (--libsrtp-mbps, --libsrtp-vector). Prints figures; it asserts nothing.
+    /// SRTP protect throughput (AES-CM with HMAC-SHA1, and AES-GCM), packetize+protect cost per 1080p keyframe and
+    /// steady-state allocations, next to the libsrtp2 figures and the OpenSSL ceilings of this machine that bench/srtp.sh
+    /// measures in the same run and passes in (--libsrtp-mbps, --libsrtp-vector, --openssl-ctr/-hmac/-gcm, in MB/s).
+    /// Prints figures; it asserts nothing.
     /// </summary>
     internal static class Program
     {
@@ -20,11 +22,14 @@ namespace KinesisVideoWebRTCStorage.Bench.Srtp
 
         private static int Main(string[] args)
         {
-            double? libsrtpMbps = null;
+            double? libsrtpMbps = null, opensslCtr = null, opensslHmac = null, opensslGcm = null;
             string? libsrtpVector = null, libsrtpWrap = null, libsrtpRtcp = null;
             for (int i = 0; i + 1 < args.Length; i += 2)
             {
                 if (args[i] == "--libsrtp-mbps") libsrtpMbps = double.Parse(args[i + 1], CultureInfo.InvariantCulture);
+                else if (args[i] == "--openssl-ctr") opensslCtr = double.Parse(args[i + 1], CultureInfo.InvariantCulture);
+                else if (args[i] == "--openssl-hmac") opensslHmac = double.Parse(args[i + 1], CultureInfo.InvariantCulture);
+                else if (args[i] == "--openssl-gcm") opensslGcm = double.Parse(args[i + 1], CultureInfo.InvariantCulture);
                 else if (args[i] == "--libsrtp-vector") libsrtpVector = args[i + 1];
                 else if (args[i] == "--libsrtp-wrap") libsrtpWrap = args[i + 1];
                 else if (args[i] == "--libsrtp-rtcp") libsrtpRtcp = args[i + 1];
@@ -112,6 +117,13 @@ namespace KinesisVideoWebRTCStorage.Bench.Srtp
 
             if (libsrtpMbps is double reference)
                 Console.WriteLine($"libsrtp2 srtp_protect, 1200 B packets:   {reference,8:F1} MB/s");
+            if (opensslCtr is double ctr && opensslHmac is double hmac)
+            {
+                // Encrypting and then authenticating each byte once: the two costs add up.
+                double ceiling = 1 / (1 / ctr + 1 / hmac);
+                Console.WriteLine($"OpenSSL AES-128-CTR / HMAC-SHA1, 1200 B: {ctr,8:F1} / {hmac:F1} MB/s, together {ceiling:F1} MB/s (the AES-CM ceiling)");
+                Console.WriteLine($"ours ProtectRtp AES-CM / that ceiling:   {protectMbps / ceiling,8:F2} (target >= 0.80)");
+            }
             Console.WriteLine($"ours ProtectRtp, platform HMAC:          {protectMbps,8:F1} MB/s");
             if (libsrtpMbps is double r) Console.WriteLine($"ratio ours / libsrtp2:                   {protectMbps / r,8:F2}x (target >= 0.70)");
             Console.WriteLine($"ours TryUnprotectRtp, platform HMAC:     {unprotectMbps,8:F1} MB/s");
@@ -127,6 +139,19 @@ namespace KinesisVideoWebRTCStorage.Bench.Srtp
                 Console.WriteLine($"ours ProtectRtp, managed HMAC fallback:  {mbps,8:F1} MB/s" + (libsrtpMbps is double m ? $" ({mbps / m:F2}x libsrtp2)" : ""));
             }
             AppContext.SetSwitch("KinesisVideoWebRTCStorage.Srtp.UseManagedHmac", false);
+
+            foreach (var profile in new[] { SrtpProtectionProfile.AeadAes128Gcm, SrtpProtectionProfile.AeadAes256Gcm })
+            {
+                using var gcm = new SrtpSession(profile, Enumerable.Repeat((byte)7, profile.MasterKeyLength()).ToArray(), keyAndSalt.AsSpan(16, 12));
+                Measure(gcm, template, buffer, Packets / 4, 0);
+                long before = GC.GetAllocatedBytesForCurrentThread();
+                double seconds = Measure(gcm, template, buffer, Packets, Packets / 4);
+                long gcmAllocated = GC.GetAllocatedBytesForCurrentThread() - before;
+                double mbps = (double)Packets * PacketLength / seconds / 1e6;
+                Console.WriteLine($"ours ProtectRtp, {profile}:{new string(' ', 23 - profile.ToString().Length)}{mbps,8:F1} MB/s, {(double)gcmAllocated / Packets:F3} B allocated per packet");
+                if (opensslGcm is double ceiling && profile == SrtpProtectionProfile.AeadAes128Gcm)
+                    Console.WriteLine($"OpenSSL AES-128-GCM, 1200 B:             {ceiling,8:F1} MB/s; ours / OpenSSL {mbps / ceiling:F2} (target >= 0.70)");
+            }
 
             KeyframeBenchmark(NewSession);
             return exit;

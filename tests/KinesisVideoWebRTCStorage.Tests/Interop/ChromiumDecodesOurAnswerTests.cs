@@ -3,6 +3,8 @@ using System.Linq;
 using System.Threading.Tasks;
 using KinesisVideoWebRTCStorage.Media;
 using KinesisVideoWebRTCStorage.WebRtc;
+using KinesisVideoWebRTCStorage.WebRtc.Dtls;
+using KinesisVideoWebRTCStorage.WebRtc.Srtp;
 using KinesisVideoWebRTCStorage.WebRtc.Sdp;
 using Xunit;
 using Xunit.Abstractions;
@@ -27,26 +29,31 @@ namespace KinesisVideoWebRTCStorage.Tests.Interop
             this.output = output;
         }
 
-        private static RtcConfiguration Loopback(SdpSetup answerSetup, double injectedSendLoss = 0) => new RtcConfiguration
+        private static RtcConfiguration Loopback(SdpSetup answerSetup, double injectedSendLoss = 0, SrtpProtectionProfile? profile = null) => new RtcConfiguration
         {
             LoopbackOnly = true,
             IncludeIPv6 = false,
             AnswerSetup = answerSetup,
             InjectedSendLoss = injectedSendLoss,
+            SrtpProfiles = profile is { } only ? new[] { only } : DtlsSrtpContext.DefaultProfiles,
         };
 
         /// <summary>
         /// Answering active makes us the DTLS 1.2 client; answering passive makes Chromium the client, whose ClientHello
-        /// offers DTLS 1.3 with a post-quantum key share large enough to span two datagrams.
+        /// offers DTLS 1.3 with a post-quantum key share large enough to span two datagrams. Each runs once with SRTP
+        /// AES-GCM (what both sides prefer) and once with AES-CM and HMAC-SHA1 (all we offer or accept).
         /// </summary>
         [Theory]
-        [InlineData(SdpSetup.Active, "Client")]
-        [InlineData(SdpSetup.Passive, "Server")]
-        public async Task ChromiumDecodesTheTestPatternWeStreamInRealTime(SdpSetup answerSetup, string ourDtlsRole)
+        [InlineData(SdpSetup.Active, "Client", SrtpProtectionProfile.AeadAes128Gcm)]
+        [InlineData(SdpSetup.Passive, "Server", SrtpProtectionProfile.AeadAes128Gcm)]
+        [InlineData(SdpSetup.Active, "Client", SrtpProtectionProfile.Aes128CmHmacSha1_80)]
+        [InlineData(SdpSetup.Passive, "Server", SrtpProtectionProfile.Aes128CmHmacSha1_80)]
+        public async Task ChromiumDecodesTheTestPatternWeStreamInRealTime(SdpSetup answerSetup, string ourDtlsRole, SrtpProtectionProfile profile)
         {
             await using var chromium = await browser.OpenPeerAsync();
-            using var ours = await SendingAnswerer.ConnectAsync(chromium, Loopback(answerSetup));
+            using var ours = await SendingAnswerer.ConnectAsync(chromium, Loopback(answerSetup, profile: profile));
             Assert.Equal(ourDtlsRole, ours.Connection.GetStats().DtlsRole);
+            Assert.Equal(profile.ToString(), ours.Connection.GetStats().SrtpProfile);
 
             var sent = await PacedTestPattern.SendAsync(ours.Video, ours.Audio, PacedTestPattern.DecodingTestDuration);
             var decoded = await StatsPolling.UntilSettledAsync(chromium.GetInboundStatsAsync, s => s.VideoFramesDecoded,

@@ -1,5 +1,6 @@
 using SrtpProtectionProfile = KinesisVideoWebRTCStorage.WebRtc.Srtp.SrtpProtectionProfile;
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
@@ -47,10 +48,12 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Dtls
         /// when the peer's certificate is not the one its SDP announced, <see cref="OperationCanceledException"/> when
         /// cancelled, and <see cref="IOException"/> for other handshake failures.
         /// </summary>
+        /// <param name="profiles">The SRTP protection profiles to negotiate, most preferred first; <see cref="DtlsSrtpContext.DefaultProfiles"/> when null.</param>
         public static Task<DtlsSession> HandshakeAsync(DtlsRole role, DtlsDatagramBridge bridge, DtlsCertificate certificate,
-            DtlsFingerprint expectedRemoteFingerprint, CancellationToken cancellationToken = default, TimeSpan? timeout = null)
+            DtlsFingerprint expectedRemoteFingerprint, CancellationToken cancellationToken = default, TimeSpan? timeout = null,
+            IReadOnlyList<SrtpProtectionProfile>? profiles = null)
         {
-            var context = new DtlsSrtpContext(certificate, expectedRemoteFingerprint, (int)(timeout ?? DefaultHandshakeTimeout).TotalMilliseconds);
+            var context = new DtlsSrtpContext(certificate, expectedRemoteFingerprint, (int)(timeout ?? DefaultHandshakeTimeout).TotalMilliseconds, profiles);
             return Task.Factory.StartNew(() =>
             {
                 using var registration = cancellationToken.Register(bridge.Close);

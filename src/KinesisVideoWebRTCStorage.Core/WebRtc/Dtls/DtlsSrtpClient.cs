@@ -25,7 +25,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Dtls
         public override IDictionary<int, byte[]> GetClientExtensions()
         {
             IDictionary<int, byte[]> extensions = TlsExtensionsUtilities.EnsureExtensionsInitialised(base.GetClientExtensions());
-            DtlsSrtpContext.AddUseSrtp(extensions, DtlsSrtpContext.Profiles);
+            DtlsSrtpContext.AddUseSrtp(extensions, _srtp.Profiles);
             return extensions;
         }
 
@@ -34,7 +34,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Dtls
             base.ProcessServerExtensions(serverExtensions);
             // RFC 5764 section 4.1.1: the server answers with exactly one of the offered profiles.
             UseSrtpData? data = serverExtensions == null ? null : TlsSrtpUtilities.GetUseSrtpExtension(serverExtensions);
-            int? chosen = DtlsSrtpContext.Choose(serverExtensions);
+            int? chosen = _srtp.Choose(serverExtensions);
             if (data == null || data.ProtectionProfiles.Length != 1 || chosen == null) throw new TlsFatalAlert(AlertDescription.illegal_parameter);
             _srtp.Profile = (SrtpProtectionProfile)chosen.Value;
         }

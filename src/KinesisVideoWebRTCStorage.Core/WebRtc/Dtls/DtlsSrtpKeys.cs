@@ -10,9 +10,9 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Dtls
     public sealed class DtlsSrtpKeys
     {
         public const string ExporterLabel = "EXTRACTOR-dtls_srtp";
-        public const int KeyLength = 16;
-        public const int SaltLength = 14;
-        public const int MaterialLength = 2 * (KeyLength + SaltLength);
+
+        /// <summary>Two master keys and two master salts of the profile's sizes.</summary>
+        public static int MaterialLength(SrtpProtectionProfile profile) => 2 * (profile.MasterKeyLength() + profile.MasterSaltLength());
 
         private DtlsSrtpKeys(SrtpProtectionProfile profile, byte[] clientKey, byte[] serverKey, byte[] clientSalt, byte[] serverSalt, bool isClient)
         {
@@ -41,15 +41,16 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Dtls
         /// <summary>Splits the exporter output laid out as client key, server key, client salt, server salt.</summary>
         internal static DtlsSrtpKeys FromKeyingMaterial(SrtpProtectionProfile profile, byte[] material, bool isClient)
         {
-            if (material.Length != MaterialLength) throw new ArgumentException("Keying material has the wrong length.", nameof(material));
+            if (material.Length != MaterialLength(profile)) throw new ArgumentException("Keying material has the wrong length.", nameof(material));
+            int keyLength = profile.MasterKeyLength(), saltLength = profile.MasterSaltLength();
             byte[] Slice(int offset, int length)
             {
                 var part = new byte[length];
                 Buffer.BlockCopy(material, offset, part, 0, length);
                 return part;
             }
-            return new DtlsSrtpKeys(profile, Slice(0, KeyLength), Slice(KeyLength, KeyLength), Slice(2 * KeyLength, SaltLength),
-                Slice(2 * KeyLength + SaltLength, SaltLength), isClient);
+            return new DtlsSrtpKeys(profile, Slice(0, keyLength), Slice(keyLength, keyLength), Slice(2 * keyLength, saltLength),
+                Slice(2 * keyLength + saltLength, saltLength), isClient);
         }
 
         public override string ToString() => $"SRTP keys ({Profile}, {(IsClient ? "client" : "server")})";

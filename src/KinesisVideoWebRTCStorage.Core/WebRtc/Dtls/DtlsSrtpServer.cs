@@ -31,7 +31,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Dtls
         public override void ProcessClientExtensions(IDictionary<int, byte[]> clientExtensions)
         {
             base.ProcessClientExtensions(clientExtensions);
-            int? chosen = DtlsSrtpContext.Choose(clientExtensions);
+            int? chosen = _srtp.Choose(clientExtensions);
             // Without a common SRTP profile there is no media to protect, so there is no point in finishing.
             if (chosen == null) throw new TlsFatalAlert(AlertDescription.handshake_failure);
             _srtp.Profile = (SrtpProtectionProfile)chosen.Value;

@@ -29,6 +29,12 @@ namespace KinesisVideoWebRTCStorage.WebRtc
         /// <summary>The DTLS certificate; one generated per process by default.</summary>
         public DtlsCertificate? Certificate { get; set; }
 
+        /// <summary>
+        /// The SRTP protection profiles to negotiate, most preferred first: AES-GCM (RFC 7714), then AES-CM with
+        /// HMAC-SHA1, by default.
+        /// </summary>
+        public IReadOnlyList<Srtp.SrtpProtectionProfile> SrtpProfiles { get; set; } = Dtls.DtlsSrtpContext.DefaultProfiles;
+
         /// <summary>How long ICE and DTLS may take, from having both descriptions to connected.</summary>
         public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(30);
 

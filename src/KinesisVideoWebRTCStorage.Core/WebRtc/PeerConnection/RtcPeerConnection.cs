@@ -565,7 +565,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc
             try
             {
                 var dtls = await DtlsSession.HandshakeAsync(role, _bridge!, _certificate, new DtlsFingerprint(expected.Algorithm, expected.Digest.Span),
-                    timeout: _config.ConnectTimeout).ConfigureAwait(false);
+                    timeout: _config.ConnectTimeout, profiles: _config.SrtpProfiles).ConfigureAwait(false);
                 var keys = dtls.SrtpKeys;
                 lock (_lock)
                 {

@@ -7,7 +7,7 @@ using System.Security.Cryptography;
 namespace KinesisVideoWebRTCStorage.WebRtc.Srtp
 {
     /// <summary>
-    /// AES-128 in counter mode (RFC 3711 §4.1.1): counter blocks are encrypted in batches with one reused ECB transform and
+    /// AES-128 (or AES-256, for key derivation under a 256-bit master key) in counter mode (RFC 3711 §4.1.1): counter blocks are encrypted in batches with one reused ECB transform and
     /// XORed into the data, so a packet costs one or two native AES calls and no allocation.
     /// </summary>
     internal sealed class AesCounterMode : IDisposable
@@ -21,7 +21,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Srtp
 
         public AesCounterMode(ReadOnlySpan<byte> key)
         {
-            if (key.Length != 16) throw new ArgumentException("AES-128 needs a 16-byte key.", nameof(key));
+            if (key.Length != 16 && key.Length != 32) throw new ArgumentException("AES needs a 16- or 32-byte key.", nameof(key));
             _aes = Aes.Create();
             _aes.Mode = CipherMode.ECB;
             _aes.Padding = PaddingMode.None;

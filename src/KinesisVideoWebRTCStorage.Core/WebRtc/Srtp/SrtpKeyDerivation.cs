@@ -13,7 +13,10 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Srtp
         RtcpSalt = 5,
     }
 
-    /// <summary>Session-key derivation with the AES-CM PRF (RFC 3711 §4.3.1, §4.3.3) for key derivation rate 0.</summary>
+    /// <summary>
+    /// Session-key derivation with the AES-CM PRF (RFC 3711 §4.3.1, §4.3.3) for key derivation rate 0: AES-128 or, for a
+    /// 256-bit master key, AES-256 (RFC 6188 §7), over a 112-bit (AES-CM) or 96-bit (AES-GCM, RFC 7714 §11) master salt.
+    /// </summary>
     public static class SrtpKeyDerivation
     {
         /// <summary>
@@ -22,8 +25,8 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Srtp
         /// </summary>
         public static void Derive(ReadOnlySpan<byte> masterKey, ReadOnlySpan<byte> masterSalt, SrtpKeyLabel label, Span<byte> output)
         {
-            if (masterKey.Length != SrtpProtectionProfiles.MasterKeyLength) throw new ArgumentException("The master key is 16 bytes.", nameof(masterKey));
-            if (masterSalt.Length != SrtpProtectionProfiles.MasterSaltLength) throw new ArgumentException("The master salt is 14 bytes.", nameof(masterSalt));
+            if (masterKey.Length != 16 && masterKey.Length != 32) throw new ArgumentException("The master key is 16 or 32 bytes.", nameof(masterKey));
+            if (masterSalt.Length != 14 && masterSalt.Length != 12) throw new ArgumentException("The master salt is 14 or 12 bytes.", nameof(masterSalt));
             Span<byte> iv = stackalloc byte[16];
             iv.Clear();
             masterSalt.CopyTo(iv);

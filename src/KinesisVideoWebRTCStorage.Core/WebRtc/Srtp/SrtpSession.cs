@@ -6,7 +6,7 @@ using KinesisVideoWebRTCStorage.WebRtc.Rtp;
 namespace KinesisVideoWebRTCStorage.WebRtc.Srtp
 {
     /// <summary>
-    /// One direction of SRTP/SRTCP (RFC 3711) under one master key and salt, with per-SSRC rollover counters and replay
+    /// One direction of SRTP/SRTCP (RFC 3711; AES-GCM per RFC 7714) under one master key and salt, with per-SSRC rollover counters and replay
     /// windows. Protect and unprotect work in place on the caller's buffer and allocate nothing once a stream exists.
     /// Use one instance for sending and another for receiving. Calls are serialized by a lock (uncontended it costs far
     /// less than the cipher), so audio and video senders and a retransmitting RTCP thread may share one instance.
@@ -20,31 +20,50 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Srtp
         private const int MaxIndex = int.MaxValue; // SRTCP index is 31 bits
 
         private readonly int _rtpTagLength;
-        private readonly AesCounterMode _rtpCipher;
-        private readonly IHmacSha1 _rtpAuth;
-        private readonly byte[] _rtpSalt = new byte[SrtpProtectionProfiles.MasterSaltLength];
-        private readonly AesCounterMode _rtcpCipher;
-        private readonly IHmacSha1 _rtcpAuth;
-        private readonly byte[] _rtcpSalt = new byte[SrtpProtectionProfiles.MasterSaltLength];
+        private readonly byte[] _rtpSalt;
+        private readonly byte[] _rtcpSalt;
+        // AES-CM with HMAC-SHA1, or AES-GCM: one pair is set.
+        private readonly AesCounterMode? _rtpCipher;
+        private readonly IHmacSha1? _rtpAuth;
+        private readonly AesCounterMode? _rtcpCipher;
+        private readonly IHmacSha1? _rtcpAuth;
+        private AesGcmAead? _rtpAead;
+        private AesGcmAead? _rtcpAead;
         private readonly Dictionary<uint, SrtpStream> _streams = new Dictionary<uint, SrtpStream>();
         private readonly byte[] _iv = new byte[IvLength];
         private readonly byte[] _mac = new byte[20];
         private readonly byte[] _receivedTag = new byte[SrtpProtectionProfiles.RtcpAuthTagLength];
         private readonly object _gate = new object();
 
-        /// <param name="masterKey">16 bytes. With DTLS-SRTP (RFC 5764 §4.2) the sending session takes this endpoint's write
-        /// key and salt, the receiving session the peer's.</param>
-        /// <param name="masterSalt">14 bytes.</param>
+        /// <param name="masterKey">16 bytes (32 for AEAD_AES_256_GCM). With DTLS-SRTP (RFC 5764 §4.2) the sending session
+        /// takes this endpoint's write key and salt, the receiving session the peer's.</param>
+        /// <param name="masterSalt">14 bytes for AES-CM, 12 for AES-GCM.</param>
         public SrtpSession(SrtpProtectionProfile profile, ReadOnlySpan<byte> masterKey, ReadOnlySpan<byte> masterSalt)
             : this(profile, masterKey, masterSalt, HmacSha1.Create)
         {
         }
 
-        internal SrtpSession(SrtpProtectionProfile profile, ReadOnlySpan<byte> masterKey, ReadOnlySpan<byte> masterSalt, HmacFactory createHmac)
+        /// <param name="managedAead">Use BouncyCastle's AES-GCM even where the platform has one (to test the fallback).</param>
+        internal SrtpSession(SrtpProtectionProfile profile, ReadOnlySpan<byte> masterKey, ReadOnlySpan<byte> masterSalt, HmacFactory createHmac, bool managedAead = false)
+            : this(profile)
         {
-            Profile = profile;
-            _rtpTagLength = profile.RtpAuthTagLength();
-            Span<byte> key = stackalloc byte[20];
+            if (masterKey.Length != profile.MasterKeyLength()) throw new ArgumentException($"{profile} needs a {profile.MasterKeyLength()}-byte master key.", nameof(masterKey));
+            if (masterSalt.Length != profile.MasterSaltLength()) throw new ArgumentException($"{profile} needs a {profile.MasterSaltLength()}-byte master salt.", nameof(masterSalt));
+            Span<byte> key = stackalloc byte[32];
+            if (profile.IsAead())
+            {
+                // RFC 7714 §11: no authentication keys; the session keys are as long as the master key, the salts 96 bits.
+                var sessionKey = key.Slice(0, masterKey.Length);
+                SrtpKeyDerivation.Derive(masterKey, masterSalt, SrtpKeyLabel.RtpEncryption, sessionKey);
+                _rtpAead = new AesGcmAead(sessionKey, managedAead);
+                SrtpKeyDerivation.Derive(masterKey, masterSalt, SrtpKeyLabel.RtpSalt, _rtpSalt);
+                SrtpKeyDerivation.Derive(masterKey, masterSalt, SrtpKeyLabel.RtcpEncryption, sessionKey);
+                _rtcpAead = new AesGcmAead(sessionKey, managedAead);
+                SrtpKeyDerivation.Derive(masterKey, masterSalt, SrtpKeyLabel.RtcpSalt, _rtcpSalt);
+                key.Clear();
+                return;
+            }
+            key = key.Slice(0, 20);
             SrtpKeyDerivation.Derive(masterKey, masterSalt, SrtpKeyLabel.RtpEncryption, key.Slice(0, 16));
             _rtpCipher = new AesCounterMode(key.Slice(0, 16));
             SrtpKeyDerivation.Derive(masterKey, masterSalt, SrtpKeyLabel.RtpAuthentication, key);
@@ -56,6 +75,30 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Srtp
             _rtcpAuth = createHmac(key);
             SrtpKeyDerivation.Derive(masterKey, masterSalt, SrtpKeyLabel.RtcpSalt, _rtcpSalt);
             key.Clear();
+        }
+
+        private SrtpSession(SrtpProtectionProfile profile)
+        {
+            Profile = profile;
+            _rtpTagLength = profile.RtpAuthTagLength();
+            _rtpSalt = new byte[profile.MasterSaltLength()];
+            _rtcpSalt = new byte[profile.MasterSaltLength()];
+        }
+
+        /// <summary>An AES-GCM session from session keys and salts as RFC 7714's test vectors give them (no key derivation).</summary>
+        internal static SrtpSession FromAeadSessionKeys(SrtpProtectionProfile profile, ReadOnlySpan<byte> key, ReadOnlySpan<byte> salt, bool managedAead)
+        {
+            if (!profile.IsAead()) throw new ArgumentOutOfRangeException(nameof(profile));
+            var session = new SrtpSession(profile) { _rtpAead = new AesGcmAead(key, managedAead), _rtcpAead = new AesGcmAead(key, managedAead) };
+            salt.CopyTo(session._rtpSalt);
+            salt.CopyTo(session._rtcpSalt);
+            return session;
+        }
+
+        /// <summary>The SRTCP index the next protected packet of <paramref name="ssrc"/> takes (as a test vector's sender left it).</summary>
+        internal void SetNextRtcpIndex(uint ssrc, uint index)
+        {
+            lock (_gate) GetOrAddStream(ssrc)!.NextRtcpIndex = index;
         }
 
         internal delegate IHmacSha1 HmacFactory(ReadOnlySpan<byte> key);
@@ -86,8 +129,15 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Srtp
             long index = stream.EstimateIndex(BinaryPrimitives.ReadUInt16BigEndian(buffer.Slice(2)));
             if (index < 0) throw new InvalidOperationException("Sequence number precedes the stream's first packet.");
 
-            _rtpCipher.Transform(RtpIv(ssrc, index), buffer.Slice(headerLength, length - headerLength));
-            ComputeRtpTag(buffer, length, index, buffer.Slice(length, _rtpTagLength));
+            if (_rtpAead != null)
+            {
+                _rtpAead.Encrypt(RtpNonce(ssrc, index), buffer.Slice(headerLength, length - headerLength), buffer.Slice(length, _rtpTagLength), buffer.Slice(0, headerLength));
+            }
+            else
+            {
+                _rtpCipher!.Transform(RtpIv(ssrc, index), buffer.Slice(headerLength, length - headerLength));
+                ComputeRtpTag(buffer, length, index, buffer.Slice(length, _rtpTagLength));
+            }
             stream.RtpWindow.Accept(index);
             Counters.RtpProtected++;
             return length + _rtpTagLength;
@@ -122,20 +172,32 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Srtp
                 return false;
             }
 
-            var tag = _receivedTag.AsSpan(0, _rtpTagLength);
-            buffer.Slice(authenticated, _rtpTagLength).CopyTo(tag);
-            ComputeRtpTag(buffer, authenticated, index, _mac.AsSpan(0, _rtpTagLength));
-            if (!FixedTimeEquals(tag, _mac.AsSpan(0, _rtpTagLength)))
+            if (_rtpAead != null)
             {
-                Counters.AuthenticationFailures++;
-                return false;
+                // The tag covers header and payload; only a packet that passes is decrypted, and so only then altered.
+                if (!_rtpAead.TryDecrypt(RtpNonce(ssrc, index), buffer.Slice(headerLength, authenticated - headerLength), buffer.Slice(authenticated, _rtpTagLength), buffer.Slice(0, headerLength)))
+                {
+                    Counters.AuthenticationFailures++;
+                    return false;
+                }
+            }
+            else
+            {
+                var tag = _receivedTag.AsSpan(0, _rtpTagLength);
+                buffer.Slice(authenticated, _rtpTagLength).CopyTo(tag);
+                ComputeRtpTag(buffer, authenticated, index, _mac.AsSpan(0, _rtpTagLength));
+                if (!FixedTimeEquals(tag, _mac.AsSpan(0, _rtpTagLength)))
+                {
+                    Counters.AuthenticationFailures++;
+                    return false;
+                }
             }
             if (stream == null && (stream = GetOrAddStream(ssrc)) == null)
             {
                 Counters.StreamLimitDropped++;
                 return false;
             }
-            _rtpCipher.Transform(RtpIv(ssrc, index), buffer.Slice(headerLength, authenticated - headerLength));
+            _rtpCipher?.Transform(RtpIv(ssrc, index), buffer.Slice(headerLength, authenticated - headerLength));
             stream.RtpWindow.Accept(index);
             Counters.RtpUnprotected++;
             rtpLength = authenticated;
@@ -161,10 +223,21 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Srtp
             if (stream.NextRtcpIndex > MaxIndex) throw new InvalidOperationException("SRTCP index exhausted; the session must be re-keyed.");
             uint index = stream.NextRtcpIndex++;
 
-            _rtcpCipher.Transform(RtcpIv(ssrc, index), buffer.Slice(8, length - 8));
+            if (_rtcpAead != null)
+            {
+                // RFC 7714 §9.1: header, ciphertext, tag, then the E flag and index, which are authenticated as AAD.
+                Span<byte> associated = stackalloc byte[8 + SrtpProtectionProfiles.RtcpIndexLength];
+                buffer.Slice(0, 8).CopyTo(associated);
+                BinaryPrimitives.WriteUInt32BigEndian(associated.Slice(8), 0x80000000u | index);
+                _rtcpAead.Encrypt(RtcpNonce(ssrc, index), buffer.Slice(8, length - 8), buffer.Slice(length, SrtpProtectionProfiles.AeadTagLength), associated);
+                BinaryPrimitives.WriteUInt32BigEndian(buffer.Slice(length + SrtpProtectionProfiles.AeadTagLength), 0x80000000u | index);
+                Counters.RtcpProtected++;
+                return length + SrtpProtectionProfiles.AeadTagLength + SrtpProtectionProfiles.RtcpIndexLength;
+            }
+            _rtcpCipher!.Transform(RtcpIv(ssrc, index), buffer.Slice(8, length - 8));
             BinaryPrimitives.WriteUInt32BigEndian(buffer.Slice(length), 0x80000000u | index);
             int authenticated = length + SrtpProtectionProfiles.RtcpIndexLength;
-            _rtcpAuth.Compute(buffer.Slice(0, authenticated), buffer.Slice(authenticated, SrtpProtectionProfiles.RtcpAuthTagLength));
+            _rtcpAuth!.Compute(buffer.Slice(0, authenticated), buffer.Slice(authenticated, SrtpProtectionProfiles.RtcpAuthTagLength));
             Counters.RtcpProtected++;
             return authenticated + SrtpProtectionProfiles.RtcpAuthTagLength;
         }
@@ -178,38 +251,80 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Srtp
         private bool TryUnprotectRtcpLocked(Span<byte> buffer, int length, out int rtcpLength)
         {
             rtcpLength = 0;
-            const int trailer = SrtpProtectionProfiles.MaxTrailerLength;
+            int tagLength = _rtcpAead != null ? SrtpProtectionProfiles.AeadTagLength : SrtpProtectionProfiles.RtcpAuthTagLength;
+            int trailer = tagLength + SrtpProtectionProfiles.RtcpIndexLength;
             if ((uint)length > (uint)buffer.Length || length < 8 + trailer)
             {
                 Counters.MalformedDropped++;
                 return false;
             }
-            int authenticated = length - SrtpProtectionProfiles.RtcpAuthTagLength;
+            // AES-CM: header, payload, E and index, tag. AES-GCM: header, payload, tag, E and index.
+            int indexAt = _rtcpAead != null ? length - SrtpProtectionProfiles.RtcpIndexLength : length - tagLength - SrtpProtectionProfiles.RtcpIndexLength;
+            int tagAt = _rtcpAead != null ? length - trailer : length - tagLength;
             uint ssrc = BinaryPrimitives.ReadUInt32BigEndian(buffer.Slice(4));
-            uint word = BinaryPrimitives.ReadUInt32BigEndian(buffer.Slice(authenticated - SrtpProtectionProfiles.RtcpIndexLength));
+            uint word = BinaryPrimitives.ReadUInt32BigEndian(buffer.Slice(indexAt));
             uint index = word & 0x7FFFFFFF;
+            bool encrypted = (word & 0x80000000) != 0;
             _streams.TryGetValue(ssrc, out var stream);
             if (stream != null && !stream.RtcpWindow.IsFresh(index))
             {
                 Counters.ReplaysDropped++;
                 return false;
             }
-            _rtcpAuth.Compute(buffer.Slice(0, authenticated), _mac);
-            if (!FixedTimeEquals(buffer.Slice(authenticated, SrtpProtectionProfiles.RtcpAuthTagLength), _mac.AsSpan(0, SrtpProtectionProfiles.RtcpAuthTagLength)))
+            rtcpLength = length - trailer;
+            bool authentic;
+            if (_rtcpAead != null)
             {
+                authentic = encrypted
+                    ? TryDecryptRtcp(buffer, rtcpLength, word, ssrc, index)
+                    : TryAuthenticateClearRtcp(buffer, rtcpLength, word, ssrc, index);
+            }
+            else
+            {
+                _rtcpAuth!.Compute(buffer.Slice(0, tagAt), _mac);
+                authentic = FixedTimeEquals(buffer.Slice(tagAt, tagLength), _mac.AsSpan(0, tagLength));
+            }
+            if (!authentic)
+            {
+                rtcpLength = 0;
                 Counters.AuthenticationFailures++;
                 return false;
             }
             if (stream == null && (stream = GetOrAddStream(ssrc)) == null)
             {
+                rtcpLength = 0;
                 Counters.StreamLimitDropped++;
                 return false;
             }
-            rtcpLength = authenticated - SrtpProtectionProfiles.RtcpIndexLength;
-            if ((word & 0x80000000) != 0) _rtcpCipher.Transform(RtcpIv(ssrc, index), buffer.Slice(8, rtcpLength - 8));
+            if (encrypted) _rtcpCipher?.Transform(RtcpIv(ssrc, index), buffer.Slice(8, rtcpLength - 8));
             stream.RtcpWindow.Accept(index);
             Counters.RtcpUnprotected++;
             return true;
+        }
+
+        private bool TryDecryptRtcp(Span<byte> buffer, int rtcpLength, uint word, uint ssrc, uint index)
+        {
+            Span<byte> associated = stackalloc byte[8 + SrtpProtectionProfiles.RtcpIndexLength];
+            buffer.Slice(0, 8).CopyTo(associated);
+            BinaryPrimitives.WriteUInt32BigEndian(associated.Slice(8), word);
+            return _rtcpAead!.TryDecrypt(RtcpNonce(ssrc, index), buffer.Slice(8, rtcpLength - 8), buffer.Slice(rtcpLength, SrtpProtectionProfiles.AeadTagLength), associated);
+        }
+
+        /// <summary>Unencrypted SRTCP under AES-GCM (RFC 7714 §9.2): the whole packet and the index word are associated data.</summary>
+        private bool TryAuthenticateClearRtcp(Span<byte> buffer, int rtcpLength, uint word, uint ssrc, uint index)
+        {
+            var associated = System.Buffers.ArrayPool<byte>.Shared.Rent(rtcpLength + SrtpProtectionProfiles.RtcpIndexLength);
+            try
+            {
+                buffer.Slice(0, rtcpLength).CopyTo(associated);
+                BinaryPrimitives.WriteUInt32BigEndian(associated.AsSpan(rtcpLength), word);
+                return _rtcpAead!.TryDecrypt(RtcpNonce(ssrc, index), Span<byte>.Empty, buffer.Slice(rtcpLength, SrtpProtectionProfiles.AeadTagLength),
+                    associated.AsSpan(0, rtcpLength + SrtpProtectionProfiles.RtcpIndexLength));
+            }
+            finally
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(associated);
+            }
         }
 
         public void Dispose()
@@ -219,10 +334,12 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Srtp
 
         private void DisposeLocked()
         {
-            _rtpCipher.Dispose();
-            _rtpAuth.Dispose();
-            _rtcpCipher.Dispose();
-            _rtcpAuth.Dispose();
+            _rtpCipher?.Dispose();
+            _rtpAuth?.Dispose();
+            _rtcpCipher?.Dispose();
+            _rtcpAuth?.Dispose();
+            _rtpAead?.Dispose();
+            _rtcpAead?.Dispose();
         }
 
         private SrtpStream? GetOrAddStream(uint ssrc)
@@ -238,7 +355,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Srtp
         private void ComputeRtpTag(Span<byte> buffer, int length, long index, Span<byte> tag)
         {
             BinaryPrimitives.WriteUInt32BigEndian(buffer.Slice(length), (uint)(index >> 16));
-            _rtpAuth.Compute(buffer.Slice(0, length + 4), _mac);
+            _rtpAuth!.Compute(buffer.Slice(0, length + 4), _mac);
             _mac.AsSpan(0, tag.Length).CopyTo(tag);
         }
 
@@ -257,6 +374,23 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Srtp
             BinaryPrimitives.WriteUInt16BigEndian(iv.Slice(8), (ushort)(BinaryPrimitives.ReadUInt16BigEndian(iv.Slice(8)) ^ (ushort)(index >> 32)));
             BinaryPrimitives.WriteUInt32BigEndian(iv.Slice(10), BinaryPrimitives.ReadUInt32BigEndian(iv.Slice(10)) ^ (uint)index);
             return iv;
+        }
+
+        // AES-GCM's 96-bit IV (RFC 7714 §8.1, §9.1): 00 00 || SSRC || ROC || SEQ for RTP, 00 00 || SSRC || 00 00 || index
+        // for RTCP, each XORed with the session salt.
+        private ReadOnlySpan<byte> RtpNonce(uint ssrc, long index) => Nonce(_rtpSalt, ssrc, (ulong)index);
+
+        private ReadOnlySpan<byte> RtcpNonce(uint ssrc, uint index) => Nonce(_rtcpSalt, ssrc, index);
+
+        private ReadOnlySpan<byte> Nonce(byte[] salt, uint ssrc, ulong tail)
+        {
+            var nonce = _iv.AsSpan(0, AesGcmAead.NonceLength);
+            nonce.Clear();
+            BinaryPrimitives.WriteUInt32BigEndian(nonce.Slice(2), ssrc);
+            BinaryPrimitives.WriteUInt16BigEndian(nonce.Slice(6), (ushort)(tail >> 32));
+            BinaryPrimitives.WriteUInt32BigEndian(nonce.Slice(8), (uint)tail);
+            for (int i = 0; i < nonce.Length; i++) nonce[i] ^= salt[i];
+            return nonce;
         }
 
         private static bool FixedTimeEquals(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)

@@ -40,10 +40,10 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Dtls
             using var a = await first.WaitAsync(TimeSpan.FromSeconds(60));
             using var b = await second.WaitAsync(TimeSpan.FromSeconds(60));
 
-            Assert.Equal(SrtpProtectionProfile.Aes128CmHmacSha1_80, a.Profile);
+            Assert.Equal(SrtpProtectionProfile.AeadAes128Gcm, a.Profile); // preferred by both sides
             Assert.Equal(a.Profile, b.Profile);
             Assert.Equal(16, a.SrtpKeys.LocalKey.Length);
-            Assert.Equal(14, a.SrtpKeys.LocalSalt.Length);
+            Assert.Equal(12, a.SrtpKeys.LocalSalt.Length);
             Assert.Equal(a.SrtpKeys.LocalKey.ToArray(), b.SrtpKeys.RemoteKey.ToArray());
             Assert.Equal(a.SrtpKeys.LocalSalt.ToArray(), b.SrtpKeys.RemoteSalt.ToArray());
             Assert.Equal(a.SrtpKeys.RemoteKey.ToArray(), b.SrtpKeys.LocalKey.ToArray());
@@ -155,7 +155,7 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Dtls
                 extensions[(rest[0] << 8) | rest[1]] = Convert.ToHexString(rest.Slice(4, length).ToArray());
                 rest = rest.Slice(4 + length);
             }
-            Assert.Equal("0002000100", extensions[0x000E]); // use_srtp: SRTP_AES128_CM_HMAC_SHA1_80, no MKI
+            Assert.Equal("0002000700", extensions[0x000E]); // use_srtp: SRTP_AEAD_AES_128_GCM (Chromium offers it), no MKI
             Assert.False(extensions.ContainsKey(0x002B), "a supported_versions extension would claim DTLS 1.3");
 
             stop.Cancel();
@@ -164,7 +164,9 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Dtls
 
         [Theory]
         [InlineData(new[] { 2 }, SrtpProtectionProfile.Aes128CmHmacSha1_32)]
-        [InlineData(new[] { 7, 2, 1 }, SrtpProtectionProfile.Aes128CmHmacSha1_80)] // AEAD_AES_128_GCM first, as Chromium orders it
+        [InlineData(new[] { 1, 2 }, SrtpProtectionProfile.Aes128CmHmacSha1_80)]
+        [InlineData(new[] { 8, 7, 1, 2 }, SrtpProtectionProfile.AeadAes128Gcm)] // Chromium's order: ours decides, GCM-128 first
+        [InlineData(new[] { 8, 1 }, SrtpProtectionProfile.AeadAes256Gcm)]
         public async Task ServerPicksAProfileWeSupportFromTheClientsList(int[] offered, SrtpProtectionProfile expected)
         {
             var link = new LossyLink();
@@ -187,7 +189,7 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Dtls
                 timeout: TimeSpan.FromSeconds(5));
             var context = new DtlsSrtpContext(DtlsCertificate.Shared, ServerCertificate.Fingerprint, 1_000);
             var client = Task.Run(() => new Org.BouncyCastle.Tls.DtlsClientProtocol()
-                .Connect(new ProfileClient(context, new[] { 7 }), link.A));
+                .Connect(new ProfileClient(context, new[] { 5, 6 }), link.A)); // SRTP_NULL_HMAC_SHA1_80 and _32: never ours
             await Assert.ThrowsAsync<IOException>(() => serverTask.WaitAsync(TimeSpan.FromSeconds(30)));
             await Assert.ThrowsAnyAsync<Exception>(() => client.WaitAsync(TimeSpan.FromSeconds(30)));
         }
