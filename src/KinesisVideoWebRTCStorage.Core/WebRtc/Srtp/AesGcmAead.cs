@@ -27,6 +27,10 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Srtp
         private static readonly MethodInfo? DecryptMethod = PlatformType?.GetMethod("Decrypt",
             new[] { typeof(ReadOnlySpan<byte>), typeof(ReadOnlySpan<byte>), typeof(ReadOnlySpan<byte>), typeof(Span<byte>), typeof(ReadOnlySpan<byte>) });
 
+        // .NET 8 added the constructor that states the tag size; older runtimes have only the key.
+        private static readonly ConstructorInfo? WithTagSize = PlatformType?.GetConstructor(new[] { typeof(byte[]), typeof(int) });
+        private static readonly ConstructorInfo? KeyOnly = PlatformType?.GetConstructor(new[] { typeof(byte[]) });
+
         /// <summary>True where the platform's AES-GCM is used.</summary>
         public static bool PlatformSupported => EncryptMethod != null && DecryptMethod != null;
 
@@ -43,11 +47,9 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Srtp
             if (key.Length != 16 && key.Length != 32) throw new ArgumentException("AES-GCM needs a 16- or 32-byte key.", nameof(key));
             if (PlatformSupported && !managed)
             {
-                // .NET 8 added the constructor that states the tag size; older runtimes have only the key.
-                var withTagSize = PlatformType!.GetConstructor(new[] { typeof(byte[]), typeof(int) });
-                _platform = (IDisposable)(withTagSize != null
-                    ? withTagSize.Invoke(new object[] { key.ToArray(), TagLength })
-                    : PlatformType.GetConstructor(new[] { typeof(byte[]) })!.Invoke(new object[] { key.ToArray() }));
+                _platform = (IDisposable)(WithTagSize != null
+                    ? WithTagSize.Invoke(new object[] { key.ToArray(), TagLength })
+                    : KeyOnly!.Invoke(new object[] { key.ToArray() }));
                 _encrypt = (EncryptSpans)Delegate.CreateDelegate(typeof(EncryptSpans), _platform, EncryptMethod!);
                 _decrypt = (DecryptSpans)Delegate.CreateDelegate(typeof(DecryptSpans), _platform, DecryptMethod!);
             }
