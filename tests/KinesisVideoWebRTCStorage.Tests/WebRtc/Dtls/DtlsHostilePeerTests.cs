@@ -62,9 +62,9 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Dtls
         private static byte[] HugeF2mCertificate(out AsymmetricKeyParameter signingKey)
         {
             var field = new DerSequence(X9ObjectIdentifiers.CharacteristicTwoField,
-                new DerSequence(new DerInteger(1_073_741_827), X9ObjectIdentifiers.TPBasis, new DerInteger(1)));
+                new DerSequence(DerInteger.ValueOf(1_073_741_827), X9ObjectIdentifiers.TPBasis, DerInteger.ValueOf(1)));
             var curve = new DerSequence(new DerOctetString(new byte[] { 1 }), new DerOctetString(new byte[] { 1 }));
-            var parameters = new DerSequence(new DerInteger(1), field, curve, new DerOctetString(new byte[] { 4, 1, 1 }), new DerInteger(7), new DerInteger(2));
+            var parameters = new DerSequence(DerInteger.ValueOf(1), field, curve, new DerOctetString(new byte[] { 4, 1, 1 }), DerInteger.ValueOf(7), DerInteger.ValueOf(2));
             var key = new SubjectPublicKeyInfo(new AlgorithmIdentifier(X9ObjectIdentifiers.IdECPublicKey, parameters), new byte[] { 4, 1, 1 });
 
             var generator = new ECKeyPairGenerator("EC");
@@ -75,7 +75,7 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Dtls
             var name = new X509Name("CN=rogue");
             var signature = new AlgorithmIdentifier(X9ObjectIdentifiers.ECDsaWithSha256);
             var tbs = new V3TbsCertificateGenerator();
-            tbs.SetSerialNumber(new DerInteger(1));
+            tbs.SetSerialNumber(DerInteger.ValueOf(1));
             tbs.SetIssuer(name);
             tbs.SetSubject(name);
             tbs.SetStartDate(new Time(DateTime.UtcNow.AddDays(-1)));
