@@ -85,14 +85,24 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Gcc
 
         /// <summary>
         /// A burst the link spread out measured its capacity directly (<see cref="BurstDispersionProbe"/>): an estimate
-        /// above it is an overuse found without waiting for the queue to build, and falls as one would.
+        /// above it is an overuse found without waiting for the queue to build, and falls as one would. An estimate
+        /// well below it, while the delay does not say overuse, rises to where a back-off from that capacity would
+        /// put it, as libwebrtc takes a probe's result: media thinned to a low estimate cannot prove a higher one
+        /// through its throughput, so without this the estimate stays wherever the last deep back-off left it. The
+        /// raise stops at the link's known capacity (its upper bound): one burst read far above it is likelier a
+        /// receiver's clock than a faster link, which <see cref="CapacityMemoryMs"/> finds anyway.
         /// </summary>
         /// <returns>True when the estimate fell.</returns>
-        public bool OnCapacityMeasured(long capacity, long nowMs)
+        public bool OnCapacityMeasured(long capacity, BandwidthUsage usage, long nowMs)
         {
             _measured = capacity;
             _measuredAtMs = nowMs;
-            if (capacity >= Bitrate) return false;
+            if (capacity >= Bitrate)
+            {
+                long backedOff = (long)(Beta * Math.Min(capacity, _capacity.UpperBoundKbps * 1000));
+                if (usage != BandwidthUsage.Overusing && backedOff > Bitrate) Bitrate = Clamp(backedOff);
+                return false;
+            }
             Decreases++;
             _lastDecreaseMs = nowMs;
             _capacity.OnOveruse(capacity / 1000.0);

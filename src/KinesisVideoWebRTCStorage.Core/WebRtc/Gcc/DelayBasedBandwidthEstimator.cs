@@ -43,9 +43,9 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Gcc
         /// <summary>Takes one feedback message's results in sequence order (the list is then sorted in place by arrival).</summary>
         public long OnFeedback(List<PacketResult> results, TimeSpan roundTripTime, long nowMs)
         {
-            if (_probe?.OnFeedback(results) is long capacity) _rate.OnCapacityMeasured(capacity, nowMs);
-            results.Sort(_byArrival);
             var usage = _detector.State;
+            if (_probe?.OnFeedback(results) is long capacity) _rate.OnCapacityMeasured(capacity, usage, nowMs);
+            results.Sort(_byArrival);
             bool any = false;
             foreach (var packet in results)
             {
