@@ -15,8 +15,11 @@ dotnet publish src/KinesisVideoWebRTCStorage.Cli -c Release -r linux-x64 -o arti
 dotnet test KinesisVideoWebRTCStorage.sln --no-build -nologo --blame-hang-timeout 10m 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 
-# The failed tests' names, repeated at the end where a log's tail shows them.
-failures=$(grep -E '^ +Failed [A-Za-z_]' "$log" | sed -E 's/^ +//')
+# The failed tests' names and the first lines of their error messages, repeated at the end where a log's tail shows them.
+failures=$(awk '/^ +Failed [A-Za-z_]/ { sub(/^ +/, ""); print; shown = 0; inmsg = 0; next }
+    /^ +Error Message:/ { inmsg = 1; next }
+    /^ +Stack Trace:/ || /^ +(Passed|Skipped) / { inmsg = 0 }
+    inmsg && shown < 6 { sub(/^ +/, "    "); print; shown++ }' "$log")
 
 sum() { grep -Eo "$1: +[0-9]+" "$log" | awk '{s += $2} END {print s + 0}'; }
 passed=$(sum Passed); failed=$(sum Failed); skipped=$(sum Skipped)
