@@ -76,7 +76,7 @@ namespace KinesisVideoWebRTCStorage.Tests.Interop
             Assert.StartsWith("video/H264", decoded.VideoCodec);
             Assert.StartsWith("audio/opus", decoded.AudioCodec);
             Assert.Equal((640, 480), (decoded.VideoFrameWidth, decoded.VideoFrameHeight));
-            Assert.Equal(0, ourStats.Transport.SrtcpAuthenticationFailures);
+            Assert.Equal(0, ourStats.Transport.SrtpAuthenticationFailures); // SRTCP included
         }
 
         /// <summary>

@@ -335,7 +335,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc
             lock (_lock)
             {
                 var pair = _ice?.SelectedPair;
-                var transport = new RtcTransportStats(_ice?.BadIntegrityDropped ?? 0, _ice?.MalformedDropped ?? 0,
+                var transport = new RtcTransportStats(_ice?.BadIntegrityDropped ?? 0, _ice?.MalformedDropped ?? 0, _ice?.UnauthenticatedDataDropped ?? 0,
                     _srtpIn?.Counters.AuthenticationFailures ?? 0, _srtpIn?.Counters.ReplaysDropped ?? 0, _srtpIn?.Counters.MalformedDropped ?? 0,
                     Interlocked.Read(ref _rtcpMalformed), Interlocked.Read(ref _injectedLossDropped));
                 return new RtcStatsReport(_state, IceConnectionState, pair == null ? null : $"{pair.Local.Type.ToName()} {pair.Local.Address}:{pair.Local.Port} -> {pair.Remote.Type.ToName()} {pair.RemoteEndPoint}",

@@ -36,23 +36,34 @@ namespace KinesisVideoWebRTCStorage.WebRtc
     /// <summary>Drops and failures below RTP: what hostile or broken input cost.</summary>
     public sealed class RtcTransportStats
     {
-        internal RtcTransportStats(long stunBadIntegrityDropped, long stunMalformedDropped, long srtpAuthenticationFailures,
-            long srtpReplaysDropped, long srtcpAuthenticationFailures, long rtcpMalformedDropped, long injectedLossDropped)
+        internal RtcTransportStats(long stunBadIntegrityDropped, long stunMalformedDropped, long unauthenticatedDataDropped,
+            long srtpAuthenticationFailures, long srtpReplaysDropped, long srtpMalformedDropped, long rtcpMalformedDropped, long injectedLossDropped)
         {
             StunBadIntegrityDropped = stunBadIntegrityDropped;
             StunMalformedDropped = stunMalformedDropped;
+            UnauthenticatedDataDropped = unauthenticatedDataDropped;
             SrtpAuthenticationFailures = srtpAuthenticationFailures;
             SrtpReplaysDropped = srtpReplaysDropped;
-            SrtcpAuthenticationFailures = srtcpAuthenticationFailures;
+            SrtpMalformedDropped = srtpMalformedDropped;
             RtcpMalformedDropped = rtcpMalformedDropped;
             InjectedLossDropped = injectedLossDropped;
         }
 
+        /// <summary>STUN checks whose USERNAME or MESSAGE-INTEGRITY did not match our credentials; none is answered.</summary>
         public long StunBadIntegrityDropped { get; }
         public long StunMalformedDropped { get; }
+
+        /// <summary>DTLS and SRTP datagrams from an address no connectivity check authenticated.</summary>
+        public long UnauthenticatedDataDropped { get; }
+
+        /// <summary>SRTP and SRTCP packets whose authentication tag did not verify.</summary>
         public long SrtpAuthenticationFailures { get; }
+
+        /// <summary>SRTP and SRTCP packets already received, or older than the replay window.</summary>
         public long SrtpReplaysDropped { get; }
-        public long SrtcpAuthenticationFailures { get; }
+
+        /// <summary>SRTP and SRTCP packets too short, or with a header that does not fit.</summary>
+        public long SrtpMalformedDropped { get; }
         public long RtcpMalformedDropped { get; }
 
         /// <summary>Packets the <see cref="RtcConfiguration.InjectedSendLoss"/> test hook dropped.</summary>

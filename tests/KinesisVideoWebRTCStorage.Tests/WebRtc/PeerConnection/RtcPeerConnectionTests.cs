@@ -17,74 +17,6 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.PeerConnection
     /// </summary>
     public class RtcPeerConnectionTests
     {
-        private static RtcConfiguration Loopback(SdpSetup answerSetup = SdpSetup.Active, double loss = 0) => new RtcConfiguration
-        {
-            LoopbackOnly = true,
-            IncludeIPv6 = false,
-            AnswerSetup = answerSetup,
-            InjectedSendLoss = loss,
-        };
-
-        private sealed class Call : IDisposable
-        {
-            public RtcPeerConnection Storage { get; }
-            public RtcPeerConnection Ingest { get; }
-            public RtcRtpReceiver VideoIn { get; }
-            public RtcRtpReceiver AudioIn { get; }
-            public RtcRtpSender VideoOut { get; }
-            public RtcRtpSender AudioOut { get; }
-            public ConcurrentQueue<(MediaTrackKind Kind, byte[] Payload, TimeSpan Timestamp, bool Key)> Received { get; } = new ConcurrentQueue<(MediaTrackKind, byte[], TimeSpan, bool)>();
-
-            public Call(RtcConfiguration ingest, Func<string, string>? tamperAnswer = null)
-            {
-                Storage = new RtcPeerConnection(Loopback());
-                Ingest = new RtcPeerConnection(ingest);
-                VideoIn = Storage.AddReceiver(MediaTrackKind.Video);
-                AudioIn = Storage.AddReceiver(MediaTrackKind.Audio);
-                foreach (var receiver in new[] { VideoIn, AudioIn })
-                    receiver.FrameReceived += (r, payload, timestamp, key) => Received.Enqueue((r.Kind, payload.ToArray(), timestamp, key));
-                VideoOut = Ingest.AddTrack(MediaTrackKind.Video);
-                AudioOut = Ingest.AddTrack(MediaTrackKind.Audio);
-                // Trickle both ways, as signaling would.
-                Storage.IceCandidate += c => Ingest.AddIceCandidate(c);
-                Ingest.IceCandidate += c => Storage.AddIceCandidate(c);
-
-                var offer = Storage.CreateOffer();
-                Storage.SetLocalDescription(offer);
-                Ingest.SetRemoteDescription(offer);
-                var answer = Ingest.CreateAnswer();
-                Ingest.SetLocalDescription(answer);
-                Storage.SetRemoteDescription(tamperAnswer == null ? answer : new RtcSessionDescription(RtcSdpType.Answer, tamperAnswer(answer.Sdp)));
-            }
-
-            public async Task ConnectAsync()
-            {
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-                await Task.WhenAll(Storage.WaitConnectedAsync(timeout.Token), Ingest.WaitConnectedAsync(timeout.Token));
-            }
-
-            public async Task<(int Video, int Audio)> SendTestPatternAsync(int passes = 1)
-            {
-                int video = 0, audio = 0;
-                using var source = await TestPattern.OpenAsync(passes);
-                while (await source.ReadFrameAsync() is { } frame)
-                {
-                    var sender = frame.Kind == MediaTrackKind.Video ? VideoOut : AudioOut;
-                    Assert.True(sender.SendFrame(frame.Payload.Span, frame.Timestamp));
-                    if (frame.Kind == MediaTrackKind.Video) video++;
-                    else audio++;
-                    if ((video + audio) % 8 == 0) await Task.Delay(2); // a burst-free stream, like a paced source, without real-time cost
-                }
-                return (video, audio);
-            }
-
-            public void Dispose()
-            {
-                Ingest.Dispose();
-                Storage.Dispose();
-            }
-        }
-
         private static async Task WaitForAsync(Func<bool> condition, TimeSpan within)
         {
             var deadline = DateTime.UtcNow + within;
@@ -96,7 +28,7 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.PeerConnection
         [InlineData(SdpSetup.Passive)]
         public async Task TheAnswererStreamsH264AndOpusThatTheOffererRebuildsFrameForFrame(SdpSetup answerSetup)
         {
-            using var call = new Call(Loopback(answerSetup));
+            using var call = new LoopbackCall(LoopbackCall.Configuration(answerSetup));
             await call.ConnectAsync();
             Assert.Equal(RtcPeerConnectionState.Connected, call.Ingest.ConnectionState);
             Assert.Equal(answerSetup == SdpSetup.Active ? "Client" : "Server", call.Ingest.GetStats().DtlsRole);
@@ -127,7 +59,7 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.PeerConnection
         [Fact]
         public async Task TheSenderMeasuresTheRoundTripTimeAndTheReceiverReportsRealJitter()
         {
-            using var call = new Call(Loopback());
+            using var call = new LoopbackCall(LoopbackCall.Configuration());
             await call.ConnectAsync();
             await call.SendTestPatternAsync(passes: 2);
             // The sender's SR, the receiver's RR echoing it (LSR, DLSR), and the RTT computed from that come within a few report intervals.
@@ -150,9 +82,9 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.PeerConnection
         [InlineData(true)]
         public async Task TheReceiverSendsRembOnlyToASenderWithoutTransportWideFeedback(bool senderHasCongestionControl)
         {
-            var config = Loopback();
+            var config = LoopbackCall.Configuration();
             config.CongestionControl = senderHasCongestionControl;
-            using var call = new Call(config);
+            using var call = new LoopbackCall(config);
             await call.ConnectAsync();
             Assert.Equal(senderHasCongestionControl, call.Ingest.LocalDescription!.Contains("transport-cc"));
             await call.SendTestPatternAsync(passes: 2);
@@ -167,7 +99,7 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.PeerConnection
         [Fact]
         public async Task WithFivePercentLossNacksRecoverTheVideo()
         {
-            using var call = new Call(Loopback(loss: 0.05));
+            using var call = new LoopbackCall(LoopbackCall.Configuration(loss: 0.05));
             await call.ConnectAsync();
             var sent = await call.SendTestPatternAsync(passes: 2);
             await WaitForAsync(() => call.VideoIn.FramesReceived >= sent.Video * 0.97, TimeSpan.FromSeconds(10));
@@ -184,7 +116,7 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.PeerConnection
         public async Task AWrongFingerprintFailsTheConnectionWithAClearReason()
         {
             // The first byte changed, whatever it was (a fixed replacement left one fingerprint in 256 as it was).
-            using var call = new Call(Loopback(), sdp => System.Text.RegularExpressions.Regex.Replace(sdp, "a=fingerprint:sha-256 ([0-9A-F]{2})",
+            using var call = new LoopbackCall(LoopbackCall.Configuration(), sdp => System.Text.RegularExpressions.Regex.Replace(sdp, "a=fingerprint:sha-256 ([0-9A-F]{2})",
                 m => "a=fingerprint:sha-256 " + (m.Groups[1].Value == "00" ? "01" : "00")));
             var error = await Assert.ThrowsAsync<RtcConnectionFailedException>(() => call.Storage.WaitConnectedAsync());
             Assert.Contains("fingerprint", error.Message, StringComparison.OrdinalIgnoreCase);
@@ -195,7 +127,7 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.PeerConnection
         [Fact]
         public async Task ClosingSaysByeAndTheReceiverSeesTheStreamEnd()
         {
-            using var call = new Call(Loopback());
+            using var call = new LoopbackCall(LoopbackCall.Configuration());
             await call.ConnectAsync();
             var ended = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
             call.VideoIn.Ended += _ => ended.TrySetResult(true);
@@ -212,11 +144,11 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.PeerConnection
         [Fact]
         public void DescriptionsOutOfOrderAreRefused()
         {
-            using var pc = new RtcPeerConnection(Loopback());
+            using var pc = new RtcPeerConnection(LoopbackCall.Configuration());
             pc.AddTrack(MediaTrackKind.Video);
             Assert.Throws<InvalidOperationException>(() => pc.CreateAnswer());
             Assert.Throws<SdpFormatException>(() => pc.SetRemoteDescription(new RtcSessionDescription(RtcSdpType.Offer, "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\n")));
-            using var empty = new RtcPeerConnection(Loopback());
+            using var empty = new RtcPeerConnection(LoopbackCall.Configuration());
             Assert.Throws<InvalidOperationException>(() => empty.CreateOffer());
         }
 
@@ -227,8 +159,8 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.PeerConnection
         public async Task TwoWayAudioFlowsBothWaysWhenTheOfferSendsAudioAndTheAnswererListens()
         {
             // The storage session of a multi-way call: it receives the master's video and audio and sends it audio.
-            using var storage = new RtcPeerConnection(Loopback());
-            using var master = new RtcPeerConnection(Loopback());
+            using var storage = new RtcPeerConnection(LoopbackCall.Configuration());
+            using var master = new RtcPeerConnection(LoopbackCall.Configuration());
             var videoIn = storage.AddReceiver(MediaTrackKind.Video);
             var audioIn = storage.AddReceiver(MediaTrackKind.Audio);
             var audioToMaster = storage.AddTrack(MediaTrackKind.Audio);
@@ -282,8 +214,8 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.PeerConnection
         [Fact]
         public void AnAnswererThatListensStillAnswersSendonlyToAStorageSessionThatOnlyReceives()
         {
-            using var storage = new RtcPeerConnection(Loopback());
-            using var master = new RtcPeerConnection(Loopback());
+            using var storage = new RtcPeerConnection(LoopbackCall.Configuration());
+            using var master = new RtcPeerConnection(LoopbackCall.Configuration());
             storage.AddReceiver(MediaTrackKind.Video);
             storage.AddReceiver(MediaTrackKind.Audio);
             master.AddTrack(MediaTrackKind.Video);
