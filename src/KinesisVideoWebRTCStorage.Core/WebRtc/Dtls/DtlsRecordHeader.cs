@@ -52,7 +52,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Dtls
             return new DtlsRecordHeader(type, version, epoch, sequence, length);
         }
 
-        /// <summary>All records of a datagram (DTLS packs several records into one datagram).</summary>
+        /// <summary>All records of a datagram (DTLS packs several records into one datagram), with the handshake fragments of plaintext records vetted.</summary>
         public static IReadOnlyList<DtlsRecordHeader> ParseDatagram(ReadOnlySpan<byte> datagram)
         {
             if (datagram.IsEmpty) throw new DtlsFormatException("datagram is empty");
@@ -68,6 +68,18 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Dtls
                 catch (DtlsFormatException e)
                 {
                     throw new DtlsFormatException(e.Message, offset);
+                }
+                // Epoch 0 is plaintext: its handshake fragments can be read, and lengths that lie refused here.
+                if (header.ContentType == Handshake && header.Epoch == 0)
+                {
+                    try
+                    {
+                        DtlsHandshakeFragment.VetRecord(datagram.Slice(offset + Length, header.FragmentLength));
+                    }
+                    catch (DtlsFormatException e)
+                    {
+                        throw new DtlsFormatException(e.Message, offset + Length + Math.Max(0, e.Offset));
+                    }
                 }
                 records.Add(header);
                 offset += Length + header.FragmentLength;

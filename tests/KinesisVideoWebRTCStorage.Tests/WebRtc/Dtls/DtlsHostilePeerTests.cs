@@ -1,6 +1,7 @@
 using System;
 using System.Diagnostics;
 using System.IO;
+using System.Threading;
 using System.Threading.Tasks;
 using KinesisVideoWebRTCStorage.WebRtc.Dtls;
 using Org.BouncyCastle.Asn1;
@@ -53,6 +54,55 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Dtls
             using var accepted = await legitimateServer.WaitAsync(TimeSpan.FromSeconds(30));
             using var connected = await legitimateClient.WaitAsync(TimeSpan.FromSeconds(30));
             Assert.Equal(connected.SrtpKeys.ClientWriteKey.ToArray(), accepted.SrtpKeys.ClientWriteKey.ToArray());
+        }
+
+        [Fact]
+        public async Task HandshakeFragmentsOfSixteenMegabyteMessagesCostNoMemoryAndTheHandshakeStillCompletes()
+        {
+            // Someone who can write into the association's 5-tuple answers the server's first flight before the real
+            // client does, with first fragments of each client message the server would accept next (message_seq 1 to
+            // 16), each announcing 2^24-1 bytes. Reassembling them as announced would take 256 MB.
+            var link = new LossyLink();
+            int injected = 0;
+            link.Tap = datagram =>
+            {
+                bool serverHello = datagram.Length > 13 && datagram[0] == 22 && datagram[3] == 0 && datagram[4] == 0 && datagram[13] == 2;
+                if (!serverHello || Interlocked.Exchange(ref injected, 1) != 0) return;
+                for (int sequence = 1; sequence <= 16; sequence++)
+                    for (int fragment = 0; fragment < 4; fragment++)
+                        link.B.Deliver(HugeFragment(messageSequence: sequence, recordSequence: 1000 + 4 * sequence + fragment, offset: fragment * 100));
+            };
+            long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+            var server = DtlsSession.HandshakeAsync(DtlsRole.Server, link.B, ServerCertificate, DtlsCertificate.Shared.Fingerprint, timeout: TimeSpan.FromSeconds(20));
+            var client = DtlsSession.HandshakeAsync(DtlsRole.Client, link.A, DtlsCertificate.Shared, ServerCertificate.Fingerprint, timeout: TimeSpan.FromSeconds(20));
+            using var accepted = await server.WaitAsync(TimeSpan.FromSeconds(30));
+            using var connected = await client.WaitAsync(TimeSpan.FromSeconds(30));
+            long allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+            output.WriteLine($"{injected * 64} hostile fragments; {allocated / 1024} KiB allocated by the whole process during the handshake");
+            Assert.Equal(1, injected);
+            Assert.Equal(64, link.B.DroppedMalformed); // refused by DtlsHandshakeFragment before BouncyCastle saw them
+            Assert.Equal(connected.SrtpKeys.ClientWriteKey.ToArray(), accepted.SrtpKeys.ClientWriteKey.ToArray());
+            Assert.True(allocated < 32 << 20, $"{allocated >> 20} MB allocated: the announced lengths were believed");
+        }
+
+        /// <summary>An epoch-0 handshake record carrying 100 bytes of a Certificate message that claims 2^24-1 bytes.</summary>
+        private static byte[] HugeFragment(int messageSequence, int recordSequence, int offset)
+        {
+            const int Body = 100;
+            byte[] record = new byte[13 + 12 + Body];
+            record[0] = 22;
+            record[1] = 0xFE;
+            record[2] = 0xFD;
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(record.AsSpan(7), (uint)recordSequence);
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(record.AsSpan(11), 12 + Body);
+            record[13] = 11; // certificate
+            record[14] = record[15] = record[16] = 0xFF;
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(record.AsSpan(17), (ushort)messageSequence);
+            record[19] = (byte)(offset >> 16);
+            record[20] = (byte)(offset >> 8);
+            record[21] = (byte)offset;
+            record[24] = Body;
+            return record;
         }
 
         /// <summary>
