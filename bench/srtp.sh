@@ -16,8 +16,12 @@ mbps=$(echo "$reference" | awk '$1 == "protect_mbps" { print $2 }')
 vector=$(echo "$reference" | awk '$1 == "vector" { print $2 }')
 wrap=$(echo "$reference" | awk '$1 == "wrap" { print $2 }' | paste -sd, -)
 rtcp=$(echo "$reference" | awk '$1 == "rtcp" { print $2 }')
-# openssl speed prints thousands of bytes per second in its last column ("...k"); MB/s is that over 1000.
-openssl_mbps() { openssl speed -seconds 3 -bytes 1200 "$@" 2>/dev/null | tail -1 | awk '{ v = $NF; sub(/k$/, "", v); printf "%.1f", v / 1000 }'; }
+# openssl speed prints thousands of bytes per second in its last column ("...k"); MB/s is that over 1000. The best of
+# three runs, as ours is the best of its rounds: the machine's other load only ever slows a run down.
+openssl_mbps() {
+    for run in 1 2 3; do openssl speed -seconds 2 -bytes 1200 "$@" 2>/dev/null | tail -1; done |
+        awk '{ v = $NF; sub(/k$/, "", v); if (v > best) best = v } END { printf "%.1f", best / 1000 }'
+}
 ctr=$(openssl_mbps -evp aes-128-ctr)
 hmac=$(openssl_mbps -hmac sha1)
 gcm=$(openssl_mbps -evp aes-128-gcm)
