@@ -9,7 +9,8 @@ using Org.BouncyCastle.Crypto.Parameters;
 namespace KinesisVideoWebRTCStorage.WebRtc.Srtp
 {
     /// <summary>
-    /// AES-GCM with a 96-bit nonce and a 128-bit tag, in place. Where the runtime has <c>AesGcm</c> (.NET Core 3.0 and
+    /// AES-GCM with a 96-bit nonce and a 128-bit tag, in place. Where libcrypto is usable, OpenSSL's on contexts keyed
+    /// once (<see cref="LibCrypto"/>); else where the runtime has <c>AesGcm</c> (.NET Core 3.0 and
     /// later: OpenSSL or CNG, AES-NI and carry-less multiply) it is reached through delegates, since netstandard2.0
     /// cannot name it, and costs no allocation; elsewhere (.NET Framework) BouncyCastle's GCM does the work.
     /// </summary>
@@ -34,6 +35,8 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Srtp
         /// <summary>True where the platform's AES-GCM is used.</summary>
         public static bool PlatformSupported => EncryptMethod != null && DecryptMethod != null;
 
+        private readonly LibCrypto.CipherContext? _nativeEncrypt;
+        private readonly LibCrypto.CipherContext? _nativeDecrypt;
         private readonly IDisposable? _platform;
         private readonly EncryptSpans? _encrypt;
         private readonly DecryptSpans? _decrypt;
@@ -41,11 +44,16 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Srtp
         private readonly KeyParameter? _managedKey;
 
         /// <param name="key">16 or 32 bytes.</param>
-        /// <param name="managed">Use BouncyCastle even where the platform has AES-GCM (to test the fallback).</param>
+        /// <param name="managed">Use BouncyCastle even where libcrypto or the platform has AES-GCM (to test the fallback).</param>
         public AesGcmAead(ReadOnlySpan<byte> key, bool managed = false)
         {
             if (key.Length != 16 && key.Length != 32) throw new ArgumentException("AES-GCM needs a 16- or 32-byte key.", nameof(key));
-            if (PlatformSupported && !managed)
+            if (LibCrypto.IsAvailable && !managed)
+            {
+                _nativeEncrypt = LibCrypto.NewCipher(key, gcm: true, encrypt: true);
+                _nativeDecrypt = LibCrypto.NewCipher(key, gcm: true, encrypt: false);
+            }
+            else if (PlatformSupported && !managed)
             {
                 _platform = (IDisposable)(WithTagSize != null
                     ? WithTagSize.Invoke(new object[] { key.ToArray(), TagLength })
@@ -63,6 +71,11 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Srtp
         /// <summary>Encrypts <paramref name="data"/> in place and writes the tag over <paramref name="associatedData"/> and it.</summary>
         public void Encrypt(ReadOnlySpan<byte> nonce, Span<byte> data, Span<byte> tag, ReadOnlySpan<byte> associatedData)
         {
+            if (_nativeEncrypt != null)
+            {
+                LibCrypto.GcmEncrypt(_nativeEncrypt, nonce, data, tag, associatedData);
+                return;
+            }
             if (_encrypt != null)
             {
                 _encrypt(nonce, data, data, tag, associatedData);
@@ -76,6 +89,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Srtp
         /// <summary>Checks the tag and, only when it matches, decrypts <paramref name="data"/> in place.</summary>
         public bool TryDecrypt(ReadOnlySpan<byte> nonce, Span<byte> data, ReadOnlySpan<byte> tag, ReadOnlySpan<byte> associatedData)
         {
+            if (_nativeDecrypt != null) return LibCrypto.GcmDecrypt(_nativeDecrypt, nonce, data, tag, associatedData);
             try
             {
                 if (_decrypt != null)
@@ -105,6 +119,11 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Srtp
             return output;
         }
 
-        public void Dispose() => _platform?.Dispose();
+        public void Dispose()
+        {
+            _nativeEncrypt?.Dispose();
+            _nativeDecrypt?.Dispose();
+            _platform?.Dispose();
+        }
     }
 }

@@ -73,14 +73,37 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Srtp
                     hmac.Compute(message, platform); // reuse must reset state
                 }
                 Assert.Equal(expected.AsSpan(0, 10).ToArray(), platform);
+                if (!LibCrypto.IsAvailable) continue;
+                var native = new byte[20];
+                using (var hmac = new LibCryptoHmacSha1(key))
+                {
+                    hmac.Compute(message, native);
+                    hmac.Compute(message, native); // reuse must reset state
+                }
+                Assert.Equal(expected, native);
             }
         }
 
         [Fact]
-        public void RuntimeWithSpanApisUsesThePlatformHmacUnlessSwitchedOff()
+        public void LinuxUsesLibCryptosHmacThenTheRuntimesWithSpanApisUnlessSwitchedOff()
         {
             Assert.True(PlatformHmacSha1.IsSupported);
-            using (var hmac = HmacSha1.Create(new byte[20])) Assert.IsType<PlatformHmacSha1>(hmac);
+            Assert.Equal(OperatingSystem.IsLinux(), LibCrypto.IsAvailable); // OpenSSL 3 on every Linux these tests run on
+            using (var hmac = HmacSha1.Create(new byte[20]))
+            {
+                if (LibCrypto.IsAvailable) Assert.IsType<LibCryptoHmacSha1>(hmac);
+                else Assert.IsType<PlatformHmacSha1>(hmac);
+            }
+            AppContext.SetSwitch(LibCrypto.DisableSwitch, true);
+            try
+            {
+                using var hmac = HmacSha1.Create(new byte[20]);
+                Assert.IsType<PlatformHmacSha1>(hmac);
+            }
+            finally
+            {
+                AppContext.SetSwitch(LibCrypto.DisableSwitch, false);
+            }
             AppContext.SetSwitch(HmacSha1.UseManagedSwitch, true);
             try
             {
