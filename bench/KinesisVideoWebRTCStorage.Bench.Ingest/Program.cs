@@ -289,6 +289,8 @@ namespace KinesisVideoWebRTCStorage.Bench.Ingest
                     PeakRss.Reset(self.Id);
                     PeakRss.Reset(emulatorProcess.Id);
                     var wall = Stopwatch.StartNew();
+                    // Steady state: every session streaming (they connect within seconds), none yet stopping.
+                    var steady = SteadyCpuAsync(self, emulatorProcess, duration);
                     var results = await Task.WhenAll(Enumerable.Range(0, n).Select(async i =>
                     {
                         var connection = KvsConnection.Create(new AwsConnectionOptions
@@ -323,6 +325,10 @@ namespace KinesisVideoWebRTCStorage.Bench.Ingest
                     Console.WriteLine($"   {n,8}  {recorded,8}/{sent,-8} {(sent == 0 ? 0 : 100.0 * recorded / sent),5:0.0}%  {ok,5}/{n,-5}  " +
                         $"{perSession,6:0.0}% ({cpuIngestShare * 100:0}% ingest side)                      " +
                         $"{peakSelf / 1048576.0,6:0}+{peakEmulator / 1048576.0,-6:0} ({(peakSelf + peakEmulator) / 1048576.0 / n:0.0})");
+                    var (ingestSteady, emulatorSteady, from, to) = await steady;
+                    Console.WriteLine($"             ingest side per session: {(self.TotalProcessorTime - cpuSelf).TotalSeconds / wall.Elapsed.TotalSeconds / n * 100:0.00}% " +
+                        $"of a core over the whole run (connecting included), {ingestSteady / n * 100:0.00}% in steady state ({from:0}-{to:0} s; " +
+                        $"emulator {emulatorSteady / n * 100:0.00}%)");
                     foreach (var failed in results.Where(r => r.EndReason != IngestEndReason.DurationReached).Take(3))
                         Console.WriteLine($"             e.g. {failed.EndReason}: {failed.Error}");
                 }
@@ -332,6 +338,18 @@ namespace KinesisVideoWebRTCStorage.Bench.Ingest
                 }
             }
             try { Directory.Delete(work, recursive: true); } catch (IOException) { }
+        }
+
+        /// <summary>Cores the ingest side and the emulator use between half and nine tenths of a load run's duration.</summary>
+        private static async Task<(double Ingest, double Emulator, double From, double To)> SteadyCpuAsync(Process self, Process emulator, TimeSpan duration)
+        {
+            await Task.Delay(duration / 2);
+            var wall = Stopwatch.StartNew();
+            TimeSpan ingestBefore = self.TotalProcessorTime, emulatorBefore = emulator.TotalProcessorTime;
+            await Task.Delay(duration * 0.4);
+            double seconds = wall.Elapsed.TotalSeconds;
+            return ((self.TotalProcessorTime - ingestBefore).TotalSeconds / seconds, (emulator.TotalProcessorTime - emulatorBefore).TotalSeconds / seconds,
+                duration.TotalSeconds / 2, duration.TotalSeconds * 0.9);
         }
 
         private static async Task<long> RecordedVideoFramesAsync(string endpoint)
