@@ -86,24 +86,8 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Dtls
         }
 
         /// <summary>An epoch-0 handshake record carrying 100 bytes of a Certificate message that claims 2^24-1 bytes.</summary>
-        private static byte[] HugeFragment(int messageSequence, int recordSequence, int offset)
-        {
-            const int Body = 100;
-            byte[] record = new byte[13 + 12 + Body];
-            record[0] = 22;
-            record[1] = 0xFE;
-            record[2] = 0xFD;
-            System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(record.AsSpan(7), (uint)recordSequence);
-            System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(record.AsSpan(11), 12 + Body);
-            record[13] = 11; // certificate
-            record[14] = record[15] = record[16] = 0xFF;
-            System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(record.AsSpan(17), (ushort)messageSequence);
-            record[19] = (byte)(offset >> 16);
-            record[20] = (byte)(offset >> 8);
-            record[21] = (byte)offset;
-            record[24] = Body;
-            return record;
-        }
+        private static byte[] HugeFragment(int messageSequence, int recordSequence, int offset) =>
+            PlaintextHandshakeRecord.Build(messageType: 11, messageLength: 0xFF_FFFF, messageSequence, offset, new byte[100], (uint)recordSequence);
 
         /// <summary>
         /// A self-describing X.509 certificate whose subject key is on an explicit curve over GF(2^m) with m near 2^30,

@@ -9,6 +9,7 @@ using System.Text.RegularExpressions;
 using System.Threading.Tasks;
 using KinesisVideoWebRTCStorage.Media;
 using KinesisVideoWebRTCStorage.WebRtc;
+using KinesisVideoWebRTCStorage.Tests.WebRtc.Dtls;
 using KinesisVideoWebRTCStorage.WebRtc.Stun;
 using Xunit;
 using Xunit.Abstractions;
@@ -38,9 +39,8 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.PeerConnection
             using var wire = new RawUdpWire();
 
             var capturing = wire.CaptureAsync(ingestPort, storagePort, IsSrtp, count: 40, within: TimeSpan.FromSeconds(15));
-            var first = await call.SendTestPatternAsync();
+            int sent = await SendPatternAndAwaitAllAsync(call, 0, TimeSpan.Zero);
             var captured = await capturing;
-            await Eventually.True(() => call.VideoIn.FramesReceived == first.Video, describe: () => $"{call.VideoIn.FramesReceived} of {first.Video}");
 
             // Each captured packet three times more, from the peer's own address: replays.
             foreach (var packet in captured)
@@ -58,15 +58,13 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.PeerConnection
             await Eventually.True(() => Transport(call).SrtpReplaysDropped >= 3 * captured.Count && Transport(call).SrtpAuthenticationFailures >= forged,
                 describe: () => Describe(Transport(call)));
 
-            var second = await call.SendTestPatternAsync(after: PatternLength);
-            await Eventually.True(() => call.VideoIn.FramesReceived == first.Video + second.Video,
-                describe: () => $"{call.VideoIn.FramesReceived} of {first.Video + second.Video} frames");
+            sent = await SendPatternAndAwaitAllAsync(call, sent, PatternLength);
             var transport = Transport(call);
             output.WriteLine(Describe(transport));
             Assert.Equal(3 * captured.Count, transport.SrtpReplaysDropped);
             Assert.Equal(forged, transport.SrtpAuthenticationFailures);
             Assert.Equal(RtcPeerConnectionState.Connected, call.Storage.ConnectionState);
-            Assert.Equal(first.Video + second.Video, call.Received.Count(f => f.Kind == MediaTrackKind.Video));
+            Assert.Equal(sent, call.Received.Count(f => f.Kind == MediaTrackKind.Video));
         }
 
         [RawUdpFact]
@@ -76,8 +74,7 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.PeerConnection
             await call.ConnectAsync();
             var (ingestPort, storagePort) = Ports(call);
             using var wire = new RawUdpWire();
-            var first = await call.SendTestPatternAsync();
-            await Eventually.True(() => call.VideoIn.FramesReceived == first.Video, describe: () => $"{call.VideoIn.FramesReceived} of {first.Video}");
+            int sent = await SendPatternAndAwaitAllAsync(call, 0, TimeSpan.Zero);
 
             // Checks with the right user names and the wrong password: from a port of the attacker's own, and from the
             // peer's. Neither may be answered, or a forged check could learn or move the call's addresses.
@@ -123,9 +120,7 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.PeerConnection
             await Task.Delay(200); // the last of the peer's-port records through the DTLS engine
             long after = GC.GetTotalMemory(forceFullCollection: true);
 
-            var second = await call.SendTestPatternAsync(after: PatternLength);
-            await Eventually.True(() => call.VideoIn.FramesReceived == first.Video + second.Video,
-                describe: () => $"{call.VideoIn.FramesReceived} of {first.Video + second.Video} frames; {Describe(Transport(call))}");
+            await SendPatternAndAwaitAllAsync(call, sent, PatternLength);
             var transport = Transport(call);
             output.WriteLine($"{Describe(transport)}; managed heap {before / 1024} KiB before the flood, {after / 1024} KiB after");
             Assert.True(after - before < 2 << 20, $"the managed heap grew by {(after - before) / 1024} KiB over a flood of {flood + 400} ClientHellos");
@@ -136,27 +131,23 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.PeerConnection
         /// <summary>A DTLS 1.2 ClientHello record, whole, or a first fragment of a message that claims 16 MB.</summary>
         private static byte[] ClientHello(bool oversized, int sequence)
         {
-            const int Body = 100;
-            byte[] record = new byte[13 + 12 + Body];
-            record[0] = 22; // handshake
-            record[1] = 0xFE;
-            record[2] = 0xFD;
-            BinaryPrimitives.WriteUInt32BigEndian(record.AsSpan(7), (uint)sequence); // epoch 0, sequence in the low bits
-            BinaryPrimitives.WriteUInt16BigEndian(record.AsSpan(11), 12 + Body);
-            record[13] = 1; // client_hello
-            WriteUInt24(record.AsSpan(14), oversized ? 0xFF_FFFF : Body);
-            WriteUInt24(record.AsSpan(22), Body); // fragment_offset 0 and fragment_length
-            record[25] = 0xFE;
-            record[26] = 0xFD;
-            new Random(sequence).NextBytes(record.AsSpan(27));
-            return record;
+            byte[] body = new byte[100];
+            new Random(sequence).NextBytes(body);
+            body[0] = 0xFE; // client_version DTLS 1.2
+            body[1] = 0xFD;
+            return PlaintextHandshakeRecord.Build(messageType: 1, oversized ? 0xFF_FFFF : body.Length, messageSequence: 0, offset: 0, body, (uint)sequence);
         }
 
-        private static void WriteUInt24(Span<byte> destination, int value)
+        /// <summary>
+        /// Sends the test pattern from media time <paramref name="after"/> and waits until the storage side has rebuilt
+        /// every video frame sent so far; returns how many that is.
+        /// </summary>
+        private static async Task<int> SendPatternAndAwaitAllAsync(LoopbackCall call, int videoSentBefore, TimeSpan after)
         {
-            destination[0] = (byte)(value >> 16);
-            destination[1] = (byte)(value >> 8);
-            destination[2] = (byte)value;
+            int total = videoSentBefore + (await call.SendTestPatternAsync(after: after)).Video;
+            await Eventually.True(() => call.VideoIn.FramesReceived == total,
+                describe: () => $"{call.VideoIn.FramesReceived} of {total} frames; {Describe(Transport(call))}");
+            return total;
         }
 
         /// <summary>SRTP, not SRTCP: RFC 5761 puts RTCP packet types 192-223 in the second byte.</summary>
