@@ -227,8 +227,7 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Srtp
             {
                 // RFC 7714 §9.1: header, ciphertext, tag, then the E flag and index, which are authenticated as AAD.
                 Span<byte> associated = stackalloc byte[8 + SrtpProtectionProfiles.RtcpIndexLength];
-                buffer.Slice(0, 8).CopyTo(associated);
-                BinaryPrimitives.WriteUInt32BigEndian(associated.Slice(8), 0x80000000u | index);
+                WriteRtcpAssociatedData(buffer, 0x80000000u | index, associated);
                 _rtcpAead.Encrypt(RtcpNonce(ssrc, index), buffer.Slice(8, length - 8), buffer.Slice(length, SrtpProtectionProfiles.AeadTagLength), associated);
                 BinaryPrimitives.WriteUInt32BigEndian(buffer.Slice(length + SrtpProtectionProfiles.AeadTagLength), 0x80000000u | index);
                 Counters.RtcpProtected++;
@@ -305,9 +304,15 @@ namespace KinesisVideoWebRTCStorage.WebRtc.Srtp
         private bool TryDecryptRtcp(Span<byte> buffer, int rtcpLength, uint word, uint ssrc, uint index)
         {
             Span<byte> associated = stackalloc byte[8 + SrtpProtectionProfiles.RtcpIndexLength];
+            WriteRtcpAssociatedData(buffer, word, associated);
+            return _rtcpAead!.TryDecrypt(RtcpNonce(ssrc, index), buffer.Slice(8, rtcpLength - 8), buffer.Slice(rtcpLength, SrtpProtectionProfiles.AeadTagLength), associated);
+        }
+
+        /// <summary>Encrypted SRTCP's associated data under AES-GCM: its 8-byte header, then the E flag and index word.</summary>
+        private static void WriteRtcpAssociatedData(ReadOnlySpan<byte> buffer, uint word, Span<byte> associated)
+        {
             buffer.Slice(0, 8).CopyTo(associated);
             BinaryPrimitives.WriteUInt32BigEndian(associated.Slice(8), word);
-            return _rtcpAead!.TryDecrypt(RtcpNonce(ssrc, index), buffer.Slice(8, rtcpLength - 8), buffer.Slice(rtcpLength, SrtpProtectionProfiles.AeadTagLength), associated);
         }
 
         /// <summary>Unencrypted SRTCP under AES-GCM (RFC 7714 §9.2): the whole packet and the index word are associated data.</summary>

@@ -24,49 +24,36 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Srtp
             var masterSalt = Enumerable.Range(100, profile.MasterSaltLength()).Select(i => (byte)i).ToArray();
             using var native = new SrtpSession(profile, masterKey, masterSalt);
             using var nativeReceiver = new SrtpSession(profile, masterKey, masterSalt);
-            AppContext.SetSwitch(LibCrypto.DisableSwitch, true);
-            SrtpSession runtime, runtimeReceiver;
-            try
+            using var runtime = AppContextSwitch.While(LibCrypto.DisableSwitch, () => new SrtpSession(profile, masterKey, masterSalt));
+            using var runtimeReceiver = AppContextSwitch.While(LibCrypto.DisableSwitch, () => new SrtpSession(profile, masterKey, masterSalt));
+            var random = new Random((int)profile);
+            foreach (int payloadLength in new[] { 0, 1, 15, 16, 17, 160, 1188 })
             {
-                runtime = new SrtpSession(profile, masterKey, masterSalt);
-                runtimeReceiver = new SrtpSession(profile, masterKey, masterSalt);
-            }
-            finally
-            {
-                AppContext.SetSwitch(LibCrypto.DisableSwitch, false);
-            }
-            using (runtime)
-            using (runtimeReceiver)
-            {
-                var random = new Random((int)profile);
-                foreach (int payloadLength in new[] { 0, 1, 15, 16, 17, 160, 1188 })
-                {
-                    var payload = new byte[payloadLength];
-                    random.NextBytes(payload);
-                    var a = new byte[12 + payloadLength + SrtpProtectionProfiles.MaxTrailerLength];
-                    int length = RtpPacket.Write(a, new RtpHeader(96, (ushort)(payloadLength + 65_530), 9000, 0x1234_5678), payload);
-                    var b = (byte[])a.Clone();
-                    int protectedLength = native.ProtectRtp(a, length);
-                    Assert.Equal(protectedLength, runtime.ProtectRtp(b, length));
-                    Assert.Equal(a.AsSpan(0, protectedLength).ToArray(), b.AsSpan(0, protectedLength).ToArray());
+                var payload = new byte[payloadLength];
+                random.NextBytes(payload);
+                var a = new byte[12 + payloadLength + SrtpProtectionProfiles.MaxTrailerLength];
+                int length = RtpPacket.Write(a, new RtpHeader(96, (ushort)(payloadLength + 65_530), 9000, 0x1234_5678), payload);
+                var b = (byte[])a.Clone();
+                int protectedLength = native.ProtectRtp(a, length);
+                Assert.Equal(protectedLength, runtime.ProtectRtp(b, length));
+                Assert.Equal(a.AsSpan(0, protectedLength).ToArray(), b.AsSpan(0, protectedLength).ToArray());
 
-                    Assert.True(runtimeReceiver.TryUnprotectRtp(a, protectedLength, out int plainLength));
-                    Assert.True(nativeReceiver.TryUnprotectRtp(b, protectedLength, out _));
-                    Assert.Equal(payload, a.AsSpan(12, plainLength - 12).ToArray());
-                    Assert.Equal(payload, b.AsSpan(12, plainLength - 12).ToArray());
-                }
-
-                var rtcp = new byte[64 + SrtpProtectionProfiles.MaxTrailerLength];
-                rtcp[0] = 0x80;
-                rtcp[1] = 200;
-                rtcp[3] = 15; // 64 bytes
-                random.NextBytes(rtcp.AsSpan(4, 60));
-                var rtcpCopy = (byte[])rtcp.Clone();
-                int srtcpLength = native.ProtectRtcp(rtcp, 64);
-                Assert.Equal(srtcpLength, runtime.ProtectRtcp(rtcpCopy, 64));
-                Assert.Equal(rtcp.AsSpan(0, srtcpLength).ToArray(), rtcpCopy.AsSpan(0, srtcpLength).ToArray());
-                Assert.True(runtimeReceiver.TryUnprotectRtcp(rtcp, srtcpLength, out _));
+                Assert.True(runtimeReceiver.TryUnprotectRtp(a, protectedLength, out int plainLength));
+                Assert.True(nativeReceiver.TryUnprotectRtp(b, protectedLength, out _));
+                Assert.Equal(payload, a.AsSpan(12, plainLength - 12).ToArray());
+                Assert.Equal(payload, b.AsSpan(12, plainLength - 12).ToArray());
             }
+
+            var rtcp = new byte[64 + SrtpProtectionProfiles.MaxTrailerLength];
+            rtcp[0] = 0x80;
+            rtcp[1] = 200;
+            rtcp[3] = 15; // 64 bytes
+            random.NextBytes(rtcp.AsSpan(4, 60));
+            var rtcpCopy = (byte[])rtcp.Clone();
+            int srtcpLength = native.ProtectRtcp(rtcp, 64);
+            Assert.Equal(srtcpLength, runtime.ProtectRtcp(rtcpCopy, 64));
+            Assert.Equal(rtcp.AsSpan(0, srtcpLength).ToArray(), rtcpCopy.AsSpan(0, srtcpLength).ToArray());
+            Assert.True(runtimeReceiver.TryUnprotectRtcp(rtcp, srtcpLength, out _));
         }
 
         [Fact]

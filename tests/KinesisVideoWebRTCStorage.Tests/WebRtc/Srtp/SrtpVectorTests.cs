@@ -94,26 +94,8 @@ namespace KinesisVideoWebRTCStorage.Tests.WebRtc.Srtp
                 if (LibCrypto.IsAvailable) Assert.IsType<LibCryptoHmacSha1>(hmac);
                 else Assert.IsType<PlatformHmacSha1>(hmac);
             }
-            AppContext.SetSwitch(LibCrypto.DisableSwitch, true);
-            try
-            {
-                using var hmac = HmacSha1.Create(new byte[20]);
-                Assert.IsType<PlatformHmacSha1>(hmac);
-            }
-            finally
-            {
-                AppContext.SetSwitch(LibCrypto.DisableSwitch, false);
-            }
-            AppContext.SetSwitch(HmacSha1.UseManagedSwitch, true);
-            try
-            {
-                using var hmac = HmacSha1.Create(new byte[20]);
-                Assert.IsType<Sha1Hmac>(hmac);
-            }
-            finally
-            {
-                AppContext.SetSwitch(HmacSha1.UseManagedSwitch, false);
-            }
+            using (var hmac = AppContextSwitch.While(LibCrypto.DisableSwitch, () => HmacSha1.Create(new byte[20]))) Assert.IsType<PlatformHmacSha1>(hmac);
+            using (var hmac = AppContextSwitch.While(HmacSha1.UseManagedSwitch, () => HmacSha1.Create(new byte[20]))) Assert.IsType<Sha1Hmac>(hmac);
         }
     }
 }
